@@ -1,0 +1,45 @@
+#include "app/gui/mainwindow.h"
+#include "app/gui/settings.h"
+#include "core/common/device.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTranslator>
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("QuantLens"));
+    QApplication::setApplicationName(QStringLiteral("QuantLens"));
+    QApplication::setApplicationVersion(QStringLiteral(QL_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("QuantLens: see what quantization does to every layer."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("CPU threads for libtorch (0 = every core)."),
+                               QStringLiteral("N"), QStringLiteral("0"));
+    QCommandLineOption language(QStringLiteral("lang"), QStringLiteral("Interface language for this run (en, de, zh_CN)."),
+                                QStringLiteral("CODE"));
+    parser.addOption(threads);
+    parser.addOption(language);
+    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("Model or session to open."), QStringLiteral("[model]"));
+    parser.process(app);
+    ql::core::setCpuThreads(parser.value(threads).toInt());
+
+    QString lang = parser.isSet(language) ? parser.value(language) : ql::app::chosenLanguage();
+    const QLocale locale = lang.isEmpty() ? QLocale::system() : QLocale(lang);
+    QTranslator qtTranslator;
+    if (qtTranslator.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qtTranslator);
+    QTranslator ours;
+    if (ours.load(locale, QStringLiteral("quantlens"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&ours);
+
+    ql::app::MainWindow window;
+    window.show();
+    return QApplication::exec();
+}

@@ -1,0 +1,27 @@
+# Options shared by every project target: standard, warnings, Qt defines.
+add_library(ql_project_options INTERFACE)
+target_compile_features(ql_project_options INTERFACE cxx_std_20)
+target_compile_options(ql_project_options INTERFACE
+  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -pedantic>
+  $<$<AND:$<COMPILE_LANGUAGE:CXX>,$<BOOL:${QL_WERROR}>>:-Werror>
+  # One code model in libraries, tests and executables, so that all of them can
+  # share one torch precompiled header (GCC rejects a PCH built with -fPIC in a -fPIE compile).
+  $<$<COMPILE_LANGUAGE:CXX>:-fPIC>
+  # GCC 12 reports false -Wrestrict positives inside std::string (GCC bug 105329).
+  $<$<AND:$<COMPILE_LANGUAGE:CXX>,$<CXX_COMPILER_ID:GNU>>:-Wno-restrict>)
+target_compile_definitions(ql_project_options INTERFACE
+  QT_NO_CAST_FROM_ASCII
+  QT_NO_CAST_TO_ASCII
+  QT_NO_URL_CAST_FROM_STRING
+  QT_USE_QSTRINGBUILDER
+  QL_VERSION="${PROJECT_VERSION}"
+  QL_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+
+# Where Qt and libtorch meet, Qt's keywords must be off (libtorch uses `slots` as a name).
+add_library(ql_qt_no_keywords INTERFACE)
+target_compile_definitions(ql_qt_no_keywords INTERFACE QT_NO_KEYWORDS)
+
+# Precompiled torch header shared by the core libraries.
+function(ql_torch_pch target)
+  target_precompile_headers(${target} PRIVATE <torch/torch.h>)
+endfunction()

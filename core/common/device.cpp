@@ -1,0 +1,75 @@
+#include "core/common/device.h"
+
+#include "core/common/error.h"
+
+#include <torch/torch.h>
+
+#include <thread>
+
+#ifdef QL_TORCH_CUDA
+#include <ATen/cuda/CUDAContext.h>
+#endif
+
+namespace ql::core {
+
+bool cudaAvailable() { return torch::cuda::is_available(); }
+
+int setCpuThreads(int threads)
+{
+    if (threads <= 0)
+        threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    at::set_num_threads(threads);
+    return at::get_num_threads();
+}
+
+int cpuThreads() { return at::get_num_threads(); }
+
+static std::string cudaName(int index)
+{
+#ifdef QL_TORCH_CUDA
+    if (const auto *prop = at::cuda::getDeviceProperties(static_cast<c10::DeviceIndex>(index)))
+        return std::string(prop->name);
+#endif
+    return "CUDA device " + std::to_string(index);
+}
+
+DeviceInfo selectDevice(const std::string &request)
+{
+    DeviceInfo info;
+    const bool haveCuda = cudaAvailable();
+    std::string req = request.empty() ? std::string("auto") : request;
+    if (req == "auto")
+        req = haveCuda ? "cuda" : "cpu";
+    if (req == "cpu") {
+        info.device = c10::Device(c10::kCPU);
+        info.name = "CPU (" + std::to_string(cpuThreads()) + " threads)";
+        return info;
+    }
+    if (req.rfind("cuda", 0) == 0) {
+        if (!haveCuda)
+            throw Error("CUDA was requested ('" + request + "') but no CUDA device is available in this build or machine.",
+                        "Use --device cpu, or build QuantLens against a CUDA-enabled libtorch.");
+        int index = 0;
+        if (req.size() > 4) {
+            if (req[4] != ':')
+                throw Error("Unknown device '" + request + "'.", "Use auto, cpu, cuda or cuda:N.");
+            try {
+                index = std::stoi(req.substr(5));
+            } catch (const std::exception &) {
+                throw Error("Unknown device '" + request + "'.", "Use auto, cpu, cuda or cuda:N.");
+            }
+        }
+        const auto count = static_cast<int>(torch::cuda::device_count());
+        if (index < 0 || index >= count)
+            throw Error("CUDA device " + std::to_string(index) + " does not exist (this machine has " +
+                            std::to_string(count) + ").",
+                        "Use cuda:0 … cuda:" + std::to_string(count - 1) + ".");
+        info.device = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(index));
+        info.cuda = true;
+        info.name = cudaName(index);
+        return info;
+    }
+    throw Error("Unknown device '" + request + "'.", "Use auto, cpu, cuda or cuda:N.");
+}
+
+} // namespace ql::core

@@ -1,0 +1,26 @@
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+namespace ql::core::data {
+
+/// An IDX array (the MNIST / Fashion-MNIST file format) of unsigned bytes.
+struct IdxArray {
+    std::vector<int64_t> dims;   ///< e.g. {60000, 28, 28} for images, {60000} for labels
+    std::vector<uint8_t> values; ///< row-major, product(dims) bytes
+    int64_t count() const { return dims.empty() ? 0 : dims.front(); }
+};
+
+/// Reads an IDX file, gzip-compressed (`.gz`, detected by its magic bytes) or
+/// plain. Only the unsigned-byte element type (0x08) is accepted, the type of
+/// every MNIST-family file. Throws ql::core::Error naming the file for a
+/// missing, unreadable, truncated or malformed file, or one with extra bytes.
+/// Thread-safe (no shared state).
+IdxArray readIdx(const std::filesystem::path &path);
+
+/// Reads only the header (dimensions) of an IDX file, gzip or plain; cheap.
+/// Throws ql::core::Error like readIdx for a missing or malformed header.
+std::vector<int64_t> readIdxDims(const std::filesystem::path &path);
+
+} // namespace ql::core::data
