@@ -60,6 +60,16 @@ struct IntRange {
 };
 IntRange intRange(int bits, bool isSigned, bool narrow = false);
 
+/// Bit-widths `m` defines, [min, max] inclusive: 2..16 for the uniform
+/// quantizers, 2..8 for POT/POST (deeper exponents underflow float32), 3..7
+/// signed / 2..6 unsigned for APoT (the official code's level sets). Thread-safe.
+std::pair<int, int> bitRange(Method m, bool isSigned);
+
+/// Throws ql::core::Error naming the method and the value when `spec` is not
+/// usable: bits out of bitRange(), LSQ+ config outside 1..4, percentile outside
+/// (0, 100], a negative multipoint budget. Thread-safe.
+void validateSpec(const QuantSpec &spec);
+
 /// Base class of every quantizer. Not thread-safe: one quantizer belongs to one layer on one engine thread.
 class QuantizerImpl : public torch::nn::Module {
 public:
@@ -79,6 +89,9 @@ public:
     virtual std::pair<torch::Tensor, torch::Tensor> clipRange() const = 0;
     const QuantSpec &spec() const { return m_spec; }
     bool initialized() const { return m_initialized; }
+    /// Marks the parameters as set (e.g. restored from a saved session) so that the
+    /// first forward does not initialise them again.
+    void markInitialized() { m_initialized = true; }
 
 protected:
     QuantSpec m_spec;

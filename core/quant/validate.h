@@ -1,0 +1,40 @@
+#pragma once
+// Input checks shared by the quantizers: every failure is a ql::core::Error
+// that names the quantizer and the offending value.
+#include "core/common/error.h"
+#include "core/quant/quantizer.h"
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace ql::core::quant::detail {
+
+/// Throws when `x` holds NaN or inf. `who` names the quantizer ("LSQ", ...). Thread-safe.
+void checkFinite(const std::string &who, const torch::Tensor &x, const std::string &what = "calibration data");
+
+/// Throws on an empty set, an undefined/empty tensor or non-finite values. Thread-safe.
+void checkCalibration(const std::string &who, const std::vector<torch::Tensor> &calibration);
+
+/// Throws when any element of `step` is not a finite positive number. Thread-safe.
+void checkPositive(const std::string &who, const torch::Tensor &step, const std::string &what = "step size");
+
+/// Throws when `bits` is outside what `spec.method` defines (see bitRange()). Thread-safe.
+void checkBits(const QuantSpec &spec);
+
+/// All calibration tensors flattened and concatenated (detached). Thread-safe.
+torch::Tensor flatCalibration(const std::vector<torch::Tensor> &calibration);
+
+/// The element count N_g of the gradient scale g = 1/sqrt(N_g * p):
+/// None -> 1; PerTensor -> numel of one sample when `batched` (activations,
+/// dim 0 is the batch) else of the whole tensor (weights); PerChannel -> numel / size(0).
+double gradScaleCount(GradScale kind, const torch::Tensor &x, bool batched);
+
+/// g = 1/sqrt(N_g * p) (1 for GradScale::None or p <= 0). Thread-safe.
+double gradScaleFactor(GradScale kind, const torch::Tensor &x, bool batched, double p);
+
+/// Reshapes a per-channel parameter [C] to broadcast over `x` along dim 0: [C, 1, 1, ...]. Thread-safe.
+torch::Tensor channelView(const torch::Tensor &param, const torch::Tensor &x);
+
+} // namespace ql::core::quant::detail
