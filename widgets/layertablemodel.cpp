@@ -1,0 +1,366 @@
+#include "widgets/layertablemodel.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QLocale>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ql::ui {
+
+namespace {
+
+bool validBits(int bits) { return (bits >= 2 && bits <= 16) || bits == 32; }
+
+// Method picked when a tensor gets fewer than 32 bits but no method yet.
+const char *const kDefaultMethod = "lsq";
+// Bits picked when a tensor gets a method but was FP32.
+constexpr int kDefaultBits = 8;
+
+QString bitsText(int bits) { return bits >= 32 ? QStringLiteral("FP32") : QString::number(bits); }
+
+QVariant numberOrDash(bool valid, double v, int precision)
+{
+    if (!valid)
+        return QStringLiteral("—");
+    return QString::number(v, 'g', precision);
+}
+
+} // namespace
+
+const QStringList &quantMethodNames()
+{
+    static const QStringList kNames = {
+        QStringLiteral("none"), QStringLiteral("lsq"),     QStringLiteral("lsq+"),       QStringLiteral("asq"),
+        QStringLiteral("pot"),  QStringLiteral("post"),    QStringLiteral("apot"),       QStringLiteral("pact"),
+        QStringLiteral("minmax"), QStringLiteral("percentile"), QStringLiteral("mse"), QStringLiteral("multipoint")};
+    return kNames;
+}
+
+int effectiveWeightBits(const types::LayerQuantView &cfg)
+{
+    return (!cfg.enabled || cfg.weightMethod == "none") ? 32 : cfg.weightBits;
+}
+
+int effectiveActBits(const types::LayerQuantView &cfg)
+{
+    return (!cfg.enabled || cfg.actMethod == "none") ? 32 : cfg.actBits;
+}
+
+LayerTableModel::LayerTableModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+void LayerTableModel::setLayers(std::vector<types::LayerInfo> layers, std::vector<types::LayerQuantView> configs)
+{
+    beginResetModel();
+    m_layers = std::move(layers);
+    m_configs = std::move(configs);
+    m_configs.resize(m_layers.size());
+    m_snapshots.assign(m_layers.size(), nullptr);
+    m_ranks.assign(m_layers.size(), 0);
+    endResetModel();
+    Q_EMIT summaryChanged();
+}
+
+void LayerTableModel::setConfig(int row, const types::LayerQuantView &cfg)
+{
+    if (row < 0 || row >= layerCount())
+        return;
+    m_configs[size_t(row)] = cfg;
+    Q_EMIT dataChanged(index(row, WeightBits), index(row, PerChannel));
+    Q_EMIT summaryChanged();
+}
+
+int LayerTableModel::rowOfLayer(const QString &name) const
+{
+    const std::string n = name.toStdString();
+    for (size_t i = 0; i < m_layers.size(); ++i)
+        if (m_layers[i].name == n)
+            return int(i);
+    return -1;
+}
+
+void LayerTableModel::updateSnapshots(const std::vector<std::shared_ptr<const types::LayerSnapshot>> &snapshots)
+{
+    int lo = layerCount(), hi = -1;
+    for (const auto &s : snapshots) {
+        if (!s)
+            continue;
+        const int row = rowOfLayer(QString::fromStdString(s->layer));
+        if (row < 0)
+            continue;
+        m_snapshots[size_t(row)] = s;
+        lo = std::min(lo, row);
+        hi = std::max(hi, row);
+    }
+    if (hi >= lo)
+        Q_EMIT dataChanged(index(lo, WeightStep), index(hi, ActSqnr), {Qt::DisplayRole, Qt::BackgroundRole});
+}
+
+void LayerTableModel::setSensitivityRanks(const std::vector<int> &ranks)
+{
+    for (size_t i = 0; i < m_ranks.size(); ++i)
+        m_ranks[i] = i < ranks.size() ? ranks[i] : 0;
+    if (!m_layers.empty())
+        Q_EMIT dataChanged(index(0, SensitivityRank), index(layerCount() - 1, SensitivityRank));
+}
+
+bool LayerTableModel::applyBits(types::LayerQuantView &cfg, int bits, bool weights) const
+{
+    int &b = weights ? cfg.weightBits : cfg.actBits;
+    std::string &m = weights ? cfg.weightMethod : cfg.actMethod;
+    const int oldBits = b;
+    const std::string oldMethod = m;
+    b = bits;
+    if (bits == 32)
+        m = "none";
+    else if (m == "none")
+        m = kDefaultMethod;
+    return b != oldBits || m != oldMethod;
+}
+
+void LayerTableModel::setBitsForRows(const QList<int> &rows, int bits, BitsTarget target)
+{
+    if (!validBits(bits))
+        return;
+    int lo = layerCount(), hi = -1;
+    QList<int> changed;
+    for (int row : rows) {
+        if (row < 0 || row >= layerCount())
+            continue;
+        types::LayerQuantView &cfg = m_configs[size_t(row)];
+        bool c = false;
+        if (target != BitsTarget::Activations)
+            c = applyBits(cfg, bits, true) || c;
+        if (target != BitsTarget::Weights)
+            c = applyBits(cfg, bits, false) || c;
+        if (c) {
+            changed << row;
+            lo = std::min(lo, row);
+            hi = std::max(hi, row);
+        }
+    }
+    if (changed.isEmpty())
+        return;
+    Q_EMIT dataChanged(index(lo, WeightBits), index(hi, ActMethod));
+    for (int row : changed)
+        Q_EMIT configEdited(row, m_configs[size_t(row)]);
+    Q_EMIT summaryChanged();
+}
+
+qint64 LayerTableModel::modelBytes() const
+{
+    qint64 total = 0;
+    for (size_t i = 0; i < m_layers.size(); ++i) {
+        const qint64 bits = qint64(m_layers[i].parameters) * effectiveWeightBits(m_configs[i]);
+        total += (bits + 7) / 8;
+    }
+    return total;
+}
+
+qint64 LayerTableModel::fp32Bytes() const
+{
+    qint64 total = 0;
+    for (const auto &l : m_layers)
+        total += qint64(l.parameters) * 4;
+    return total;
+}
+
+double LayerTableModel::bops() const
+{
+    double total = 0;
+    for (size_t i = 0; i < m_layers.size(); ++i)
+        total += double(m_layers[i].macs) * effectiveWeightBits(m_configs[i]) * effectiveActBits(m_configs[i]);
+    return total;
+}
+
+int LayerTableModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : layerCount(); }
+
+int LayerTableModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant LayerTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= layerCount())
+        return {};
+    const auto row = size_t(index.row());
+    const types::LayerInfo &l = m_layers[row];
+    const types::LayerQuantView &c = m_configs[row];
+    const types::LayerSnapshot *s = m_snapshots[row].get();
+    const int col = index.column();
+
+    if (role == Qt::CheckStateRole && col == PerChannel)
+        return c.perChannel ? Qt::Checked : Qt::Unchecked;
+    if (role == Qt::TextAlignmentRole)
+        return int((col >= Parameters && col != WeightMethod && col != ActMethod ? Qt::AlignRight : Qt::AlignLeft) |
+                   Qt::AlignVCenter);
+    if (role == Qt::ForegroundRole) {
+        if ((col == WeightBits || col == WeightMethod) && effectiveWeightBits(c) == 32)
+            return QBrush(QColor(128, 128, 128));
+        if ((col == ActBits || col == ActMethod) && effectiveActBits(c) == 32)
+            return QBrush(QColor(128, 128, 128));
+        return {};
+    }
+    if (role == Qt::BackgroundRole && (col == WeightSqnr || col == ActSqnr) && s) {
+        const types::TensorQuantStats &t = col == WeightSqnr ? s->weight : s->activation;
+        if (!t.valid)
+            return {};
+        // Below ~10 dB the quantized tensor is mostly noise; below ~20 dB it is worth a look.
+        if (t.sqnrDb < 10)
+            return QBrush(QColor(240, 190, 170));
+        if (t.sqnrDb < 20)
+            return QBrush(QColor(250, 230, 170));
+        return {};
+    }
+    if (role == Qt::ToolTipRole && col == Name)
+        return tr("%1 (block %2)").arg(QString::fromStdString(l.name)).arg(l.block);
+    if (role == Qt::EditRole) {
+        switch (col) {
+        case WeightBits: return c.weightBits;
+        case ActBits: return c.actBits;
+        case WeightMethod: return QString::fromStdString(c.weightMethod);
+        case ActMethod: return QString::fromStdString(c.actMethod);
+        default: break;
+        }
+    }
+    if (role != Qt::DisplayRole && role != Qt::EditRole)
+        return {};
+
+    switch (col) {
+    case Name: return QString::fromStdString(l.name);
+    case Type: return QString::fromStdString(l.type);
+    case Shape: {
+        QStringList dims;
+        for (int64_t d : l.weightShape)
+            dims << QString::number(d);
+        return dims.join(QStringLiteral("×"));
+    }
+    case Parameters: return QLocale().toString(qint64(l.parameters));
+    case Macs: return QLocale().toString(qint64(l.macs));
+    case WeightBits: return bitsText(c.weightBits);
+    case ActBits: return bitsText(c.actBits);
+    case WeightMethod: return QString::fromStdString(c.weightMethod);
+    case ActMethod: return QString::fromStdString(c.actMethod);
+    case PerChannel: return {};
+    case WeightStep: return numberOrDash(s && s->weight.valid, s ? s->weight.step : 0, 4);
+    case ActStep: return numberOrDash(s && s->activation.valid, s ? s->activation.step : 0, 4);
+    case ActOffset: return numberOrDash(s && s->activation.valid, s ? s->activation.offset : 0, 4);
+    case WeightSqnr: return numberOrDash(s && s->weight.valid, s ? s->weight.sqnrDb : 0, 3);
+    case ActSqnr: return numberOrDash(s && s->activation.valid, s ? s->activation.sqnrDb : 0, 3);
+    case SensitivityRank: return m_ranks[row] > 0 ? QVariant(m_ranks[row]) : QVariant(QStringLiteral("—"));
+    default: return {};
+    }
+}
+
+QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation == Qt::Vertical)
+        return role == Qt::DisplayRole ? QVariant(section) : QVariant();
+    if (role == Qt::DisplayRole) {
+        switch (section) {
+        case Name: return tr("Layer");
+        case Type: return tr("Type");
+        case Shape: return tr("Weight shape");
+        case Parameters: return tr("Params");
+        case Macs: return tr("MACs");
+        case WeightBits: return tr("W bits");
+        case ActBits: return tr("A bits");
+        case WeightMethod: return tr("W method");
+        case ActMethod: return tr("A method");
+        case PerChannel: return tr("Per-ch.");
+        case WeightStep: return tr("W step");
+        case ActStep: return tr("A step");
+        case ActOffset: return tr("A offset β");
+        case WeightSqnr: return tr("W SQNR (dB)");
+        case ActSqnr: return tr("A SQNR (dB)");
+        case SensitivityRank: return tr("Sens. rank");
+        default: return {};
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case Macs: return tr("Multiply-accumulates per input sample");
+        case WeightBits: return tr("Weight bit-width (2–16, or FP32); double-click to edit");
+        case ActBits: return tr("Input activation bit-width (2–16, or FP32); double-click to edit");
+        case WeightMethod: return tr("Weight quantizer; double-click to edit");
+        case ActMethod: return tr("Activation quantizer; double-click to edit");
+        case PerChannel: return tr("One weight step size per output channel");
+        case WeightStep: return tr("Current weight step size s (mean over channels)");
+        case ActStep: return tr("Current activation step size s");
+        case ActOffset: return tr("Learned activation offset β (LSQ+), 0 if none");
+        case WeightSqnr: return tr("Signal-to-quantization-noise ratio of the weights");
+        case ActSqnr: return tr("Signal-to-quantization-noise ratio of the input activations");
+        case SensitivityRank: return tr("1 = the layer whose quantization hurts accuracy most");
+        default: return {};
+        }
+    }
+    return {};
+}
+
+Qt::ItemFlags LayerTableModel::flags(const QModelIndex &index) const
+{
+    Qt::ItemFlags f = QAbstractTableModel::flags(index);
+    if (!index.isValid())
+        return f;
+    switch (index.column()) {
+    case WeightBits:
+    case ActBits:
+    case WeightMethod:
+    case ActMethod: return f | Qt::ItemIsEditable;
+    case PerChannel: return f | Qt::ItemIsUserCheckable;
+    default: return f;
+    }
+}
+
+bool LayerTableModel::setData(const QModelIndex &index, const QVariant &value, int role)
+{
+    if (!index.isValid() || index.row() >= layerCount())
+        return false;
+    const int row = index.row();
+    types::LayerQuantView cfg = m_configs[size_t(row)];
+    const int col = index.column();
+    if (col == PerChannel && role == Qt::CheckStateRole) {
+        cfg.perChannel = value.toInt() == Qt::Checked;
+    } else if (role != Qt::EditRole) {
+        return false;
+    } else if (col == WeightBits || col == ActBits) {
+        int bits = 0;
+        if (value.toString().compare(QStringLiteral("FP32"), Qt::CaseInsensitive) == 0) {
+            bits = 32;
+        } else {
+            bool ok = false;
+            bits = value.toInt(&ok);
+            if (!ok)
+                return false;
+        }
+        if (!validBits(bits))
+            return false;
+        applyBits(cfg, bits, col == WeightBits);
+    } else if (col == WeightMethod || col == ActMethod) {
+        const QString m = value.toString().trimmed().toLower();
+        if (!quantMethodNames().contains(m))
+            return false;
+        std::string &method = col == WeightMethod ? cfg.weightMethod : cfg.actMethod;
+        int &bits = col == WeightMethod ? cfg.weightBits : cfg.actBits;
+        method = m.toStdString();
+        if (method == "none")
+            bits = 32;
+        else if (bits == 32)
+            bits = kDefaultBits;
+    } else {
+        return false;
+    }
+
+    types::LayerQuantView &cur = m_configs[size_t(row)];
+    const bool same = cur.weightBits == cfg.weightBits && cur.actBits == cfg.actBits &&
+                      cur.weightMethod == cfg.weightMethod && cur.actMethod == cfg.actMethod &&
+                      cur.perChannel == cfg.perChannel && cur.enabled == cfg.enabled;
+    if (same)
+        return true;
+    cur = cfg;
+    Q_EMIT dataChanged(this->index(row, WeightBits), this->index(row, PerChannel));
+    Q_EMIT configEdited(row, cur);
+    Q_EMIT summaryChanged();
+    return true;
+}
+
+} // namespace ql::ui

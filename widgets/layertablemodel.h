@@ -1,0 +1,102 @@
+#pragma once
+#include <QAbstractTableModel>
+#include <QStringList>
+
+#include "ql/types/telemetry.h"
+
+#include <memory>
+#include <vector>
+
+namespace ql::ui {
+
+/// Spellings of the quantization methods the table offers (quant::methodName()).
+const QStringList &quantMethodNames();
+
+/// Bit-width the size and BOP figures use: 32 where the tensor is not
+/// quantized (method "none" or the layer disabled).
+int effectiveWeightBits(const types::LayerQuantView &cfg);
+int effectiveActBits(const types::LayerQuantView &cfg);
+
+/// Every quantizable layer in execution order with its shape, cost, its
+/// quantization setting (editable) and the newest statistics. Bits and methods
+/// are kept consistent: bits 32 means method "none"; choosing bits below 32
+/// for an unquantized tensor selects "lsq"; choosing "none" sets 32 bits.
+/// GUI thread only.
+class LayerTableModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column {
+        Name,
+        Type,
+        Shape,
+        Parameters,
+        Macs,
+        WeightBits,
+        ActBits,
+        WeightMethod,
+        ActMethod,
+        PerChannel,
+        WeightStep,
+        ActStep,
+        ActOffset,
+        WeightSqnr,
+        ActSqnr,
+        SensitivityRank,
+        ColumnCount
+    };
+    /// Targets of setBitsForRows().
+    enum class BitsTarget { Weights, Activations, Both };
+
+    explicit LayerTableModel(QObject *parent = nullptr);
+
+    /// Replaces the layers; configs default to FP32 where missing.
+    void setLayers(std::vector<types::LayerInfo> layers, std::vector<types::LayerQuantView> configs = {});
+    /// Replaces one layer's setting without emitting configEdited (engine-side change).
+    void setConfig(int row, const types::LayerQuantView &cfg);
+    /// Merges the newest statistics (matched by layer name) and emits one dataChanged
+    /// spanning the rows and statistic columns that changed.
+    void updateSnapshots(const std::vector<std::shared_ptr<const types::LayerSnapshot>> &snapshots);
+    /// Sensitivity rank per row (1 = most sensitive, <= 0 unknown).
+    void setSensitivityRanks(const std::vector<int> &ranks);
+    /// Sets bits on many rows at once (the "set bits for selection" action);
+    /// emits configEdited for each changed row and one dataChanged.
+    void setBitsForRows(const QList<int> &rows, int bits, BitsTarget target);
+
+    const types::LayerInfo &layer(int row) const { return m_layers.at(size_t(row)); }
+    const types::LayerQuantView &config(int row) const { return m_configs.at(size_t(row)); }
+    std::shared_ptr<const types::LayerSnapshot> snapshot(int row) const { return m_snapshots.at(size_t(row)); }
+    int rowOfLayer(const QString &name) const;
+    int layerCount() const { return int(m_layers.size()); }
+
+    /// Weights stored at their effective bits: sum over layers of ceil(parameters * bits / 8).
+    qint64 modelBytes() const;
+    /// The same model in FP32.
+    qint64 fp32Bytes() const;
+    /// Bit operations: sum over layers of MACs * weight bits * activation bits.
+    double bops() const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
+
+Q_SIGNALS:
+    /// The user changed a layer's setting (in place, or for a selection).
+    void configEdited(int row, const ql::types::LayerQuantView &config);
+    /// modelBytes() or bops() may have changed.
+    void summaryChanged();
+
+private:
+    bool applyBits(types::LayerQuantView &cfg, int bits, bool weights) const;
+
+    std::vector<types::LayerInfo> m_layers;
+    std::vector<types::LayerQuantView> m_configs;
+    std::vector<std::shared_ptr<const types::LayerSnapshot>> m_snapshots;
+    std::vector<int> m_ranks;
+};
+
+} // namespace ql::ui
+
+Q_DECLARE_METATYPE(ql::types::LayerQuantView)

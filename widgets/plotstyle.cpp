@@ -1,0 +1,218 @@
+#include "widgets/plotstyle_p.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ql::ui::plot {
+
+QColor seriesColor(int index)
+{
+    static const QColor kColors[] = {QColor(0, 114, 178),  QColor(213, 94, 0),   QColor(0, 158, 115),
+                                     QColor(204, 121, 167), QColor(230, 159, 0), QColor(86, 180, 233),
+                                     QColor(120, 120, 120), QColor(240, 228, 66)};
+    const int n = int(sizeof(kColors) / sizeof(kColors[0]));
+    return kColors[((index % n) + n) % n];
+}
+
+QColor levelColor() { return QColor(0, 114, 178); }
+QColor clipColor() { return QColor(213, 94, 0); }
+QColor distributionColor() { return QColor(150, 150, 150); }
+
+void setupPlot(QCustomPlot *plot)
+{
+    plot->setAntialiasedElements(QCP::aeAll);
+    plot->setNotAntialiasedElements(QCP::aeNone);
+    plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    plot->setNoAntialiasingOnDrag(true);
+    plot->setMinimumSize(240, 180);
+    QFont f = plot->font();
+    f.setPointSizeF(9);
+    for (QCPAxis *a : plot->axisRect()->axes()) {
+        a->setTickLabelFont(f);
+        QFont lf = f;
+        lf.setPointSizeF(9.5);
+        a->setLabelFont(lf);
+    }
+    plot->legend->setFont(f);
+    plot->legend->setBrush(QColor(255, 255, 255, 215));
+    plot->legend->setBorderPen(QPen(QColor(180, 180, 180)));
+}
+
+QCPTextElement *addTitle(QCustomPlot *plot, const QString &text)
+{
+    if (plot->plotLayout()->rowCount() == 0 || plot->plotLayout()->elementCount() == 0)
+        plot->plotLayout()->addElement(0, 0, new QCPAxisRect(plot));
+    plot->plotLayout()->insertRow(0);
+    QFont f = plot->font();
+    f.setPointSizeF(10);
+    f.setBold(true);
+    auto *title = new QCPTextElement(plot, text, f);
+    plot->plotLayout()->addElement(0, 0, title);
+    return title;
+}
+
+void legendBelow(QCustomPlot *plot, int columns)
+{
+    QCPLayoutInset *inset = plot->axisRect()->insetLayout();
+    if (inset->take(plot->legend))
+        inset->simplify();
+    const int row = plot->plotLayout()->rowCount();
+    plot->plotLayout()->addElement(row, 0, plot->legend);
+    plot->plotLayout()->setRowStretchFactor(row, 0.001);
+    plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot->legend->setWrap(columns);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setBrush(Qt::NoBrush);
+    plot->legend->setMargins(QMargins(4, 0, 4, 2));
+    plot->legend->setVisible(true);
+}
+
+QCustomPlot *makePlot(QWidget *parent)
+{
+    auto *p = new QCustomPlot(parent);
+    setupPlot(p);
+    return p;
+}
+
+std::vector<double> levelsOf(const types::TensorQuantStats &stats)
+{
+    if (!stats.levels.empty())
+        return stats.levels;
+    std::vector<double> out;
+    if (stats.step > 0 && !stats.codeCounts.empty()) {
+        out.reserve(stats.codeCounts.size());
+        for (size_t i = 0; i < stats.codeCounts.size(); ++i)
+            out.push_back(double(stats.codeLo + int64_t(i)) * stats.step + stats.offset);
+    }
+    return out;
+}
+
+QString percent(double fraction) { return QString::number(100.0 * fraction, 'f', fraction < 0.001 && fraction > 0 ? 3 : 2) + QStringLiteral(" %"); }
+
+QString compact(double v)
+{
+    const double a = std::abs(v);
+    if (a >= 1e12)
+        return QString::number(v / 1e12, 'f', 2) + QStringLiteral(" T");
+    if (a >= 1e9)
+        return QString::number(v / 1e9, 'f', 2) + QStringLiteral(" G");
+    if (a >= 1e6)
+        return QString::number(v / 1e6, 'f', 2) + QStringLiteral(" M");
+    if (a >= 1e3)
+        return QString::number(v / 1e3, 'f', 1) + QStringLiteral(" k");
+    return QString::number(v, 'g', 4);
+}
+
+void setCountAxis(QCPAxis *axis, bool logScale, double maxCount)
+{
+    if (logScale) {
+        axis->setScaleType(QCPAxis::stLogarithmic);
+        QSharedPointer<QCPAxisTickerLog> t(new QCPAxisTickerLog);
+        axis->setTicker(t);
+        axis->setNumberFormat(QStringLiteral("eb"));
+        axis->setNumberPrecision(0);
+        axis->setRange(0.5, std::max(10.0, maxCount * 2.0));
+    } else {
+        axis->setScaleType(QCPAxis::stLinear);
+        axis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+        axis->setNumberFormat(QStringLiteral("gb"));
+        axis->setNumberPrecision(4);
+        axis->setRange(0, std::max(1.0, maxCount * 1.12));
+    }
+}
+
+DistributionDrawing drawDistribution(QCustomPlot *plot, const types::TensorQuantStats &stats,
+                                     const std::vector<double> &levels, bool logScale)
+{
+    DistributionDrawing out;
+    QCPAxis *x = plot->xAxis;
+    QCPAxis *y = plot->yAxis;
+    const types::Histogram &h = stats.values;
+
+    double maxCount = 0;
+    auto *bars = new QCPBars(x, y);
+    bars->setName(QCoreApplication::translate("ql::ui::plot", "FP values"));
+    bars->setPen(Qt::NoPen);
+    bars->setBrush(distributionColor());
+    bars->setWidth(h.binWidth());
+    QVector<double> keys, values;
+    for (size_t i = 0; i < h.counts.size(); ++i) {
+        keys << h.lo + (double(i) + 0.5) * h.binWidth();
+        values << h.counts[i];
+        maxCount = std::max(maxCount, h.counts[i]);
+    }
+    bars->setData(keys, values, true);
+
+    double lo = h.lo, hi = h.hi;
+    if (stats.clipHi > stats.clipLo) {
+        lo = std::min(lo, stats.clipLo);
+        hi = std::max(hi, stats.clipHi);
+    }
+    out.levelCount = int(levels.size());
+    if (!levels.empty()) {
+        lo = std::min(lo, levels.front());
+        hi = std::max(hi, levels.back());
+    }
+    const double pad = (hi > lo ? hi - lo : 1.0) * 0.04;
+    x->setRange(lo - pad, hi + pad);
+    setCountAxis(y, logScale, maxCount);
+
+    // Shade what lies outside the clipping range: the mass the quantizer clips.
+    if (stats.clipHi > stats.clipLo) {
+        const QColor shade(clipColor().red(), clipColor().green(), clipColor().blue(), 40);
+        auto shadeRect = [&](double a, double b) {
+            auto *r = new QCPItemRect(plot);
+            r->topLeft->setTypeX(QCPItemPosition::ptPlotCoords);
+            r->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
+            r->bottomRight->setTypeX(QCPItemPosition::ptPlotCoords);
+            r->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
+            r->topLeft->setCoords(a, 0);
+            r->bottomRight->setCoords(b, 1);
+            r->setPen(Qt::NoPen);
+            r->setBrush(shade);
+            r->setLayer(QStringLiteral("background"));
+        };
+        shadeRect(lo - 10 * pad - std::abs(lo), stats.clipLo);
+        shadeRect(stats.clipHi, hi + 10 * pad + std::abs(hi));
+        for (double c : {stats.clipLo, stats.clipHi}) {
+            auto *l = new QCPItemStraightLine(plot);
+            l->point1->setCoords(c, 0);
+            l->point2->setCoords(c, 1);
+            l->setPen(QPen(clipColor(), 1.5, Qt::DashLine));
+        }
+    }
+
+    if (int(levels.size()) <= kMaxLevelLines) {
+        QColor lc = levelColor();
+        lc.setAlpha(levels.size() > 64 ? 90 : 200);
+        const QPen pen(lc, levels.size() > 64 ? 0.6 : 1.0);
+        for (double v : levels) {
+            auto *l = new QCPItemStraightLine(plot);
+            l->point1->setCoords(v, 0);
+            l->point2->setCoords(v, 1);
+            l->setPen(pen);
+            ++out.levelLines;
+        }
+    }
+
+    out.clippedLowText = QCoreApplication::translate("ql::ui::plot", "clipped below: %1").arg(percent(stats.clippedLow));
+    out.clippedHighText = QCoreApplication::translate("ql::ui::plot", "clipped above: %1").arg(percent(stats.clippedHigh));
+
+    // Legend entries for the items, which QCustomPlot does not list by itself.
+    auto *levelKey = new QCPGraph(x, y);
+    levelKey->setName(levels.empty() ? QCoreApplication::translate("ql::ui::plot", "no levels reported")
+                      : out.levelLines == out.levelCount
+                          ? QCoreApplication::translate("ql::ui::plot", "%1 levels").arg(out.levelCount)
+                          : QCoreApplication::translate("ql::ui::plot", "%1 levels (too dense to draw)").arg(out.levelCount));
+    levelKey->setPen(QPen(levelColor(), 1.5));
+    if (stats.clipHi > stats.clipLo) {
+        auto *clipKey = new QCPGraph(x, y);
+        clipKey->setName(QCoreApplication::translate("ql::ui::plot", "clipping range [%1, %2]")
+                             .arg(stats.clipLo, 0, 'g', 3)
+                             .arg(stats.clipHi, 0, 'g', 3));
+        clipKey->setPen(QPen(clipColor(), 1.5, Qt::DashLine));
+    }
+    return out;
+}
+
+} // namespace ql::ui::plot

@@ -1,0 +1,58 @@
+#pragma once
+// Internal to ql_widgets: shared plot styling and drawing helpers. Includes
+// qcustomplot.h, so it must never be included from a public header.
+#include <qcustomplot.h>
+
+#include "ql/types/telemetry.h"
+
+#include <vector>
+
+namespace ql::ui::plot {
+
+/// Colour-blind-safe series colours (Okabe & Ito), cycling.
+QColor seriesColor(int index);
+/// Colour of quantization level lines.
+QColor levelColor();
+/// Colour of clipped regions.
+QColor clipColor();
+/// Grey used for FP distributions.
+QColor distributionColor();
+
+/// Common look: antialiasing, fonts, drag/zoom on both axes, no OpenGL.
+void setupPlot(QCustomPlot *plot);
+/// A bold title row above the main axis rect; returns the element to update.
+QCPTextElement *addTitle(QCustomPlot *plot, const QString &text);
+/// Moves the legend out of the axis rect into a row under the plot, so it never
+/// covers data; entries flow in rows of at most `columns`.
+void legendBelow(QCustomPlot *plot, int columns = 4);
+/// Creates a QCustomPlot with setupPlot() applied, sized for docks.
+QCustomPlot *makePlot(QWidget *parent);
+
+/// Where the distribution drawing put its parts.
+struct DistributionDrawing {
+    int levelLines = 0;         ///< vertical level lines drawn
+    int levelCount = 0;         ///< levels of the quantizer (may exceed levelLines)
+    QString clippedLowText;
+    QString clippedHighText;
+};
+
+/// Draws an FP histogram with the quantizer's levels as vertical lines and the
+/// clipping range shaded onto the plot's main axis rect. Level lines are drawn
+/// only up to kMaxLevelLines (denser grids would paint the plot solid).
+DistributionDrawing drawDistribution(QCustomPlot *plot, const types::TensorQuantStats &stats,
+                                     const std::vector<double> &levels, bool logScale);
+inline constexpr int kMaxLevelLines = 512;
+
+/// The levels a stats record implies: its own list, else (codeLo + i) * step + offset
+/// over codeCounts. Empty when neither is known.
+std::vector<double> levelsOf(const types::TensorQuantStats &stats);
+
+/// Percent text such as "1.23 %".
+QString percent(double fraction);
+/// Compact number: 1.2 k, 3.4 M, 5.6 G.
+QString compact(double v);
+
+/// Applies a linear or logarithmic count axis.
+void setCountAxis(QCPAxis *axis, bool logScale, double maxCount);
+
+} // namespace ql::ui::plot

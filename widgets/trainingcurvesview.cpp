@@ -1,0 +1,156 @@
+#include "widgets/trainingcurvesview.h"
+
+#include "widgets/plotstyle_p.h"
+
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace ql::ui {
+
+TrainingCurvesView::TrainingCurvesView(QWidget *parent) : InspectorView(parent), m_plot(plot::makePlot(this))
+{
+    plot::addTitle(m_plot, tr("Training"));
+    QCPAxisRect *top = m_plot->axisRect(0);
+    auto *lower = new QCPAxisRect(m_plot);
+    m_plot->plotLayout()->addElement(2, 0, lower);
+    m_plot->plotLayout()->setRowStretchFactor(1, 2.5);
+    m_plot->plotLayout()->setRowStretchFactor(2, 1.0);
+    auto *group = new QCPMarginGroup(m_plot);
+    top->setMarginGroup(QCP::msLeft | QCP::msRight, group);
+    lower->setMarginGroup(QCP::msLeft | QCP::msRight, group);
+    connect(m_plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), lower->axis(QCPAxis::atBottom),
+            qOverload<const QCPRange &>(&QCPAxis::setRange));
+    connect(lower->axis(QCPAxis::atBottom), qOverload<const QCPRange &>(&QCPAxis::rangeChanged), m_plot->xAxis,
+            qOverload<const QCPRange &>(&QCPAxis::setRange));
+
+    m_plot->xAxis->setLabel(tr("training step"));
+    m_plot->yAxis->setLabel(tr("loss"));
+    m_plot->yAxis2->setVisible(true);
+    m_plot->yAxis2->setLabel(tr("top-1 accuracy (%)"));
+    m_plot->yAxis2->setTickLabelFont(m_plot->yAxis->tickLabelFont());
+    m_plot->yAxis2->setLabelFont(m_plot->yAxis->labelFont());
+    m_plot->yAxis2->setRange(0, 100);
+    lower->axis(QCPAxis::atBottom)->setLabel(tr("training step"));
+    lower->axis(QCPAxis::atLeft)->setLabel(tr("learning rate"));
+    for (QCPAxis *a : lower->axes()) {
+        a->setTickLabelFont(m_plot->xAxis->tickLabelFont());
+        a->setLabelFont(m_plot->xAxis->labelFont());
+    }
+    top->setRangeZoomAxes({m_plot->xAxis, m_plot->yAxis, m_plot->yAxis2});
+    top->setRangeDragAxes({m_plot->xAxis, m_plot->yAxis, m_plot->yAxis2});
+
+    auto *loss = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis);
+    loss->setName(tr("loss (left axis)"));
+    loss->setPen(QPen(plot::seriesColor(1), 1.6));
+    auto *acc = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis2);
+    acc->setName(tr("accuracy (right axis)"));
+    acc->setPen(QPen(plot::seriesColor(0), 1.8));
+    auto *lr = m_plot->addGraph(lower->axis(QCPAxis::atBottom), lower->axis(QCPAxis::atLeft));
+    lr->setPen(QPen(plot::seriesColor(2), 1.6));
+    lr->removeFromLegend();
+    auto *baseKey = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis2);
+    baseKey->setName(tr("FP32 baseline accuracy"));
+    baseKey->setPen(QPen(QColor(60, 60, 60), 1.4, Qt::DashLine));
+
+    m_baselineLine = new QCPItemStraightLine(m_plot);
+    m_baselineLine->setClipAxisRect(top);
+    for (QCPItemPosition *p : {m_baselineLine->point1, m_baselineLine->point2})
+        p->setAxes(m_plot->xAxis, m_plot->yAxis2);
+    m_baselineLine->setPen(QPen(QColor(60, 60, 60), 1.4, Qt::DashLine));
+    m_baselineText = new QCPItemText(m_plot);
+    m_baselineText->setClipAxisRect(top);
+    m_baselineText->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
+    m_baselineText->position->setAxisRect(top);
+    m_baselineText->position->setTypeY(QCPItemPosition::ptPlotCoords);
+    m_baselineText->position->setAxes(m_plot->xAxis, m_plot->yAxis2);
+    m_baselineText->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+    m_baselineText->setColor(QColor(60, 60, 60));
+
+    plot::legendBelow(m_plot, 3);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_plot);
+    rebuild();
+}
+
+QString TrainingCurvesView::viewTitle() const { return tr("Training curves"); }
+
+QList<QCustomPlot *> TrainingCurvesView::plots() const { return {m_plot}; }
+
+bool TrainingCurvesView::baselineVisible() const { return m_baselineLine->visible(); }
+
+void TrainingCurvesView::setPoints(const std::vector<types::TrainingPoint> &points)
+{
+    m_points = points;
+    rebuild();
+}
+
+void TrainingCurvesView::setBaselineAccuracy(double accuracy)
+{
+    m_baseline = accuracy;
+    rebuild();
+}
+
+void TrainingCurvesView::rebuild()
+{
+    QVector<double> x, loss, acc, lr;
+    for (const auto &p : m_points) {
+        x << double(p.step);
+        loss << p.loss;
+        acc << 100.0 * p.accuracy;
+        lr << p.learningRate;
+    }
+    m_plot->graph(0)->setData(x, loss, true);
+    m_plot->graph(1)->setData(x, acc, true);
+    m_plot->graph(2)->setData(x, lr, true);
+    const bool base = m_baseline >= 0;
+    m_baselineLine->setVisible(base);
+    m_baselineText->setVisible(base);
+    m_plot->graph(3)->removeFromLegend();
+    if (base) {
+        m_plot->graph(3)->addToLegend();
+        m_baselineLine->point1->setCoords(0, 100.0 * m_baseline);
+        m_baselineLine->point2->setCoords(1, 100.0 * m_baseline);
+        m_baselineText->position->setCoords(0.01, 100.0 * m_baseline);
+        m_baselineText->setText(tr("FP32 %1 %").arg(100.0 * m_baseline, 0, 'f', 2));
+    }
+
+    auto *title = qobject_cast<QCPTextElement *>(m_plot->plotLayout()->element(0, 0));
+    if (m_points.empty()) {
+        m_plot->xAxis->setRange(0, 100);
+        m_plot->yAxis->setRange(0, 1);
+        if (title)
+            title->setText(tr("Training: no steps yet"));
+    } else {
+        const double last = std::max(1.0, x.back());
+        m_plot->xAxis->setRange(x.front(), last);
+        const auto [lmin, lmax] = std::minmax_element(loss.begin(), loss.end());
+        m_plot->yAxis->setRange(0, std::max(1e-6, *lmax * 1.08));
+        Q_UNUSED(lmin);
+        const auto [rmin, rmax] = std::minmax_element(lr.begin(), lr.end());
+        const double pad = std::max(1e-12, (*rmax - *rmin) * 0.1);
+        m_plot->axisRect(1)->axis(QCPAxis::atLeft)->setRange(std::max(0.0, *rmin - pad), *rmax + pad);
+        const auto &p = m_points.back();
+        if (title)
+            title->setText(tr("Step %1 · epoch %2 · loss %3 · accuracy %4 %")
+                               .arg(p.step)
+                               .arg(p.epoch, 0, 'f', 2)
+                               .arg(p.loss, 0, 'g', 4)
+                               .arg(100.0 * p.accuracy, 0, 'f', 2));
+    }
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString TrainingCurvesView::toCsv() const
+{
+    QString out = csv::row({QStringLiteral("step"), QStringLiteral("epoch"), QStringLiteral("loss"),
+                            QStringLiteral("accuracy"), QStringLiteral("learning_rate")});
+    for (const auto &p : m_points)
+        out += csv::row({QString::number(p.step), csv::num(p.epoch), csv::num(p.loss), csv::num(p.accuracy),
+                         csv::num(p.learningRate)});
+    return out;
+}
+
+} // namespace ql::ui
