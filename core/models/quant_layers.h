@@ -1,0 +1,159 @@
+#pragma once
+// Quantizable layer wrappers. They hold the FP32 weight and bias under the
+// names PyTorch uses ("weight", "bias") so that state dicts load unchanged, and
+// optionally a weight quantizer and an input-activation quantizer.
+#include "core/quant/quantizer.h"
+
+#include <torch/torch.h>
+
+#include <functional>
+#include <string>
+
+namespace ql::core::models {
+
+/// How a quantizable layer computes.
+enum class LayerMode {
+    Fp32,      ///< quantizers are ignored
+    FakeQuant, ///< the weight and the input go through their quantizers (each when one is set)
+};
+
+enum class LayerKind { Conv2d, Linear };
+
+/// "conv2d" / "linear".
+std::string layerKindName(LayerKind kind);
+
+class QuantLayerImpl;
+
+/// Called after a layer's forward with (layer, input as seen by the layer
+/// before its input quantizer, output).
+using ForwardObserver = std::function<void(const QuantLayerImpl &, const torch::Tensor &, const torch::Tensor &)>;
+
+/// Common base of QuantConv2dImpl and QuantLinearImpl. Not thread-safe: a
+/// layer belongs to one model on one engine thread.
+class QuantLayerImpl : public torch::nn::Module {
+public:
+    /// Submodule names under which the quantizers are registered; parameters
+    /// below them are not part of the PyTorch-compatible state dict.
+    static constexpr const char *kWeightQuantizerName = "weight_quantizer";
+    static constexpr const char *kInputQuantizerName = "input_quantizer";
+
+    torch::Tensor forward(const torch::Tensor &x);
+
+    LayerKind kind() const { return m_kind; }
+    /// The state-dict prefix of this layer in its model ("layer1.0.conv1"); empty when standalone.
+    const std::string &layerName() const { return m_layerName; }
+    void setLayerName(std::string name) { m_layerName = std::move(name); }
+
+    LayerMode mode() const { return m_mode; }
+    void setMode(LayerMode mode) { m_mode = mode; }
+
+    /// Sets (or, with nullptr, removes) the weight quantizer; registered as a submodule so
+    /// that its parameters train with the model and move with `to(device)`.
+    void setWeightQuantizer(quant::Quantizer q);
+    void setInputQuantizer(quant::Quantizer q);
+    const quant::Quantizer &weightQuantizer() const { return m_weightQuantizer; }
+    const quant::Quantizer &inputQuantizer() const { return m_inputQuantizer; }
+
+    /// The weight the forward uses: fake-quantized in FakeQuant mode when a weight quantizer is set.
+    torch::Tensor effectiveWeight();
+
+    bool hasBias() const { return bias.defined(); }
+    /// Registers a zero "bias" when there is none (BN folding needs one).
+    void ensureBias();
+
+    /// Multiply-accumulates of one forward for an input of shape `in` giving `out` (batch included).
+    virtual int64_t macs(const torch::IntArrayRef in, const torch::IntArrayRef out) const = 0;
+    /// Output channels / features (dim 0 of the weight).
+    int64_t outChannels() const { return weight.size(0); }
+
+    /// One observer at a time; pass nullptr to remove it.
+    void setForwardObserver(ForwardObserver observer) { m_observer = std::move(observer); }
+
+    torch::Tensor weight;
+    torch::Tensor bias; ///< undefined when the layer has no bias
+
+protected:
+    explicit QuantLayerImpl(LayerKind kind) : m_kind(kind) {}
+    virtual torch::Tensor compute(const torch::Tensor &x, const torch::Tensor &w) = 0;
+
+private:
+    void replaceQuantizer(const char *name, quant::Quantizer &slot, quant::Quantizer q);
+
+    LayerKind m_kind;
+    LayerMode m_mode = LayerMode::Fp32;
+    std::string m_layerName;
+    quant::Quantizer m_weightQuantizer;
+    quant::Quantizer m_inputQuantizer;
+    ForwardObserver m_observer;
+};
+
+/// Geometry of a QuantConv2d (square kernels, as in every zoo model).
+struct ConvOptions {
+    int64_t in = 0;
+    int64_t out = 0;
+    int64_t kernel = 3;
+    int64_t stride = 1;
+    int64_t padding = 0;
+    int64_t groups = 1;
+    int64_t dilation = 1;
+    bool bias = false;
+};
+
+/// Conv2d with optional fake quantization; same parameters and numerics as torch::nn::Conv2d.
+class QuantConv2dImpl : public QuantLayerImpl {
+public:
+    explicit QuantConv2dImpl(const ConvOptions &options);
+    /// PyTorch's default initialisation (kaiming_uniform with a=sqrt(5)).
+    void reset_parameters();
+    const ConvOptions &options() const { return m_options; }
+    int64_t macs(const torch::IntArrayRef in, const torch::IntArrayRef out) const override;
+    void pretty_print(std::ostream &stream) const override;
+
+protected:
+    torch::Tensor compute(const torch::Tensor &x, const torch::Tensor &w) override;
+
+private:
+    ConvOptions m_options;
+};
+TORCH_MODULE(QuantConv2d);
+
+/// Linear with optional fake quantization; same parameters and numerics as torch::nn::Linear.
+class QuantLinearImpl : public QuantLayerImpl {
+public:
+    QuantLinearImpl(int64_t in, int64_t out, bool bias = true);
+    void reset_parameters();
+    int64_t inFeatures() const { return weight.size(1); }
+    int64_t macs(const torch::IntArrayRef in, const torch::IntArrayRef out) const override;
+    void pretty_print(std::ostream &stream) const override;
+
+protected:
+    torch::Tensor compute(const torch::Tensor &x, const torch::Tensor &w) override;
+};
+TORCH_MODULE(QuantLinear);
+
+/// BatchNorm2d that can be bypassed after it has been folded into the preceding conv.
+/// Same parameter and buffer names as torch::nn::BatchNorm2d.
+class FoldableBatchNorm2dImpl : public torch::nn::BatchNorm2dImpl {
+public:
+    using torch::nn::BatchNorm2dImpl::BatchNorm2dImpl;
+    torch::Tensor forward(const torch::Tensor &x) { return m_folded ? x : torch::nn::BatchNorm2dImpl::forward(x); }
+    bool folded() const { return m_folded; }
+    void setFolded(bool folded) { m_folded = folded; }
+
+private:
+    bool m_folded = false;
+};
+TORCH_MODULE(FoldableBatchNorm2d);
+
+/// Folded conv parameters: w' = w * g/sqrt(var+eps) per output channel,
+/// b' = (b - mean) * g/sqrt(var+eps) + beta. `bias` may be undefined (= 0).
+/// Uses the running statistics (eval-mode BN). Thread-safe (pure).
+std::pair<torch::Tensor, torch::Tensor> foldBatchNormParams(const torch::Tensor &weight, const torch::Tensor &bias,
+                                                             const torch::nn::BatchNorm2dImpl &bn);
+
+/// Folds `bn` into `conv` in place (conv gains a bias if it had none) and marks
+/// `bn` folded so that conv -> bn computes what conv+bn computed in eval mode.
+/// Throws ql::core::Error when the channel counts differ or bn is already folded.
+void foldBatchNorm(QuantConv2dImpl &conv, FoldableBatchNorm2dImpl &bn);
+
+} // namespace ql::core::models

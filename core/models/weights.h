@@ -1,0 +1,74 @@
+#pragma once
+// Loading and saving weights: PyTorch state-dict archives (torch.save(model.state_dict()))
+// read by a restricted pickle interpreter that never executes anything, and
+// TorchScript archives. Names and shapes are checked against the model.
+#include "core/models/quant_model.h"
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ql::core::models {
+
+/// Named tensors in file order.
+using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
+
+/// Reads a state dict saved by `torch.save(model.state_dict(), path)` (the zip format,
+/// PyTorch >= 1.6). Only the pickle opcodes and globals a state dict (or a checkpoint dict
+/// holding one under "state_dict" / "model_state_dict" / "model") uses are accepted;
+/// anything else is rejected with a ql::core::Error naming the file and the offending
+/// global or opcode, before anything is executed. Also thrown for a missing, truncated or
+/// corrupt file. Thread-safe (no shared state).
+NamedTensors readStateDict(const std::filesystem::path &path);
+
+/// Reads the parameters and buffers of a TorchScript archive (torch.jit.save), by their
+/// dotted names. Throws ql::core::Error for an unreadable archive. Thread-safe.
+NamedTensors readTorchScript(const std::filesystem::path &path);
+
+/// Writes `tensors` (moved to the CPU) as a PyTorch state-dict archive that
+/// `torch.load` reads into an OrderedDict. Throws ql::core::Error when the file cannot be
+/// written. Thread-safe.
+void writeStateDict(const NamedTensors &tensors, const std::filesystem::path &path);
+
+enum class WeightFormat { StateDict, TorchScript };
+
+/// A name whose tensor shape differs between the file and the model.
+struct ShapeMismatch {
+    std::string name;
+    std::vector<int64_t> expected; ///< the model's
+    std::vector<int64_t> found;    ///< the file's
+};
+
+/// What a load did. A strict load that returns has complete() == true.
+struct LoadReport {
+    std::string source;                  ///< the file
+    WeightFormat format = WeightFormat::StateDict;
+    std::vector<std::string> loaded;     ///< model names that were copied
+    std::vector<std::string> missing;    ///< in the model, not in the file
+    std::vector<std::string> unexpected; ///< in the file, not in the model
+    std::vector<ShapeMismatch> wrongShape;
+    std::string strippedPrefix;          ///< e.g. "module." (DataParallel) when it was removed
+
+    bool complete() const { return missing.empty() && unexpected.empty() && wrongShape.empty(); }
+    /// One paragraph for a log or a dialog: counts, then every problem by name.
+    std::string summary() const;
+};
+
+/// Copies `tensors` into the model's state dict (parameters and buffers; quantizer
+/// parameters are not part of it), converting dtypes and devices. With `strict`, any
+/// missing, unexpected or wrongly shaped name throws one ql::core::Error listing all of
+/// them, and the model is left unchanged. Not thread-safe with respect to `model`.
+LoadReport applyStateDict(QuantModelImpl &model, const NamedTensors &tensors, const std::string &source,
+                          bool strict = true);
+
+/// Detects the format of `path` (state-dict zip or TorchScript archive), reads it and
+/// applies it like applyStateDict.
+LoadReport loadWeights(QuantModelImpl &model, const std::filesystem::path &path, bool strict = true);
+
+/// Writes the model's state dict (see QuantModelImpl::stateDict) with writeStateDict.
+void saveWeights(const QuantModelImpl &model, const std::filesystem::path &path);
+
+} // namespace ql::core::models
