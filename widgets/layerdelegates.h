@@ -12,7 +12,6 @@ public:
     explicit BitsSpinBox(QWidget *parent = nullptr);
     void stepBy(int steps) override;
 
-protected:
     QString textFromValue(int value) const override;
     int valueFromText(const QString &text) const override;
     QValidator::State validate(QString &text, int &pos) const override;

@@ -23,6 +23,9 @@ public:
     QTableView *tableView() const { return m_table; }
     /// The action that applies the bits box to the selected rows.
     QAction *setBitsAction() const { return m_setBits; }
+    /// The bit-width the action applies, and to which tensors.
+    BitsSpinBox *bitsBox() const { return m_bitsBox; }
+    QComboBox *targetBox() const { return m_targetBox; }
     /// Rows currently selected, ascending.
     QList<int> selectedRows() const;
     /// Sets bits on the selected rows (what the action does).

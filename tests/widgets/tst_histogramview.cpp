@@ -1,0 +1,150 @@
+// The histogram view: one level line per representable value, the clipped mass
+// written out, unused integer codes counted, the tensor and log-scale toggles.
+#include "widgets/histogramview.h"
+
+#include <qcustomplot.h>
+
+#include <QComboBox>
+#include <QtTest>
+
+using ql::types::LayerSnapshot;
+using ql::types::TensorQuantStats;
+using ql::ui::HistogramView;
+
+namespace {
+
+// A b-bit uniform quantizer's statistics with the levels left for the view to derive.
+TensorQuantStats uniformStats(int bits, bool isSigned, double step)
+{
+    TensorQuantStats s;
+    s.valid = true;
+    s.step = step;
+    s.codeLo = isSigned ? -(int64_t(1) << (bits - 1)) : 0;
+    s.codeCounts.assign(size_t(1) << bits, 1.0);
+    s.clipLo = double(s.codeLo) * step;
+    s.clipHi = double(s.codeLo + (int64_t(1) << bits) - 1) * step;
+    s.values.lo = s.clipLo - step;
+    s.values.hi = s.clipHi + step;
+    s.values.counts.assign(50, 10.0);
+    return s;
+}
+
+std::shared_ptr<const LayerSnapshot> snapshotOf(const TensorQuantStats &w, const TensorQuantStats &a = {})
+{
+    auto s = std::make_shared<LayerSnapshot>();
+    s->layer = "layer1.0.conv1";
+    s->step = 100;
+    s->weight = w;
+    s->activation = a;
+    return s;
+}
+
+} // namespace
+
+class TestHistogramView : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void levelLinesPerBits_data()
+    {
+        QTest::addColumn<int>("bits");
+        QTest::addColumn<bool>("isSigned");
+        QTest::newRow("unsigned 2") << 2 << false;
+        QTest::newRow("unsigned 3") << 3 << false;
+        QTest::newRow("unsigned 4") << 4 << false;
+        QTest::newRow("signed 4") << 4 << true;
+        QTest::newRow("unsigned 8") << 8 << false;
+    }
+    void levelLinesPerBits()
+    {
+        QFETCH(int, bits);
+        QFETCH(bool, isSigned);
+        HistogramView view;
+        view.setSnapshot(snapshotOf(uniformStats(bits, isSigned, 0.1)));
+        QCOMPARE(view.levelCount(), 1 << bits);
+        QCOMPARE(view.levelLineCount(), 1 << bits);
+        // The lines are plot items: 2^b levels plus the two clipping-range lines.
+        QCOMPARE(view.plots().at(0)->itemCount() - 2 /*shading*/ - 2 /*clip lines*/, 1 << bits);
+    }
+
+    void explicitLevelsWin()
+    {
+        // POT at 3 bits as in the papers: 2^b + 1 = 9 levels, given explicitly.
+        TensorQuantStats s = uniformStats(3, true, 0.1);
+        s.levels = {-1, -0.5, -0.25, -0.125, 0, 0.125, 0.25, 0.5, 1};
+        HistogramView view;
+        view.setSnapshot(snapshotOf(s));
+        QCOMPARE(view.levelLineCount(), 9);
+    }
+
+    void denseGridsAreNotDrawn()
+    {
+        HistogramView view;
+        view.setSnapshot(snapshotOf(uniformStats(12, false, 0.001)));
+        QCOMPARE(view.levelCount(), 4096);
+        QCOMPARE(view.levelLineCount(), 0);
+    }
+
+    void clippedMassText()
+    {
+        TensorQuantStats s = uniformStats(4, false, 0.1);
+        s.clippedLow = 0.0123;
+        s.clippedHigh = 0.25;
+        HistogramView view;
+        view.setSnapshot(snapshotOf(s));
+        QVERIFY2(view.clippedLowText().contains(QStringLiteral("1.23 %")), qPrintable(view.clippedLowText()));
+        QVERIFY2(view.clippedHighText().contains(QStringLiteral("25.00 %")), qPrintable(view.clippedHighText()));
+    }
+
+    void unusedCodesCounted()
+    {
+        // ASQ Fig. 4: LSQ at 2 bits may use only 3 of its 4 levels.
+        TensorQuantStats s = uniformStats(2, true, 0.1);
+        s.codeCounts = {0, 40, 100, 35};
+        HistogramView view;
+        view.setSnapshot(snapshotOf(s));
+        QCOMPARE(view.usedCodeCount(), 3);
+        QCOMPARE(view.unusedCodeCount(), 1);
+        // The unused code is marked at its integer position, -2.
+        auto *marks = view.plots().at(1)->graph(0);
+        QVERIFY(marks);
+        QCOMPARE(marks->data()->size(), 1);
+        QCOMPARE(marks->data()->begin()->key, -2.0);
+    }
+
+    void tensorToggle()
+    {
+        HistogramView view;
+        view.setSnapshot(snapshotOf(uniformStats(2, true, 0.1), uniformStats(5, false, 0.1)));
+        QSignalSpy spy(&view, &HistogramView::tensorChanged);
+        QCOMPARE(view.levelLineCount(), 4);
+        auto *box = view.findChild<QComboBox *>();
+        QVERIFY(box);
+        box->setCurrentIndex(1); // what a user click does
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(view.tensor(), HistogramView::Tensor::Activation);
+        QCOMPARE(view.levelLineCount(), 32);
+    }
+
+    void logScaleToggle()
+    {
+        HistogramView view;
+        view.setSnapshot(snapshotOf(uniformStats(3, false, 0.1)));
+        QCOMPARE(view.plots().at(0)->yAxis->scaleType(), QCPAxis::stLinear);
+        view.setLogScale(true);
+        QCOMPARE(view.plots().at(0)->yAxis->scaleType(), QCPAxis::stLogarithmic);
+        QCOMPARE(view.plots().at(1)->yAxis->scaleType(), QCPAxis::stLogarithmic);
+        QCOMPARE(view.levelLineCount(), 8); // redrawn, not lost
+    }
+
+    void emptyWithoutStatistics()
+    {
+        HistogramView view;
+        view.setSnapshot(snapshotOf(TensorQuantStats{}));
+        QCOMPARE(view.levelLineCount(), 0);
+        view.setSnapshot(nullptr);
+        QCOMPARE(view.toCsv().count(QLatin1Char('\n')), 1); // header only
+    }
+};
+
+QTEST_MAIN(TestHistogramView)
+#include "tst_histogramview.moc"

@@ -1,0 +1,243 @@
+// The layer table: in-place edits through the model and the delegates,
+// multi-row bit setting, and the size/BOP summary against hand-computed numbers.
+#include "widgets/layerdelegates.h"
+#include "widgets/layertablemodel.h"
+#include "widgets/layertableview.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QItemSelectionModel>
+#include <QTableView>
+#include <QtTest>
+
+using ql::types::LayerInfo;
+using ql::types::LayerQuantView;
+using ql::ui::LayerTableModel;
+
+namespace {
+
+LayerInfo layer(const char *name, int64_t params, int64_t macs)
+{
+    LayerInfo l;
+    l.name = name;
+    l.type = "Conv2d";
+    l.weightShape = {params};
+    l.parameters = params;
+    l.macs = macs;
+    return l;
+}
+
+LayerQuantView quant(int w, int a)
+{
+    LayerQuantView q;
+    q.weightMethod = w == 32 ? "none" : "lsq";
+    q.weightBits = w;
+    q.actMethod = a == 32 ? "none" : "lsq";
+    q.actBits = a;
+    return q;
+}
+
+// Three layers whose sizes are easy to do by hand.
+void fill(LayerTableModel *m)
+{
+    m->setLayers({layer("a", 1000, 5000), layer("b", 300, 2000), layer("c", 7, 100)},
+                 {quant(4, 8), quant(32, 32), quant(3, 3)});
+}
+
+} // namespace
+
+class TestLayerTable : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void summaryNumbers()
+    {
+        LayerTableModel m;
+        fill(&m);
+        // ceil(1000*4/8) + 300*4 + ceil(7*3/8) = 500 + 1200 + 3
+        QCOMPARE(m.modelBytes(), qint64(1703));
+        QCOMPARE(m.fp32Bytes(), qint64((1000 + 300 + 7) * 4));
+        // 5000*4*8 + 2000*32*32 + 100*3*3
+        QCOMPARE(m.bops(), 2208900.0);
+    }
+
+    void editBitsThroughModel()
+    {
+        LayerTableModel m;
+        fill(&m);
+        QSignalSpy edited(&m, &LayerTableModel::configEdited);
+        QSignalSpy summary(&m, &LayerTableModel::summaryChanged);
+        // FP32 layer b gets 8-bit weights: method follows (none -> lsq), activations stay FP32.
+        QVERIFY(m.setData(m.index(1, LayerTableModel::WeightBits), 8));
+        QCOMPARE(edited.count(), 1);
+        QCOMPARE(edited.at(0).at(0).toInt(), 1);
+        const auto cfg = edited.at(0).at(1).value<LayerQuantView>();
+        QCOMPARE(cfg.weightBits, 8);
+        QCOMPARE(cfg.weightMethod, std::string("lsq"));
+        QCOMPARE(cfg.actBits, 32);
+        QCOMPARE(m.config(1).weightBits, 8);
+        QVERIFY(summary.count() >= 1);
+        // 500 + 300*8/8 + 3 and 5000*32 + 2000*8*32 + 900
+        QCOMPARE(m.modelBytes(), qint64(803));
+        QCOMPARE(m.bops(), 160000.0 + 512000.0 + 900.0);
+    }
+
+    void invalidEditsRejected_data()
+    {
+        QTest::addColumn<int>("column");
+        QTest::addColumn<QVariant>("value");
+        QTest::newRow("17 bits") << int(LayerTableModel::WeightBits) << QVariant(17);
+        QTest::newRow("1 bit") << int(LayerTableModel::ActBits) << QVariant(1);
+        QTest::newRow("text bits") << int(LayerTableModel::WeightBits) << QVariant(QStringLiteral("four"));
+        QTest::newRow("unknown method") << int(LayerTableModel::WeightMethod) << QVariant(QStringLiteral("foo"));
+        QTest::newRow("read-only name") << int(LayerTableModel::Name) << QVariant(QStringLiteral("x"));
+    }
+    void invalidEditsRejected()
+    {
+        QFETCH(int, column);
+        QFETCH(QVariant, value);
+        LayerTableModel m;
+        fill(&m);
+        QSignalSpy edited(&m, &LayerTableModel::configEdited);
+        QVERIFY(!m.setData(m.index(0, column), value));
+        QCOMPARE(edited.count(), 0);
+        QCOMPARE(m.config(0).weightBits, 4);
+        QCOMPARE(m.config(0).actBits, 8);
+    }
+
+    void methodAndBitsStayConsistent()
+    {
+        LayerTableModel m;
+        fill(&m);
+        QSignalSpy edited(&m, &LayerTableModel::configEdited);
+        QVERIFY(m.setData(m.index(0, LayerTableModel::WeightBits), QStringLiteral("FP32")));
+        QCOMPARE(m.config(0).weightMethod, std::string("none"));
+        QCOMPARE(m.data(m.index(0, LayerTableModel::WeightBits)).toString(), QStringLiteral("FP32"));
+        QVERIFY(m.setData(m.index(1, LayerTableModel::ActMethod), QStringLiteral("pact")));
+        QCOMPARE(m.config(1).actBits, 8); // a method on an FP32 tensor picks 8 bits
+        QVERIFY(m.setData(m.index(2, LayerTableModel::WeightMethod), QStringLiteral("none")));
+        QCOMPARE(m.config(2).weightBits, 32);
+        QCOMPARE(edited.count(), 3);
+        // Setting the same value again is not an edit.
+        QVERIFY(m.setData(m.index(2, LayerTableModel::WeightMethod), QStringLiteral("none")));
+        QCOMPARE(edited.count(), 3);
+        // Per-channel is a check box.
+        QVERIFY(m.setData(m.index(0, LayerTableModel::PerChannel), Qt::Checked, Qt::CheckStateRole));
+        QVERIFY(m.config(0).perChannel);
+        QCOMPARE(edited.count(), 4);
+    }
+
+    void editThroughDelegates()
+    {
+        ql::ui::LayerTableView view;
+        fill(view.model());
+        QSignalSpy edited(&view, &ql::ui::LayerTableView::configEdited);
+        QTableView *table = view.tableView();
+
+        const QModelIndex bitsIndex = view.model()->index(2, LayerTableModel::ActBits);
+        auto *bitsDelegate = table->itemDelegateForColumn(LayerTableModel::ActBits);
+        QVERIFY(qobject_cast<ql::ui::BitsDelegate *>(bitsDelegate));
+        QWidget *editor = bitsDelegate->createEditor(table->viewport(), QStyleOptionViewItem(), bitsIndex);
+        auto *spin = qobject_cast<ql::ui::BitsSpinBox *>(editor);
+        QVERIFY(spin);
+        bitsDelegate->setEditorData(editor, bitsIndex);
+        QCOMPARE(spin->value(), 3);
+        spin->stepBy(2);
+        QCOMPARE(spin->value(), 5);
+        bitsDelegate->setModelData(editor, view.model(), bitsIndex);
+        QCOMPARE(edited.count(), 1);
+        QCOMPARE(edited.at(0).at(0).toInt(), 2);
+        QCOMPARE(edited.at(0).at(1).value<LayerQuantView>().actBits, 5);
+        delete editor;
+
+        const QModelIndex methodIndex = view.model()->index(0, LayerTableModel::WeightMethod);
+        auto *methodDelegate = table->itemDelegateForColumn(LayerTableModel::WeightMethod);
+        editor = methodDelegate->createEditor(table->viewport(), QStyleOptionViewItem(), methodIndex);
+        auto *combo = qobject_cast<QComboBox *>(editor);
+        QVERIFY(combo);
+        QCOMPARE(combo->count(), 12);
+        methodDelegate->setEditorData(editor, methodIndex);
+        QCOMPARE(combo->currentText(), QStringLiteral("lsq"));
+        combo->setCurrentText(QStringLiteral("post"));
+        methodDelegate->setModelData(editor, view.model(), methodIndex);
+        delete editor;
+        QCOMPARE(edited.count(), 2);
+        QCOMPARE(view.model()->config(0).weightMethod, std::string("post"));
+        QCOMPARE(view.model()->config(0).weightBits, 4);
+    }
+
+    void bitsSpinBoxSkipsToFp32()
+    {
+        ql::ui::BitsSpinBox box;
+        box.setValue(16);
+        box.stepBy(1);
+        QCOMPARE(box.value(), 32);
+        QCOMPARE(box.text(), QStringLiteral("FP32"));
+        box.stepBy(-1);
+        QCOMPARE(box.value(), 16);
+        box.setValue(2);
+        box.stepBy(-1);
+        QCOMPARE(box.value(), 2);
+        QString text = QStringLiteral("20");
+        int pos = 2;
+        QCOMPARE(box.validate(text, pos), QValidator::Invalid);
+        text = QStringLiteral("fp32");
+        QCOMPARE(box.validate(text, pos), QValidator::Acceptable);
+    }
+
+    void setBitsForSelection()
+    {
+        ql::ui::LayerTableView view;
+        fill(view.model());
+        QSignalSpy edited(&view, &ql::ui::LayerTableView::configEdited);
+        QItemSelectionModel *sel = view.tableView()->selectionModel();
+        sel->select(view.model()->index(0, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        sel->select(view.model()->index(2, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QCOMPARE(view.selectedRows(), (QList<int>{0, 2}));
+
+        // Through the action, weights only, 6 bits.
+        view.bitsBox()->setValue(6);
+        view.targetBox()->setCurrentIndex(view.targetBox()->findData(int(LayerTableModel::BitsTarget::Weights)));
+        view.setBitsAction()->trigger();
+        QCOMPARE(edited.count(), 2);
+        QCOMPARE(view.model()->config(0).weightBits, 6);
+        QCOMPARE(view.model()->config(2).weightBits, 6);
+        QCOMPARE(view.model()->config(0).actBits, 8);
+        QCOMPARE(view.model()->config(1).weightBits, 32); // not selected
+        // 1000*6/8 + 1200 + ceil(7*6/8) = 750 + 1200 + 6
+        QCOMPARE(view.model()->modelBytes(), qint64(1956));
+        QVERIFY(view.summaryText().contains(QLocale().toString(qint64(1956))));
+
+        // Then both tensors at FP32: methods follow.
+        view.setBitsForSelection(32, LayerTableModel::BitsTarget::Both);
+        QCOMPARE(edited.count(), 4);
+        QCOMPARE(view.model()->config(2).actMethod, std::string("none"));
+        QCOMPARE(view.model()->modelBytes(), qint64((1000 + 300 + 7) * 4));
+        QCOMPARE(view.model()->bops(), (5000.0 + 2000.0 + 100.0) * 32 * 32);
+    }
+
+    void snapshotsEmitOneBatchedChange()
+    {
+        LayerTableModel m;
+        fill(&m);
+        QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+        std::vector<std::shared_ptr<const ql::types::LayerSnapshot>> snaps;
+        for (const char *name : {"c", "a", "unknown"}) {
+            auto s = std::make_shared<ql::types::LayerSnapshot>();
+            s->layer = name;
+            s->weight.valid = true;
+            s->weight.step = 0.125;
+            s->weight.sqnrDb = 17.5;
+            snaps.push_back(s);
+        }
+        m.updateSnapshots(snaps);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.at(0).at(0).toModelIndex().row(), 0);
+        QCOMPARE(changed.at(0).at(1).toModelIndex().row(), 2);
+        QCOMPARE(m.data(m.index(2, LayerTableModel::WeightStep)).toString(), QStringLiteral("0.125"));
+        QCOMPARE(m.data(m.index(0, LayerTableModel::WeightSqnr)).toString(), QStringLiteral("17.5"));
+        QCOMPARE(m.data(m.index(1, LayerTableModel::WeightSqnr)).toString(), QStringLiteral("—"));
+    }
+};
+
+QTEST_MAIN(TestLayerTable)
+#include "tst_layertable.moc"
