@@ -123,9 +123,11 @@ void MultipointMapView::rebuild()
                          .arg(n)
                          .arg(sum / n, 0, 'f', 2));
     QStringList counts;
-    for (const auto &[p, c] : histogram)
-        counts << (p == 1 ? tr("1 point: %1 channels (%2 %)").arg(c).arg(100.0 * c / n, 0, 'f', 1)
-                          : tr("%1 points: %2 channels (%3 %)").arg(p).arg(c).arg(100.0 * c / n, 0, 'f', 1));
+    for (const auto &[p, c] : histogram) {
+        const QString points = p == 1 ? tr("1 point") : tr("%1 points").arg(p);
+        const QString channels = c == 1 ? tr("1 channel") : tr("%1 channels").arg(c);
+        counts << tr("%1: %2 (%3 %)").arg(points, channels).arg(100.0 * c / n, 0, 'f', 1);
+    }
     m_summary->setText(tr("Output error ‖Wx − Ŵx‖²: %1 with one point → %2 after (%3 %)")
                            .arg(before, 0, 'g', 4)
                            .arg(after, 0, 'g', 4)
