@@ -11,14 +11,15 @@ namespace ql::ui {
 
 namespace {
 
-// Category labels: all of them when they fit, else every n-th.
-QSharedPointer<QCPAxisTickerText> categoryTicker(const std::vector<std::string> &names, int maxLabels)
+// Category labels: all of them when they fit, else every n-th; positions
+// without a name get their index.
+QSharedPointer<QCPAxisTickerText> categoryTicker(const std::vector<std::string> &names, size_t count, int maxLabels)
 {
     QSharedPointer<QCPAxisTickerText> t(new QCPAxisTickerText);
-    const int n = int(names.size());
+    const int n = int(count);
     const int every = std::max(1, (n + maxLabels - 1) / maxLabels);
     for (int i = 0; i < n; i += every)
-        t->addTick(i, QString::fromStdString(names[size_t(i)]));
+        t->addTick(i, size_t(i) < names.size() ? QString::fromStdString(names[size_t(i)]) : QString::number(i));
     return t;
 }
 
@@ -105,9 +106,7 @@ void ErrorView::rebuild()
             layerNames = a.get();
     }
     if (m_blockCurves > 0) {
-        m_blocks->xAxis->setTicker(categoryTicker(names->blocks.size() >= nBlocks ? names->blocks
-                                                                                  : std::vector<std::string>{},
-                                                  16));
+        m_blocks->xAxis->setTicker(categoryTicker(names->blocks, nBlocks, 16));
         m_blocks->xAxis->setTickLabelRotation(nBlocks > 8 ? 35 : 0);
         m_blocks->xAxis->setRange(-0.5, double(nBlocks) - 0.5);
         m_blocks->yAxis->setRange(0, std::max(1e-9, maxBlock * 1.12));
@@ -140,7 +139,7 @@ void ErrorView::rebuild()
         ++m_layerSeries;
     }
     if (m_layerSeries > 0) {
-        m_layers->xAxis->setTicker(categoryTicker(layerNames ? layerNames->layers : std::vector<std::string>{}, 24));
+        m_layers->xAxis->setTicker(categoryTicker(layerNames ? layerNames->layers : std::vector<std::string>{}, nLayers, 24));
         m_layers->xAxis->setTickLabelRotation(nLayers > 6 ? 45 : 0);
         m_layers->xAxis->setRange(-0.6, double(nLayers) - 0.4);
         m_layers->yAxis->setRange(0, std::max(1e-9, maxLayer * 1.12));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace ql::ui::plot {
 
@@ -87,7 +88,12 @@ std::vector<double> levelsOf(const types::TensorQuantStats &stats)
     return out;
 }
 
-QString percent(double fraction) { return QString::number(100.0 * fraction, 'f', fraction < 0.001 && fraction > 0 ? 3 : 2) + QStringLiteral(" %"); }
+QString percent(double fraction)
+{
+    if (!std::isfinite(fraction))
+        return QStringLiteral("—");
+    return QString::number(100.0 * fraction, 'f', fraction < 0.001 && fraction > 0 ? 3 : 2) + QStringLiteral(" %");
+}
 
 QString compact(double v)
 {
@@ -122,29 +128,45 @@ void setCountAxis(QCPAxis *axis, bool logScale, double maxCount)
 }
 
 DistributionDrawing drawDistribution(QCustomPlot *plot, const types::TensorQuantStats &stats,
-                                     const std::vector<double> &levels, bool logScale)
+                                     const std::vector<double> &rawLevels, bool logScale)
 {
     DistributionDrawing out;
     QCPAxis *x = plot->xAxis;
     QCPAxis *y = plot->yAxis;
     const types::Histogram &h = stats.values;
+    // Statistics come from training runs that can diverge: draw only what is finite.
+    const bool histValid = std::isfinite(h.lo) && std::isfinite(h.hi) && h.hi > h.lo && !h.counts.empty();
+    const bool clipValid = std::isfinite(stats.clipLo) && std::isfinite(stats.clipHi) && stats.clipHi > stats.clipLo;
+    std::vector<double> levels;
+    levels.reserve(rawLevels.size());
+    for (double v : rawLevels)
+        if (std::isfinite(v))
+            levels.push_back(v);
+    std::sort(levels.begin(), levels.end());
 
     double maxCount = 0;
     auto *bars = new QCPBars(x, y);
     bars->setName(QCoreApplication::translate("ql::ui::plot", "FP values"));
     bars->setPen(Qt::NoPen);
     bars->setBrush(distributionColor());
-    bars->setWidth(h.binWidth());
-    QVector<double> keys, values;
-    for (size_t i = 0; i < h.counts.size(); ++i) {
-        keys << h.lo + (double(i) + 0.5) * h.binWidth();
-        values << h.counts[i];
-        maxCount = std::max(maxCount, h.counts[i]);
+    if (histValid) {
+        bars->setWidth(h.binWidth());
+        QVector<double> keys, values;
+        for (size_t i = 0; i < h.counts.size(); ++i) {
+            const double c = std::isfinite(h.counts[i]) && h.counts[i] > 0 ? h.counts[i] : 0.0;
+            keys << h.lo + (double(i) + 0.5) * h.binWidth();
+            values << c;
+            maxCount = std::max(maxCount, c);
+        }
+        bars->setData(keys, values, true);
     }
-    bars->setData(keys, values, true);
 
-    double lo = h.lo, hi = h.hi;
-    if (stats.clipHi > stats.clipLo) {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    if (histValid) {
+        lo = h.lo;
+        hi = h.hi;
+    }
+    if (clipValid) {
         lo = std::min(lo, stats.clipLo);
         hi = std::max(hi, stats.clipHi);
     }
@@ -153,12 +175,17 @@ DistributionDrawing drawDistribution(QCustomPlot *plot, const types::TensorQuant
         lo = std::min(lo, levels.front());
         hi = std::max(hi, levels.back());
     }
-    const double pad = (hi > lo ? hi - lo : 1.0) * 0.04;
+    if (!(hi > lo)) { // nothing finite to frame, or a single value
+        const double c = std::isfinite(lo) ? lo : 0.0;
+        lo = c - 1;
+        hi = c + 1;
+    }
+    const double pad = (hi - lo) * 0.04;
     x->setRange(lo - pad, hi + pad);
     setCountAxis(y, logScale, maxCount);
 
     // Shade what lies outside the clipping range: the mass the quantizer clips.
-    if (stats.clipHi > stats.clipLo) {
+    if (clipValid) {
         const QColor shade(clipColor().red(), clipColor().green(), clipColor().blue(), 40);
         auto shadeRect = [&](double a, double b) {
             auto *r = new QCPItemRect(plot);
@@ -205,7 +232,7 @@ DistributionDrawing drawDistribution(QCustomPlot *plot, const types::TensorQuant
                           ? QCoreApplication::translate("ql::ui::plot", "%1 levels").arg(out.levelCount)
                           : QCoreApplication::translate("ql::ui::plot", "%1 levels (too dense to draw)").arg(out.levelCount));
     levelKey->setPen(QPen(levelColor(), 1.5));
-    if (stats.clipHi > stats.clipLo) {
+    if (clipValid) {
         auto *clipKey = new QCPGraph(x, y);
         clipKey->setName(QCoreApplication::translate("ql::ui::plot", "clipping range [%1, %2]")
                              .arg(stats.clipLo, 0, 'g', 3)

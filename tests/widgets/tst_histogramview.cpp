@@ -7,6 +7,9 @@
 #include <QComboBox>
 #include <QtTest>
 
+#include <cmath>
+#include <limits>
+
 using ql::types::LayerSnapshot;
 using ql::types::TensorQuantStats;
 using ql::ui::HistogramView;
@@ -134,6 +137,26 @@ private Q_SLOTS:
         QCOMPARE(view.plots().at(0)->yAxis->scaleType(), QCPAxis::stLogarithmic);
         QCOMPARE(view.plots().at(1)->yAxis->scaleType(), QCPAxis::stLogarithmic);
         QCOMPARE(view.levelLineCount(), 8); // redrawn, not lost
+    }
+
+    void nonFiniteStatisticsStayDrawable()
+    {
+        // A diverged run: NaN range, infinite counts, a NaN level and clip bound.
+        TensorQuantStats s = uniformStats(2, true, 0.1);
+        s.values.lo = std::nan("");
+        s.values.counts[3] = std::numeric_limits<double>::infinity();
+        s.levels = {-0.2, std::nan(""), 0.0, 0.1};
+        s.clipHi = std::numeric_limits<double>::infinity();
+        s.clippedLow = std::nan("");
+        HistogramView view;
+        view.setSnapshot(snapshotOf(s));
+        QCOMPARE(view.levelLineCount(), 3); // only the finite levels
+        const QCPRange x = view.plots().at(0)->xAxis->range();
+        QVERIFY(std::isfinite(x.lower) && std::isfinite(x.upper) && x.upper > x.lower);
+        QVERIFY(x.lower <= -0.2 && x.upper >= 0.1);
+        QVERIFY(std::isfinite(view.plots().at(0)->yAxis->range().upper));
+        QVERIFY(!view.clippedLowText().contains(QStringLiteral("nan"), Qt::CaseInsensitive));
+        view.replotNow(); // paints without tripping over the bad values
     }
 
     void emptyWithoutStatistics()
