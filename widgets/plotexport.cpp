@@ -173,6 +173,28 @@ bool PlotExport::writeCsv(const InspectorView *view, const QString &path, QStrin
     return true;
 }
 
+bool PlotExport::write(InspectorView *view, const QString &path, QString *error)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QStringLiteral("csv"))
+        return writeCsv(view, path, error);
+    Format format;
+    if (!formatFromSuffix(suffix, &format))
+        return fail(error, QCoreApplication::translate("ql::ui::PlotExport",
+                                                       "Cannot export to %1: use a name ending in .png, .pdf, .svg "
+                                                       "or .csv")
+                               .arg(QDir::toNativeSeparators(path)));
+    return writeImage(view, path, format, error);
+}
+
+QString PlotExport::fileDialogFilter()
+{
+    return QCoreApplication::translate("ql::ui::PlotExport", "PNG image (*.png)") + QStringLiteral(";;") +
+           QCoreApplication::translate("ql::ui::PlotExport", "PDF document (*.pdf)") + QStringLiteral(";;") +
+           QCoreApplication::translate("ql::ui::PlotExport", "SVG drawing (*.svg)") + QStringLiteral(";;") +
+           QCoreApplication::translate("ql::ui::PlotExport", "CSV data (*.csv)");
+}
+
 QStringList PlotExport::exportAll(const QList<InspectorView *> &views, const QString &folder, Format format,
                                   QString *error)
 {

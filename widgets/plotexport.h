@@ -22,6 +22,10 @@ public:
     static bool writeImage(InspectorView *view, const QString &path, Format format, QString *error = nullptr);
     /// Writes the view's toCsv() as UTF-8.
     static bool writeCsv(const InspectorView *view, const QString &path, QString *error = nullptr);
+    /// Writes by the path's suffix: .png, .pdf, .svg as images, .csv as data.
+    static bool write(InspectorView *view, const QString &path, QString *error = nullptr);
+    /// Filter for a save dialog offering every suffix write() understands (translated).
+    static QString fileDialogFilter();
     /// Writes <stem>.<format> and <stem>.csv for every view into folder (created
     /// if missing) and an index.md listing them. Returns the files written
     /// (index.md last); on failure the list so far and *error.

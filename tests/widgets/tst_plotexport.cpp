@@ -159,6 +159,21 @@ private Q_SLOTS:
         QVERIFY(PlotExport::formatFromSuffix(QStringLiteral("PDF"), &f));
         QCOMPARE(f, PlotExport::Format::Pdf);
         QVERIFY(!PlotExport::formatFromSuffix(QStringLiteral("jpg"), &f));
+        QVERIFY(PlotExport::fileDialogFilter().contains(QStringLiteral("*.svg")));
+    }
+
+    void writeBySuffix()
+    {
+        QTemporaryDir dir;
+        ql::ui::LevelsView levels;
+        QVERIFY(PlotExport::write(&levels, dir.filePath(QStringLiteral("a.CSV"))));
+        QVERIFY(readAll(dir.filePath(QStringLiteral("a.CSV"))).startsWith("set,bits"));
+        QVERIFY(PlotExport::write(&levels, dir.filePath(QStringLiteral("a.pdf"))));
+        QCOMPARE(head(dir.filePath(QStringLiteral("a.pdf")), 5), QByteArray("%PDF-"));
+        QString error;
+        QVERIFY(!PlotExport::write(&levels, dir.filePath(QStringLiteral("a.jpg")), &error));
+        QVERIFY(error.contains(QStringLiteral(".svg")));
+        QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("a.jpg"))));
     }
 };
 
