@@ -8,6 +8,7 @@
 #include <QComboBox>
 #include <QItemSelectionModel>
 #include <QTableView>
+#include <QToolButton>
 #include <QtTest>
 
 using ql::types::LayerInfo;
@@ -213,6 +214,47 @@ private Q_SLOTS:
         QCOMPARE(view.model()->config(2).actMethod, std::string("none"));
         QCOMPARE(view.model()->modelBytes(), qint64((1000 + 300 + 7) * 4));
         QCOMPARE(view.model()->bops(), (5000.0 + 2000.0 + 100.0) * 32 * 32);
+    }
+
+    void editWithKeyboardAndMouse()
+    {
+        ql::ui::LayerTableView view;
+        fill(view.model());
+        view.resize(1000, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy edited(&view, &ql::ui::LayerTableView::configEdited);
+        QTableView *table = view.tableView();
+
+        // F2 on a bits cell opens the spin box; type a width and confirm.
+        table->setCurrentIndex(view.model()->index(1, LayerTableModel::WeightBits));
+        QTest::keyClick(table, Qt::Key_F2);
+        auto *spin = table->findChild<ql::ui::BitsSpinBox *>();
+        QVERIFY(spin);
+        spin->selectAll();
+        QTest::keyClicks(spin, QStringLiteral("6"));
+        QTest::keyClick(spin, Qt::Key_Return);
+        QTRY_COMPARE(edited.count(), 1);
+        QCOMPARE(view.model()->config(1).weightBits, 6);
+        QCOMPARE(view.model()->config(1).weightMethod, std::string("lsq"));
+
+        // Select two rows with the mouse, then press the action's button.
+        const QRect r0 = table->visualRect(view.model()->index(0, LayerTableModel::Name));
+        const QRect r2 = table->visualRect(view.model()->index(2, LayerTableModel::Name));
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, Qt::NoModifier, r0.center());
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, Qt::ControlModifier, r2.center());
+        QCOMPARE(view.selectedRows(), (QList<int>{0, 2}));
+        view.bitsBox()->setValue(2);
+        auto *button = view.findChild<QToolButton *>();
+        QVERIFY(button);
+        QCOMPARE(button->defaultAction(), view.setBitsAction());
+        QTest::mouseClick(button, Qt::LeftButton);
+        QCOMPARE(edited.count(), 3);
+        for (int row : {0, 2}) {
+            QCOMPARE(view.model()->config(row).weightBits, 2);
+            QCOMPARE(view.model()->config(row).actBits, 2);
+        }
+        QCOMPARE(view.model()->config(1).weightBits, 6);
     }
 
     void snapshotsEmitOneBatchedChange()
