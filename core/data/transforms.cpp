@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 namespace ql::core::data {
 namespace {
 
@@ -43,11 +45,36 @@ torch::Tensor randomCrop(const torch::Tensor &batch, int padding, TransformRng &
     if (padding == 0)
         return batch;
     const int64_t b = batch.size(0);
+    const int64_t c = batch.size(1);
     const int64_t h = batch.size(2);
     const int64_t w = batch.size(3);
+    const auto range = static_cast<uint64_t>(2 * padding + 1);
+    if (batch.device().is_cpu() && batch.scalar_type() == torch::kFloat32) {
+        // Per-sample tensor ops cost microseconds each; a plain loop keeps
+        // augmentation from dominating the loader (see bench_data).
+        const auto in = batch.contiguous();
+        auto out = torch::zeros_like(in);
+        const float *src = in.data_ptr<float>();
+        float *dst = out.data_ptr<float>();
+        for (int64_t i = 0; i < b; ++i) {
+            const int64_t dy = static_cast<int64_t>(rng() % range) - padding;
+            const int64_t dx = static_cast<int64_t>(rng() % range) - padding;
+            // output (y, x) reads input (y + dy, x + dx); outside the image it stays 0
+            const int64_t y0 = std::max<int64_t>(0, -dy), y1 = std::min(h, h - dy);
+            const int64_t x0 = std::max<int64_t>(0, -dx), x1 = std::min(w, w - dx);
+            if (y0 >= y1 || x0 >= x1)
+                continue;
+            for (int64_t ch = 0; ch < c; ++ch) {
+                const float *plane = src + (i * c + ch) * h * w;
+                float *outPlane = dst + (i * c + ch) * h * w;
+                for (int64_t y = y0; y < y1; ++y)
+                    std::copy(plane + (y + dy) * w + x0 + dx, plane + (y + dy) * w + x1 + dx, outPlane + y * w + x0);
+            }
+        }
+        return out;
+    }
     auto padded = torch::constant_pad_nd(batch, {padding, padding, padding, padding}, 0.0);
     auto out = torch::empty_like(batch);
-    const auto range = static_cast<uint64_t>(2 * padding + 1);
     for (int64_t i = 0; i < b; ++i) {
         const auto y = static_cast<int64_t>(rng() % range);
         const auto x = static_cast<int64_t>(rng() % range);
@@ -59,11 +86,22 @@ torch::Tensor randomCrop(const torch::Tensor &batch, int padding, TransformRng &
 torch::Tensor randomHorizontalFlip(const torch::Tensor &batch, double p, TransformRng &rng)
 {
     checkBatch(batch, "randomHorizontalFlip");
-    auto out = batch.clone();
-    for (int64_t i = 0; i < batch.size(0); ++i)
+    auto out = batch.contiguous().clone();
+    const bool fast = out.device().is_cpu() && out.scalar_type() == torch::kFloat32;
+    const int64_t rows = batch.size(1) * batch.size(2);
+    const int64_t w = batch.size(3);
+    for (int64_t i = 0; i < batch.size(0); ++i) {
         // 53 random bits as a double in [0, 1): same draw on every standard library.
-        if (static_cast<double>(rng() >> 11) * 0x1.0p-53 < p)
+        if (!(static_cast<double>(rng() >> 11) * 0x1.0p-53 < p))
+            continue;
+        if (fast) {
+            float *row = out.data_ptr<float>() + i * rows * w;
+            for (int64_t r = 0; r < rows; ++r, row += w)
+                std::reverse(row, row + w);
+        } else {
             out[i].copy_(batch[i].flip({2}));
+        }
+    }
     return out;
 }
 

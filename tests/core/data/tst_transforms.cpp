@@ -43,6 +43,8 @@ private Q_SLOTS:
     void randomCropKeepsShapeAndIsAWindow();
     void randomCropIsSeeded();
     void randomFlipProbabilities();
+    void fastPathMatchesTensorPath_data();
+    void fastPathMatchesTensorPath();
     void centerCropAndResize();
     void permutationIsSeededPermutation();
     void splitIsDisjointCompleteAndSeeded_data();
@@ -171,6 +173,30 @@ void TestTransforms::randomFlipProbabilities()
     }
     // 64 fair coins: outside [12, 52] has probability below 1e-6
     QVERIFY2(flipped > 12 && flipped < 52, qPrintable(QString::number(flipped)));
+}
+
+void TestTransforms::fastPathMatchesTensorPath_data()
+{
+    QTest::addColumn<int>("padding");
+    QTest::newRow("pad 1") << 1;
+    QTest::newRow("pad 4") << 4;
+    QTest::newRow("pad beyond side") << 9;
+}
+
+void TestTransforms::fastPathMatchesTensorPath()
+{
+    // float32 on the CPU takes the raw loop; float64 the tensor-op path: same draws, same result
+    QFETCH(int, padding);
+    torch::manual_seed(6);
+    const auto batch = torch::rand({12, 3, 7, 7});
+    TransformRng a(21), b(21);
+    const auto fast = qd::randomCrop(batch, padding, a);
+    const auto reference = qd::randomCrop(batch.to(torch::kFloat64), padding, b);
+    QVERIFY(torch::equal(fast, reference.to(torch::kFloat32)));
+    TransformRng c(22), d(22);
+    const auto flipFast = qd::randomHorizontalFlip(batch, 0.5, c);
+    const auto flipRef = qd::randomHorizontalFlip(batch.to(torch::kFloat64), 0.5, d);
+    QVERIFY(torch::equal(flipFast, flipRef.to(torch::kFloat32)));
 }
 
 void TestTransforms::centerCropAndResize()
