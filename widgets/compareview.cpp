@@ -101,7 +101,7 @@ void CompareView::rebuild()
         }
         const auto d = plot::drawDistribution(p, m_stats[i], plot::levelsOf(m_stats[i]), false);
         m_levelLines[i] = d.levelLines;
-        m_title[i]->setText(tr("%1 · %2 · %3").arg(m_label[i], d.clippedLowText, d.clippedHighText));
+        m_title[i]->setText(tr("%1\n%2\n%3").arg(m_label[i], d.clippedLowText, d.clippedHighText));
         if (!haveRange) {
             xr = p->xAxis->range();
             yr = p->yAxis->range();

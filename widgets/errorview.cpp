@@ -19,7 +19,7 @@ QSharedPointer<QCPAxisTickerText> categoryTicker(const std::vector<std::string> 
     const int n = int(count);
     const int every = std::max(1, (n + maxLabels - 1) / maxLabels);
     for (int i = 0; i < n; i += every)
-        t->addTick(i, size_t(i) < names.size() ? QString::fromStdString(names[size_t(i)]) : QString::number(i));
+        t->addTick(i, size_t(i) < names.size() ? plot::shortName(names[size_t(i)]) : QString::number(i));
     return t;
 }
 
@@ -42,6 +42,8 @@ ErrorView::ErrorView(QWidget *parent) : InspectorView(parent), m_blocks(plot::ma
     plot::addTitle(m_layers, tr("Each layer's own rounding and clipping error"));
     m_layers->xAxis->setLabel(tr("layer"));
     m_layers->yAxis->setLabel(tr("‖x − x̂‖₂"));
+    // Rotated layer names need room under the bars.
+    m_layers->setMinimumHeight(240);
     plot::legendBelow(m_blocks, 2);
     plot::legendBelow(m_layers, 2);
     auto *split = new QSplitter(Qt::Vertical, this);
@@ -107,7 +109,7 @@ void ErrorView::rebuild()
     }
     if (m_blockCurves > 0) {
         m_blocks->xAxis->setTicker(categoryTicker(names->blocks, nBlocks, 16));
-        m_blocks->xAxis->setTickLabelRotation(nBlocks > 8 ? 35 : 0);
+        m_blocks->xAxis->setTickLabelRotation(nBlocks > 4 ? 35 : 0);
         m_blocks->xAxis->setRange(-0.5, double(nBlocks) - 0.5);
         m_blocks->yAxis->setRange(0, std::max(1e-9, maxBlock * 1.12));
     } else {
@@ -140,7 +142,7 @@ void ErrorView::rebuild()
     }
     if (m_layerSeries > 0) {
         m_layers->xAxis->setTicker(categoryTicker(layerNames ? layerNames->layers : std::vector<std::string>{}, nLayers, 24));
-        m_layers->xAxis->setTickLabelRotation(nLayers > 6 ? 45 : 0);
+        m_layers->xAxis->setTickLabelRotation(nLayers > 4 ? 45 : 0);
         m_layers->xAxis->setRange(-0.6, double(nLayers) - 0.4);
         m_layers->yAxis->setRange(0, std::max(1e-9, maxLayer * 1.12));
     } else {

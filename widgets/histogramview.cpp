@@ -132,7 +132,7 @@ void HistogramView::rebuild()
     m_levelCount = d.levelCount;
     m_clippedLow = d.clippedLowText;
     m_clippedHigh = d.clippedHighText;
-    m_distTitle->setText(tr("FP %1 distribution · %2 · %3")
+    m_distTitle->setText(tr("FP %1 distribution\n%2\n%3")
                              .arg(m_tensor == Tensor::Weight ? tr("weight") : tr("activation"), m_clippedLow,
                                   m_clippedHigh));
 
@@ -175,10 +175,10 @@ void HistogramView::rebuild()
         t->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
         t->setTickCount(codes.size() <= 8 ? int(codes.size()) : 6);
         m_codes->xAxis->setTicker(t);
-        m_codesTitle->setText(tr("Integer codes: %1 of %2 used").arg(m_usedCodes).arg(codes.size()));
+        m_codesTitle->setText(tr("Integer codes\n%1 of %2 used").arg(m_usedCodes).arg(codes.size()));
         m_codes->legend->setVisible(true);
     } else {
-        m_codesTitle->setText(tr("Integer codes: not reported"));
+        m_codesTitle->setText(tr("Integer codes\nnot reported"));
     }
     plot::setCountAxis(m_codes->yAxis, m_log, maxCount);
 

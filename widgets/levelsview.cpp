@@ -18,9 +18,9 @@ namespace {
 QCPScatterStyle tickStyle(const QColor &c)
 {
     QPainterPath path;
-    path.moveTo(0, -9);
-    path.lineTo(0, 9);
-    QCPScatterStyle st(path, QPen(c, 1.6), Qt::NoBrush, 18);
+    path.moveTo(0, -7);
+    path.lineTo(0, 7);
+    QCPScatterStyle st(path, QPen(c, 1.6), Qt::NoBrush, 14);
     return st;
 }
 
@@ -125,8 +125,7 @@ void LevelsView::rebuild()
     for (int r = 0; r < RowCount; ++r) {
         const std::vector<double> lv = rowLevels(Row(r));
         const double y = double(RowCount - 1 - r); // first row on top
-        rows->addTick(y, lv.empty() ? tr("%1\n(not defined)").arg(names[r])
-                                    : tr("%1\n%2 levels").arg(names[r]).arg(lv.size()));
+        rows->addTick(y, lv.empty() ? tr("%1 (n/a)").arg(names[r]) : tr("%1 (%2)").arg(names[r]).arg(lv.size()));
         auto *g = m_plot->addGraph(top->axis(QCPAxis::atBottom), top->axis(QCPAxis::atLeft));
         g->setLineStyle(QCPGraph::lsNone);
         g->setScatterStyle(tickStyle(plot::seriesColor(r)));
@@ -147,7 +146,7 @@ void LevelsView::rebuild()
 
     auto *title = qobject_cast<QCPTextElement *>(m_plot->plotLayout()->element(0, 0));
     if (title)
-        title->setText(tr("Signed %1-bit level sets, normalised to the clipping threshold α").arg(m_bits));
+        title->setText(tr("Signed %1-bit level sets (number of levels in brackets)\nnormalised to the clipping threshold α").arg(m_bits));
 
     // Weight distribution below, in units of alpha.
     QCPAxis *lx = lower->axis(QCPAxis::atBottom);

@@ -118,7 +118,7 @@ void MultipointMapView::rebuild()
 
     const double before = m_map->outputErrorBefore, after = m_map->outputErrorAfter;
     const double change = before > 0 ? 100.0 * (after - before) / before : 0;
-    m_title->setText(tr("%1: %2 channels, %3 points per channel on average")
+    m_title->setText(tr("%1: %2 channels\n%3 points per channel on average")
                          .arg(QString::fromStdString(m_map->layer))
                          .arg(n)
                          .arg(sum / n, 0, 'f', 2));

@@ -26,9 +26,11 @@ OffsetsView::OffsetsView(QWidget *parent)
     plot::addTitle(m_bars, tr("Newest step size s and offset β per layer"));
     m_bars->xAxis->setLabel(tr("layer"));
     m_bars->yAxis->setLabel(tr("value (real units)"));
-    plot::addTitle(m_curves, tr("s and β over training (selected layers)"));
+    plot::addTitle(m_curves, tr("s (solid) and β (dashed) over training, selected layers"));
     m_curves->xAxis->setLabel(tr("training step"));
     m_curves->yAxis->setLabel(tr("value (real units)"));
+    // Rotated layer names need room under the bars.
+    m_bars->setMinimumHeight(240);
     plot::legendBelow(m_bars, 2);
     plot::legendBelow(m_curves, 4);
 
@@ -97,7 +99,7 @@ void OffsetsView::rebuildBars()
         beta << t.offset;
         lo = std::min({lo, t.step, t.offset});
         hi = std::max({hi, t.step, t.offset});
-        ticker->addTick(k, QString::fromStdString(snap->layer));
+        ticker->addTick(k, plot::shortName(snap->layer));
     }
     auto *group = new QCPBarsGroup(m_bars);
     group->setSpacingType(QCPBarsGroup::stAbsolute);
@@ -126,7 +128,7 @@ void OffsetsView::rebuildBars()
         ticker = sparse;
     }
     m_bars->xAxis->setTicker(ticker);
-    m_bars->xAxis->setTickLabelRotation(m_barCount > 6 ? 45 : 0);
+    m_bars->xAxis->setTickLabelRotation(m_barCount > 4 ? 45 : 0);
     m_bars->xAxis->setRange(-0.7, std::max(1.0, m_barCount - 0.3));
     const double pad = (hi - lo > 0 ? hi - lo : 1.0) * 0.1;
     m_bars->yAxis->setRange(lo < 0 ? lo - pad : 0, hi + pad);
@@ -166,11 +168,12 @@ void OffsetsView::rebuildCurves()
             }
             const QColor c = plot::seriesColor(colour++);
             auto *gs = m_curves->addGraph();
-            gs->setName(tr("%1: s").arg(name));
+            gs->setName(name);
             gs->setPen(QPen(c, 2));
             gs->setData(x, s, true);
             auto *gb = m_curves->addGraph();
             gb->setName(tr("%1: β").arg(name));
+            gb->removeFromLegend(); // one entry per layer; the title says which line is which
             gb->setPen(QPen(c, 2, Qt::DashLine));
             gb->setData(x, b, true);
             m_curveCount += 2;

@@ -52,6 +52,40 @@ QCPTextElement *addTitle(QCustomPlot *plot, const QString &text)
     return title;
 }
 
+namespace {
+
+// Re-flows a legend below a plot as the plot's width changes: as many columns
+// as fit (about 200 px each), at most maxColumns, so entries are never cut off.
+class LegendFlow : public QObject {
+public:
+    LegendFlow(QCustomPlot *plot, int maxColumns) : QObject(plot), m_plot(plot), m_max(maxColumns)
+    {
+        plot->installEventFilter(this);
+        apply(plot->width());
+    }
+    bool eventFilter(QObject *, QEvent *e) override
+    {
+        if (e->type() == QEvent::Resize)
+            apply(static_cast<QResizeEvent *>(e)->size().width());
+        return false;
+    }
+
+private:
+    void apply(int width)
+    {
+        const int cols = std::clamp(width / 200, 1, std::max(1, m_max));
+        if (m_plot->legend->wrap() == cols)
+            return;
+        m_plot->legend->setWrap(cols);
+        // setWrap() alone only places entries added later; re-flow the existing ones.
+        m_plot->legend->setFillOrder(m_plot->legend->fillOrder(), /*rearrange=*/true);
+    }
+    QCustomPlot *m_plot;
+    int m_max;
+};
+
+} // namespace
+
 void legendBelow(QCustomPlot *plot, int columns)
 {
     QCPLayoutInset *inset = plot->axisRect()->insetLayout();
@@ -61,7 +95,7 @@ void legendBelow(QCustomPlot *plot, int columns)
     plot->plotLayout()->addElement(row, 0, plot->legend);
     plot->plotLayout()->setRowStretchFactor(row, 0.001);
     plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-    plot->legend->setWrap(columns);
+    new LegendFlow(plot, columns);
     plot->legend->setBorderPen(Qt::NoPen);
     plot->legend->setBrush(Qt::NoBrush);
     plot->legend->setMargins(QMargins(4, 0, 4, 2));
@@ -86,6 +120,14 @@ std::vector<double> levelsOf(const types::TensorQuantStats &stats)
             out.push_back(double(stats.codeLo + int64_t(i)) * stats.step + stats.offset);
     }
     return out;
+}
+
+QString shortName(const std::string &name, int maxChars)
+{
+    const QString n = QString::fromStdString(name);
+    if (n.size() <= maxChars)
+        return n;
+    return QStringLiteral("…") + n.right(maxChars - 1);
 }
 
 QString percent(double fraction)
@@ -234,7 +276,7 @@ DistributionDrawing drawDistribution(QCustomPlot *plot, const types::TensorQuant
     levelKey->setPen(QPen(levelColor(), 1.5));
     if (clipValid) {
         auto *clipKey = new QCPGraph(x, y);
-        clipKey->setName(QCoreApplication::translate("ql::ui::plot", "clipping range [%1, %2]")
+        clipKey->setName(QCoreApplication::translate("ql::ui::plot", "clip range [%1, %2]")
                              .arg(stats.clipLo, 0, 'g', 3)
                              .arg(stats.clipHi, 0, 'g', 3));
         clipKey->setPen(QPen(clipColor(), 1.5, Qt::DashLine));

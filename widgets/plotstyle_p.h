@@ -23,7 +23,8 @@ void setupPlot(QCustomPlot *plot);
 /// A bold title row above the main axis rect; returns the element to update.
 QCPTextElement *addTitle(QCustomPlot *plot, const QString &text);
 /// Moves the legend out of the axis rect into a row under the plot, so it never
-/// covers data; entries flow in rows of at most `columns`.
+/// covers data; entries flow in rows of as many columns as the width allows, at
+/// most `columns`.
 void legendBelow(QCustomPlot *plot, int columns = 4);
 /// Creates a QCustomPlot with setupPlot() applied, sized for docks.
 QCustomPlot *makePlot(QWidget *parent);
@@ -47,6 +48,9 @@ inline constexpr int kMaxLevelLines = 512;
 /// over codeCounts. Empty when neither is known.
 std::vector<double> levelsOf(const types::TensorQuantStats &stats);
 
+/// A layer name short enough for a category axis: its tail, which tells
+/// siblings apart ("…0.downsample.0"), behind an ellipsis.
+QString shortName(const std::string &name, int maxChars = 14);
 /// Percent text such as "1.23 %".
 QString percent(double fraction);
 /// Compact number: 1.2 k, 3.4 M, 5.6 G.

@@ -115,6 +115,8 @@ void TrainingCurvesView::rebuild()
         m_baselineLine->point2->setCoords(1, 100.0 * m_baseline);
         m_baselineText->position->setCoords(0.01, 100.0 * m_baseline);
         m_baselineText->setText(tr("FP32 %1 %").arg(100.0 * m_baseline, 0, 'f', 2));
+        // Below the line when it runs near the top of the axis, so the text stays inside.
+        m_baselineText->setPositionAlignment(Qt::AlignLeft | (m_baseline > 0.85 ? Qt::AlignTop : Qt::AlignBottom));
     }
 
     auto *title = qobject_cast<QCPTextElement *>(m_plot->plotLayout()->element(0, 0));
@@ -134,7 +136,7 @@ void TrainingCurvesView::rebuild()
         m_plot->axisRect(1)->axis(QCPAxis::atLeft)->setRange(std::max(0.0, *rmin - pad), *rmax + pad);
         const auto &p = m_points.back();
         if (title)
-            title->setText(tr("Step %1 · epoch %2 · loss %3 · accuracy %4 %")
+            title->setText(tr("Step %1 · epoch %2\nloss %3 · accuracy %4 %")
                                .arg(p.step)
                                .arg(p.epoch, 0, 'f', 2)
                                .arg(p.loss, 0, 'g', 4)
