@@ -64,7 +64,6 @@ TrainingCurvesView::TrainingCurvesView(QWidget *parent) : InspectorView(parent),
     m_baselineText->position->setAxisRect(top);
     m_baselineText->position->setTypeY(QCPItemPosition::ptPlotCoords);
     m_baselineText->position->setAxes(m_plot->xAxis, m_plot->yAxis2);
-    m_baselineText->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
     m_baselineText->setColor(QColor(60, 60, 60));
 
     plot::legendBelow(m_plot, 3);
@@ -113,10 +112,11 @@ void TrainingCurvesView::rebuild()
         m_plot->graph(3)->addToLegend();
         m_baselineLine->point1->setCoords(0, 100.0 * m_baseline);
         m_baselineLine->point2->setCoords(1, 100.0 * m_baseline);
-        m_baselineText->position->setCoords(0.01, 100.0 * m_baseline);
+        m_baselineText->position->setCoords(0.99, 100.0 * m_baseline);
         m_baselineText->setText(tr("FP32 %1 %").arg(100.0 * m_baseline, 0, 'f', 2));
-        // Below the line when it runs near the top of the axis, so the text stays inside.
-        m_baselineText->setPositionAlignment(Qt::AlignLeft | (m_baseline > 0.85 ? Qt::AlignTop : Qt::AlignBottom));
+        // At the right end, where the loss has fallen away: above the line, or below it
+        // when the line runs at the very top of the axis.
+        m_baselineText->setPositionAlignment(Qt::AlignRight | (m_baseline > 0.96 ? Qt::AlignTop : Qt::AlignBottom));
     }
 
     auto *title = qobject_cast<QCPTextElement *>(m_plot->plotLayout()->element(0, 0));
