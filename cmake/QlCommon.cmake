@@ -7,9 +7,9 @@ target_compile_options(ql_project_options INTERFACE
   # One code model in libraries, tests and executables, so that all of them can
   # share one torch precompiled header (GCC rejects a PCH built with -fPIC in a -fPIE compile).
   $<$<COMPILE_LANGUAGE:CXX>:-fPIC>
-  # GCC 12 reports false -Wrestrict / -Wstringop-overflow positives inside
+  # GCC 12 reports false -Wrestrict / -Wstringop-overflow / -Warray-bounds positives inside
   # std::string at -O3 (GCC bugs 105329 and 105651).
-  $<$<AND:$<COMPILE_LANGUAGE:CXX>,$<CXX_COMPILER_ID:GNU>>:-Wno-restrict -Wno-stringop-overflow>)
+  $<$<AND:$<COMPILE_LANGUAGE:CXX>,$<CXX_COMPILER_ID:GNU>>:-Wno-restrict -Wno-stringop-overflow -Wno-array-bounds>)
 target_compile_definitions(ql_project_options INTERFACE
   QT_NO_CAST_FROM_ASCII
   QT_NO_CAST_TO_ASCII
