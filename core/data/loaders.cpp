@@ -318,6 +318,31 @@ Dataset loadImageFolder(const fs::path &directory, Split split, const ImageFolde
                     "Add train/ and test/ sub-folders, or split the training set into train and validation parts.");
     }
 
+    int side = options.imageSize;
+    const int flags = options.channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR;
+    if (side == 0 && root != directory) {
+        // Both splits take their size from the training images, so that a test
+        // split always matches what a model was trained on.
+        for (const auto &cls : sortedEntries(directory / "train", /*wantDirs=*/true)) {
+            for (const auto &file : sortedEntries(cls, /*wantDirs=*/false)) {
+                if (!isImageFile(file))
+                    continue;
+                cv::Mat img;
+                try {
+                    img = cv::imread(file.string(), flags);
+                } catch (const cv::Exception &) {
+                    continue; // reported when the training split itself is loaded
+                }
+                if (!img.empty()) {
+                    side = std::min(img.rows, img.cols);
+                    break;
+                }
+            }
+            if (side != 0)
+                break;
+        }
+    }
+
     const std::vector<fs::path> classDirs = sortedEntries(root, /*wantDirs=*/true);
     if (classDirs.empty())
         throw Error("Image folder '" + root.string() + "' has no class sub-folders.",
@@ -327,9 +352,7 @@ Dataset loadImageFolder(const fs::path &directory, Split split, const ImageFolde
     std::vector<SkippedFile> skipped;
     std::vector<uint8_t> pixels; // HWC per image, appended
     std::vector<int64_t> labels;
-    int side = options.imageSize;
     int shorter = options.resizeShorter;
-    const int flags = options.channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR;
 
     auto skip = [&](const fs::path &p, const std::string &reason) {
         skipped.push_back({p.string(), reason});

@@ -37,7 +37,8 @@ Dataset loadCifar(const std::filesystem::path &directory, Split split);
 /// How image-folder images become one uniform tensor.
 struct ImageFolderOptions {
     /// Side of the square images produced (centre crop). 0: the shorter side
-    /// of the first readable image.
+    /// of the first readable training image (of train/ when the folder has
+    /// train/ and test/, so both splits get the same size).
     int imageSize = 0;
     /// Shorter side every image is resized to before the centre crop
     /// (aspect ratio kept). 0: imageSize.

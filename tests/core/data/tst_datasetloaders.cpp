@@ -362,12 +362,17 @@ void TestDatasetLoaders::imageFolderSplits()
             QVERIFY(cv::imwrite((root / split / cls / "1.png").string(), cv::Mat(5, 5, CV_8UC3, cv::Scalar(v, v, v))));
         }
     QVERIFY(cv::imwrite((root / "train" / "y" / "2.png").string(), cv::Mat(5, 5, CV_8UC3, cv::Scalar(1, 1, 1))));
+    // a larger validation image: resized to the training size, not setting its own
+    QVERIFY(cv::imwrite((root / "val" / "x" / "0.png").string(), cv::Mat(10, 10, CV_8UC3, cv::Scalar(90, 90, 90))));
     const Dataset train = openDataset(root.string(), Split::Train);
     const Dataset test = openDataset(root.string(), Split::Test);
     QCOMPARE(train.size(), int64_t(3));
-    QCOMPARE(test.size(), int64_t(2));
+    QCOMPARE(test.size(), int64_t(3));
     QCOMPARE(train.rawImages()[0][0][0][0].item<int>(), 40);
-    QCOMPARE(test.rawImages()[0][0][0][0].item<int>(), 200);
+    QCOMPARE(test.height(), train.height());
+    QCOMPARE(test.width(), int64_t(5));
+    QCOMPARE(test.rawImages()[0][0][2][2].item<int>(), 90);
+    QCOMPARE(test.rawImages()[1][0][0][0].item<int>(), 200);
     QCOMPARE(test.classNames(), (std::vector<std::string>{"x", "y"}));
 }
 
