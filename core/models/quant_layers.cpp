@@ -154,8 +154,52 @@ void QuantLinearImpl::pretty_print(std::ostream &stream) const
 
 // ---------------------------------------------------------------------------
 
+FoldableBatchNorm2dImpl::FoldableBatchNorm2dImpl(int64_t channels, double eps, double momentum)
+    : m_eps(eps), m_momentum(momentum)
+{
+    if (channels <= 0)
+        throw Error("Invalid BatchNorm2d channel count " + std::to_string(channels) + ".",
+                    "Channel counts must be positive.");
+    weight = register_parameter("weight", torch::ones({channels}));
+    bias = register_parameter("bias", torch::zeros({channels}));
+    running_mean = register_buffer("running_mean", torch::zeros({channels}));
+    running_var = register_buffer("running_var", torch::ones({channels}));
+    num_batches_tracked = register_buffer("num_batches_tracked", torch::zeros({}, torch::kLong));
+}
+
+void FoldableBatchNorm2dImpl::reset_parameters()
+{
+    torch::NoGradGuard noGrad;
+    weight.fill_(1.0);
+    bias.zero_();
+    running_mean.zero_();
+    running_var.fill_(1.0);
+    num_batches_tracked.zero_();
+}
+
+torch::Tensor FoldableBatchNorm2dImpl::forward(const torch::Tensor &x)
+{
+    if (m_folded)
+        return x;
+    if (x.dim() != 4)
+        throw Error("BatchNorm2d expects a 4-D input, got " + std::to_string(x.dim()) + " dimensions.",
+                    "Feed [N, C, H, W] batches.");
+    if (is_training()) {
+        torch::NoGradGuard noGrad;
+        num_batches_tracked.add_(1);
+    }
+    return torch::batch_norm(x, weight, bias, running_mean, running_var, is_training(), m_momentum, m_eps,
+                             /*cudnn_enabled=*/true);
+}
+
+void FoldableBatchNorm2dImpl::pretty_print(std::ostream &stream) const
+{
+    stream << "FoldableBatchNorm2d(" << weight.size(0) << ", eps=" << m_eps << ", momentum=" << m_momentum
+           << (m_folded ? ", folded" : "") << ")";
+}
+
 std::pair<torch::Tensor, torch::Tensor> foldBatchNormParams(const torch::Tensor &weight, const torch::Tensor &bias,
-                                                             const torch::nn::BatchNorm2dImpl &bn)
+                                                             const FoldableBatchNorm2dImpl &bn)
 {
     const int64_t channels = weight.size(0);
     if (bn.running_mean.numel() != channels)
@@ -167,13 +211,9 @@ std::pair<torch::Tensor, torch::Tensor> foldBatchNormParams(const torch::Tensor 
     const auto dw = weight.to(torch::kDouble);
     const auto mean = bn.running_mean.to(torch::kDouble);
     const auto var = bn.running_var.to(torch::kDouble);
-    auto gamma = torch::ones({channels}, dw.options());
-    auto beta = torch::zeros({channels}, dw.options());
-    if (bn.options.affine()) {
-        gamma = bn.weight.to(torch::kDouble);
-        beta = bn.bias.to(torch::kDouble);
-    }
-    const auto scale = gamma / torch::sqrt(var + bn.options.eps());
+    const auto gamma = bn.weight.to(torch::kDouble);
+    const auto beta = bn.bias.to(torch::kDouble);
+    const auto scale = gamma / torch::sqrt(var + bn.eps());
     std::vector<int64_t> shape(static_cast<size_t>(weight.dim()), 1);
     shape[0] = channels;
     const auto foldedWeight = dw * scale.view(shape);

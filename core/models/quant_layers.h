@@ -132,15 +132,28 @@ protected:
 TORCH_MODULE(QuantLinear);
 
 /// BatchNorm2d that can be bypassed after it has been folded into the preceding conv.
-/// Same parameter and buffer names as torch::nn::BatchNorm2d.
-class FoldableBatchNorm2dImpl : public torch::nn::BatchNorm2dImpl {
+/// Same parameter and buffer names and numerics as torch::nn::BatchNorm2d (affine, running
+/// statistics tracked, momentum 0.1). Written out rather than derived from
+/// torch::nn::BatchNorm2dImpl, whose base template is not exported by libtorch.
+class FoldableBatchNorm2dImpl : public torch::nn::Module {
 public:
-    using torch::nn::BatchNorm2dImpl::BatchNorm2dImpl;
-    torch::Tensor forward(const torch::Tensor &x) { return m_folded ? x : torch::nn::BatchNorm2dImpl::forward(x); }
+    explicit FoldableBatchNorm2dImpl(int64_t channels, double eps = 1e-5, double momentum = 0.1);
+    torch::Tensor forward(const torch::Tensor &x);
+    /// Back to weight 1, bias 0, mean 0, var 1, count 0.
+    void reset_parameters();
+    void pretty_print(std::ostream &stream) const override;
+
+    int64_t channels() const { return weight.size(0); }
+    double eps() const { return m_eps; }
+    double momentum() const { return m_momentum; }
     bool folded() const { return m_folded; }
     void setFolded(bool folded) { m_folded = folded; }
 
+    torch::Tensor weight, bias, running_mean, running_var, num_batches_tracked;
+
 private:
+    double m_eps;
+    double m_momentum;
     bool m_folded = false;
 };
 TORCH_MODULE(FoldableBatchNorm2d);
@@ -149,7 +162,7 @@ TORCH_MODULE(FoldableBatchNorm2d);
 /// b' = (b - mean) * g/sqrt(var+eps) + beta. `bias` may be undefined (= 0).
 /// Uses the running statistics (eval-mode BN). Thread-safe (pure).
 std::pair<torch::Tensor, torch::Tensor> foldBatchNormParams(const torch::Tensor &weight, const torch::Tensor &bias,
-                                                             const torch::nn::BatchNorm2dImpl &bn);
+                                                             const FoldableBatchNorm2dImpl &bn);
 
 /// Folds `bn` into `conv` in place (conv gains a bias if it had none) and marks
 /// `bn` folded so that conv -> bn computes what conv+bn computed in eval mode.

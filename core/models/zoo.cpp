@@ -41,7 +41,7 @@ ConvOptions convOpts(int64_t in, int64_t out, int64_t kernel, int64_t stride, in
 ConvBnActImpl::ConvBnActImpl(const ConvOptions &convOptions, Act act, double bnEps) : m_act(act)
 {
     conv = register_module("0", QuantConv2d(convOptions));
-    bn = register_module("1", FoldableBatchNorm2d(torch::nn::BatchNormOptions(convOptions.out).eps(bnEps)));
+    bn = register_module("1", FoldableBatchNorm2d(convOptions.out, bnEps));
 }
 
 torch::Tensor ConvBnActImpl::forward(const torch::Tensor &x)
@@ -57,7 +57,7 @@ void torchvisionInit(torch::nn::Module &model, LinearInit linearInit)
             torch::nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanOut, torch::kReLU);
             if (conv->bias.defined())
                 conv->bias.zero_();
-        } else if (auto bn = std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(module)) {
+        } else if (auto bn = std::dynamic_pointer_cast<FoldableBatchNorm2dImpl>(module)) {
             bn->weight.fill_(1.0);
             bn->bias.zero_();
         } else if (auto fc = std::dynamic_pointer_cast<QuantLinearImpl>(module)) {
