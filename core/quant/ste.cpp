@@ -18,9 +18,9 @@ torch::Tensor reduceTo(const torch::Tensor &grad, const torch::Tensor &like)
 class LsqFunction : public torch::autograd::Function<LsqFunction> {
 public:
     static torch::Tensor forward(AutogradContext *ctx, const torch::Tensor &x, const torch::Tensor &s,
-                                 const torch::Tensor &beta, double n, double p, double gStep, double gOffset)
+                                 const torch::Tensor &beta, bool hasBeta, double n, double p, double gStep,
+                                 double gOffset)
     {
-        const bool hasBeta = beta.defined();
         const torch::Tensor shifted = hasBeta ? x - beta : x;
         const torch::Tensor v = shifted / s;
         // torch::round rounds half to even: 0.5 -> 0, 1.5 -> 2, -2.5 -> -2.
@@ -53,7 +53,8 @@ public:
         torch::Tensor gradBeta;
         if (hasBeta)
             gradBeta = reduceTo(grad * (1.0 - inside), saved[3]) * ctx->saved_data["gOffset"].toDouble();
-        return {gradX, gradS, gradBeta, torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor()};
+        return {gradX,           gradS,           gradBeta,        torch::Tensor(),
+                torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor()};
     }
 };
 
@@ -128,7 +129,10 @@ public:
 torch::Tensor lsqQuantize(const torch::Tensor &x, const torch::Tensor &s, const torch::Tensor &beta, double n,
                           double p, double gStep, double gOffset)
 {
-    return LsqFunction::apply(x, s, beta, n, p, gStep, gOffset);
+    // Function::apply rejects undefined inputs, so a missing offset travels as a flag.
+    if (!beta.defined())
+        return LsqFunction::apply(x, s, torch::zeros({}, x.options()), false, n, p, gStep, gOffset);
+    return LsqFunction::apply(x, s, beta, true, n, p, gStep, gOffset);
 }
 
 torch::Tensor scaleGradient(const torch::Tensor &x, double g) { return GradScaleFunction::apply(x, g); }
