@@ -1,0 +1,128 @@
+#include "app/cli/common.h"
+#include "core/common/device.h"
+#include "core/engine/model_io.h"
+#include "core/engine/trainer.h"
+
+#include <torch/torch.h>
+
+#include <iostream>
+
+namespace ql::app::cli {
+namespace {
+
+int runTrain(const Args &args)
+{
+    const auto device = core::selectDevice(applyComputeOptions(args));
+    const std::string out = args.get("out");
+    if (out.empty())
+        throw UsageError("--out FILE is required (where the trained model is written)");
+
+    ProgressBar bar;
+    auto cb = terminalCallbacks(bar);
+    bar.message("loading " + args.get("data") + " …");
+    const auto trainSet = openData(args, core::data::Split::Train);
+    const auto testSet = openData(args, core::data::Split::Test);
+
+    core::models::ZooOptions zo;
+    zo.inChannels = trainSet.channels();
+    zo.numClasses = trainSet.numClasses();
+    zo.activation = core::models::activationFromName(args.get("act"));
+    const int64_t seed = args.getInt("seed");
+    torch::manual_seed(static_cast<uint64_t>(seed));
+    auto model = core::models::createModel(args.get("model"), zo);
+
+    core::engine::TrainOptions o;
+    o.epochs = args.getInt("epochs");
+    o.batchSize = args.getInt("batch");
+    o.learningRate = args.getDouble("lr");
+    o.momentum = args.getDouble("momentum");
+    o.weightDecay = args.getDouble("wd");
+    o.seed = static_cast<uint64_t>(seed);
+    o.workers = args.getInt("workers");
+    o.augment = !args.has("no-augment");
+    o.maxStepsPerEpoch = args.getInt("steps-per-epoch");
+    o.checkpoint = args.get("checkpoint");
+    o.resume = args.has("resume");
+    if (o.resume && o.checkpoint.empty())
+        o.checkpoint = out + ".ckpt";
+
+    bar.message("training " + args.get("model") + " (" + args.get("act") + ", " +
+                std::to_string(model->parameterCount()) + " parameters) on " + trainSet.name() + " (" +
+                std::to_string(trainSet.size()) + " images) on " + device.name);
+    const auto result = core::engine::train(*model, trainSet, testSet, device.device, o, cb);
+    bar.finish();
+    if (result.cancelled && result.epochs.empty()) {
+        std::cerr << "stopped before the first epoch ended; nothing written\n";
+        return 1;
+    }
+
+    core::engine::ModelMeta meta;
+    meta.arch = args.get("model");
+    meta.activation = core::models::activationName(zo.activation);
+    meta.inChannels = zo.inChannels;
+    meta.numClasses = zo.numClasses;
+    meta.dataset = trainSet.name();
+    meta.top1 = result.epochs.empty() ? -1 : result.epochs.back().validation.top1;
+    meta.command = "quantlens-cli train --model " + meta.arch + " --act " + meta.activation + " --data " +
+                   args.get("data") + " --epochs " + std::to_string(o.epochs) + " --batch " + std::to_string(o.batchSize) +
+                   " --lr " + args.get("lr") + " --seed " + std::to_string(seed) + " --out " + out;
+    core::engine::saveModel(out, *model, meta);
+    std::cout << "model written to " << out << " (validation top-1 " << 100 * meta.top1 << "%)\n";
+
+    nlohmann::json j;
+    j["model"] = meta.arch;
+    j["activation"] = meta.activation;
+    j["device"] = device.name;
+    j["cancelled"] = result.cancelled;
+    for (const auto &e : result.epochs)
+        j["epochs"].push_back({{"epoch", e.epoch},
+                               {"train_loss", e.trainLoss},
+                               {"train_top1", e.trainTop1},
+                               {"val_top1", e.validation.top1},
+                               {"val_top5", e.validation.top5},
+                               {"val_loss", e.validation.loss},
+                               {"seconds", e.seconds},
+                               {"images_per_second", e.imagesPerSecond}});
+    writeJsonIfAsked(args, j);
+    return result.cancelled ? 1 : 0;
+}
+
+std::vector<OptionSpec> trainOptions()
+{
+    std::vector<OptionSpec> o = {
+        {"model", "ARCH", "zoo architecture: fmnist-cnn, resnet20, resnet18, mobilenet_v2, efficientnet_b0", "fmnist-cnn"},
+        {"act", "ACT", "activation of fmnist-cnn: relu or swish", "relu"},
+        dataOption(),
+        {"epochs", "N", "training epochs", "10"},
+        {"batch", "N", "batch size", "128"},
+        {"lr", "LR", "initial learning rate (cosine decay to 0)", "0.05"},
+        {"momentum", "M", "SGD momentum", "0.9"},
+        {"wd", "WD", "weight decay (weights only)", "5e-4"},
+        {"seed", "N", "random seed", "0"},
+        {"workers", "N", "data-loader threads", "2"},
+        {"no-augment", "", "no random crop / flip", ""},
+        {"steps-per-epoch", "N", "limit each epoch to N steps (0 = all)", "0"},
+        {"out", "FILE", "where to write the model (.pth state dict + FILE.json)", ""},
+        {"checkpoint", "FILE", "write a checkpoint after every epoch", ""},
+        {"resume", "", "continue from the checkpoint (default FILE.ckpt)", ""},
+        jsonOption(),
+    };
+    for (auto &c : computeOptions())
+        o.push_back(c);
+    return o;
+}
+
+const CommandRegistrar kTrain{Command{
+    "train",
+    "train a zoo model in FP32 (SGD, cosine schedule) and write it as a PyTorch state dict",
+    "quantlens-cli train --model ARCH [--act relu|swish] --data NAME|PATH --epochs N --out FILE [options]",
+    "Validates on the test split after every epoch and prints a line per epoch. With --checkpoint, a\n"
+    "checkpoint is written after every epoch and --resume continues from it. Ctrl-C stops after the\n"
+    "current step and writes the model as it is then. A loss that turns NaN stops the run and names\n"
+    "the layer that went bad.",
+    trainOptions(),
+    runTrain,
+}};
+
+} // namespace
+} // namespace ql::app::cli

@@ -1,0 +1,56 @@
+#include "app/cli/common.h"
+
+#include "core/data/loaders.h"
+#include "core/engine/atomic_file.h"
+
+#include <iostream>
+
+namespace ql::app::cli {
+
+namespace {
+std::stop_source &interruptSource()
+{
+    static std::stop_source source;
+    return source;
+}
+
+extern "C" void onInterrupt(int)
+{
+    interruptSource().request_stop();
+    std::signal(SIGINT, SIG_DFL); // a second Ctrl-C ends the program at once
+}
+} // namespace
+
+OptionSpec dataOption()
+{
+    return {"data", "NAME|PATH", "data set: fashion-mnist, mnist, or a folder (IDX files, CIFAR binaries, image folders)",
+            "fashion-mnist"};
+}
+
+OptionSpec jsonOption() { return {"json", "FILE", "write the full result as JSON to FILE", ""}; }
+
+core::data::Dataset openData(const Args &args, core::data::Split split)
+{
+    return core::data::openDataset(args.get("data"), split);
+}
+
+core::engine::JobCallbacks terminalCallbacks(ProgressBar &bar)
+{
+    std::signal(SIGINT, onInterrupt);
+    core::engine::JobCallbacks cb;
+    cb.progress = [&bar](const types::JobProgress &p) { bar.update(p); };
+    cb.message = [&bar](const std::string &m) { bar.message(m); };
+    cb.stop = interruptSource().get_token();
+    return cb;
+}
+
+void writeJsonIfAsked(const Args &args, const nlohmann::json &j)
+{
+    const auto path = args.maybe("json");
+    if (!path)
+        return;
+    core::engine::writeFileAtomically(*path, j.dump(2) + "\n");
+    std::cerr << "wrote " << *path << "\n";
+}
+
+} // namespace ql::app::cli

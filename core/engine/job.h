@@ -1,0 +1,51 @@
+#pragma once
+// What every engine job shares: progress and training-point callbacks and a
+// stop token. Plain values only; callbacks run on the engine thread.
+#include "ql/types/telemetry.h"
+
+#include <chrono>
+#include <functional>
+#include <stop_token>
+#include <string>
+
+namespace ql::core::engine {
+
+/// Callbacks a job reports through; any may be empty. Called on the engine
+/// thread; they must not block for long (hand the value over and return).
+struct JobCallbacks {
+    std::function<void(const types::JobProgress &)> progress;
+    std::function<void(const types::TrainingPoint &)> trainingPoint;
+    std::function<void(const std::string &)> message;
+    std::stop_token stop;
+
+    bool stopRequested() const { return stop.stop_requested(); }
+};
+
+/// Estimates the remaining time of a job from its rate so far.
+class Eta {
+public:
+    Eta() : m_start(std::chrono::steady_clock::now()) {}
+    double elapsedSeconds() const
+    {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+    }
+    /// Seconds left when `done` of `total` units are finished; -1 when unknown.
+    double remaining(int64_t done, int64_t total) const
+    {
+        if (done <= 0 || total <= done)
+            return done >= total && total > 0 ? 0.0 : -1.0;
+        return elapsedSeconds() * double(total - done) / double(done);
+    }
+
+private:
+    std::chrono::steady_clock::time_point m_start;
+};
+
+inline void reportProgress(const JobCallbacks &cb, const std::string &job, int64_t done, int64_t total, const Eta &eta,
+                           std::string message = {})
+{
+    if (cb.progress)
+        cb.progress(types::JobProgress{job, done, total, eta.remaining(done, total), std::move(message)});
+}
+
+} // namespace ql::core::engine

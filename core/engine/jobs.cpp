@@ -1,0 +1,412 @@
+#include "core/engine/jobs.h"
+
+#include "core/common/error.h"
+#include "core/data/dataloader.h"
+#include "core/data/transforms.h"
+#include "core/quant/asq.h"
+#include "core/telemetry/stats.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+
+namespace ql::core::engine {
+namespace {
+
+using models::LayerMode;
+using models::QuantLayerImpl;
+
+/// The first `n` images of `data`, normalised, as one batch on `device`.
+torch::Tensor firstImages(const data::Dataset &data, int64_t n, c10::Device device)
+{
+    n = std::min(n, data.size());
+    if (n <= 0)
+        throw Error("The data set '" + data.name() + "' is empty.");
+    const auto idx = torch::arange(n, torch::kLong);
+    return data::normalize(data.images(idx), data.normalization()).to(device);
+}
+
+/// Removes every layer's forward observer when it goes out of scope.
+class ObserverScope {
+public:
+    explicit ObserverScope(std::vector<std::shared_ptr<QuantLayerImpl>> layers) : m_layers(std::move(layers)) {}
+    ~ObserverScope()
+    {
+        for (const auto &l : m_layers)
+            l->setForwardObserver(nullptr);
+    }
+
+private:
+    std::vector<std::shared_ptr<QuantLayerImpl>> m_layers;
+};
+
+/// Restores the model's training mode and the session's per-layer modes.
+class ModeScope {
+public:
+    explicit ModeScope(Session &s) : m_session(s), m_training(s.model()->is_training()) {}
+    ~ModeScope()
+    {
+        m_session.setFp32(false);
+        m_session.model()->train(m_training);
+    }
+
+private:
+    Session &m_session;
+    bool m_training;
+};
+
+/// im2col rows of a convolution input (at most `maxRows`), or the input rows of a linear layer.
+torch::Tensor layerInputRows(const QuantLayerImpl &layer, const torch::Tensor &x, int64_t maxRows)
+{
+    torch::Tensor rows;
+    if (layer.kind() == models::LayerKind::Conv2d) {
+        const auto &o = static_cast<const models::QuantConv2dImpl &>(layer).options();
+        if (o.groups != 1)
+            return {}; // grouped: rows do not span the whole weight row
+        namespace F = torch::nn::functional;
+        rows = F::unfold(x, F::UnfoldFuncOptions({o.kernel, o.kernel}).padding(o.padding).stride(o.stride).dilation(o.dilation))
+                   .transpose(1, 2)
+                   .reshape({-1, x.size(1) * o.kernel * o.kernel});
+    } else {
+        rows = x.reshape({-1, x.size(-1)});
+    }
+    if (rows.size(0) > maxRows)
+        rows = rows.index_select(0, torch::randperm(rows.size(0), torch::TensorOptions().dtype(torch::kLong).device(rows.device()))
+                                        .slice(0, 0, maxRows));
+    return rows.to(torch::kDouble);
+}
+
+} // namespace
+
+std::vector<int> layerBlocks(const std::vector<std::string> &layers, const std::vector<std::string> &blocks)
+{
+    std::vector<int> out;
+    size_t current = 0;
+    for (const auto &name : layers) {
+        for (size_t b = current; b < blocks.size(); ++b) {
+            const auto &bn = blocks[b];
+            if (name == bn || (name.size() > bn.size() && name.compare(0, bn.size(), bn) == 0 && name[bn.size()] == '.')) {
+                current = b;
+                break;
+            }
+        }
+        out.push_back(static_cast<int>(current));
+    }
+    return out;
+}
+
+void calibrate(Session &session, const data::Dataset &calibration, c10::Device device, const JobCallbacks &cb,
+               int64_t batchSize)
+{
+    auto model = session.model();
+    model->to(device);
+    const auto layers = model->quantLayers();
+    std::vector<std::vector<torch::Tensor>> inputs(layers.size());
+    {
+        ModeScope modes(session);
+        session.setFp32(true);
+        model->eval();
+        ObserverScope observers(layers);
+        for (size_t i = 0; i < layers.size(); ++i)
+            layers[i]->setForwardObserver(
+                [&inputs, i](const QuantLayerImpl &, const torch::Tensor &x, const torch::Tensor &) { inputs[i].push_back(x.detach()); });
+        data::DataLoaderOptions lo;
+        lo.batchSize = batchSize;
+        lo.shuffle = false;
+        data::DataLoader loader(calibration, lo);
+        torch::NoGradGuard noGrad;
+        Eta eta;
+        int64_t n = 0;
+        loader.startEpoch(0);
+        while (auto b = loader.next()) {
+            if (cb.stopRequested())
+                return;
+            model->forward(b->images.to(device));
+            reportProgress(cb, "calibrate", ++n, loader.batchesPerEpoch(), eta);
+        }
+    }
+    torch::NoGradGuard noGrad;
+    for (size_t i = 0; i < layers.size(); ++i) {
+        auto &layer = *layers[i];
+        try {
+            if (const auto &wq = layer.weightQuantizer()) {
+                std::vector<torch::Tensor> calib{layer.weight.detach()};
+                if (wq->spec().method == quant::Method::Multipoint)
+                    for (const auto &x : inputs[i])
+                        if (auto rows = layerInputRows(layer, x, 2048); rows.defined())
+                            calib.push_back(rows);
+                wq->init(calib);
+            }
+            if (const auto &aq = layer.inputQuantizer())
+                aq->init(inputs[i]);
+        } catch (const Error &e) {
+            throw Error("Calibrating layer '" + layer.layerName() + "': " + e.what(), e.hint());
+        }
+        inputs[i].clear();
+    }
+    session.setFp32(false);
+}
+
+// ---------------------------------------------------------------- telemetry
+
+TelemetryProbe::TelemetryProbe(Session &session, const data::Dataset &source, c10::Device device,
+                               std::shared_ptr<telemetry::Bus> bus, int64_t probeImages, double budget)
+    : m_session(session), m_probe(firstImages(source, probeImages, device)), m_device(device), m_bus(std::move(bus)),
+      m_budget(budget)
+{
+}
+
+double TelemetryProbe::overhead() const
+{
+    const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+    return total > 0 ? m_totalProbe / total : 0;
+}
+
+void TelemetryProbe::publishIfDue(int64_t step)
+{
+    if (m_published > 0) {
+        const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_lastEnd).count();
+        if (m_lastSeconds > m_budget * since)
+            return;
+    }
+    publish(step);
+}
+
+void TelemetryProbe::publish(int64_t step)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    auto model = m_session.model();
+    const auto layers = model->quantLayers();
+    std::vector<torch::Tensor> inputs(layers.size());
+    {
+        const bool training = model->is_training();
+        model->eval();
+        ObserverScope observers(layers);
+        for (size_t i = 0; i < layers.size(); ++i)
+            layers[i]->setForwardObserver(
+                [&inputs, i](const QuantLayerImpl &, const torch::Tensor &x, const torch::Tensor &) { inputs[i] = x.detach(); });
+        torch::NoGradGuard noGrad;
+        model->forward(m_probe);
+        model->train(training);
+    }
+    torch::NoGradGuard noGrad;
+    for (size_t i = 0; i < layers.size(); ++i) {
+        auto &layer = *layers[i];
+        auto snap = std::make_shared<types::LayerSnapshot>();
+        snap->step = step;
+        snap->layer = layer.layerName();
+        const bool quantized = layer.mode() == LayerMode::FakeQuant;
+        snap->weight = telemetry::tensorStats(layer.weight, quantized ? layer.weightQuantizer().get() : nullptr, true);
+        if (inputs[i].defined()) {
+            auto *aq = quantized ? layer.inputQuantizer().get() : nullptr;
+            snap->activation = telemetry::tensorStats(inputs[i], aq, false);
+            if (auto *asq = dynamic_cast<quant::AsqQuantizerImpl *>(aq)) {
+                const auto params = asq->quantParameters();
+                if (auto it = params.find("beta"); it != params.end() && it->second.defined() && it->second.numel() > 0)
+                    snap->asqBeta = telemetry::histogram(it->second, 32);
+            }
+        }
+        m_bus->publishLayer(std::move(snap));
+    }
+    m_lastEnd = std::chrono::steady_clock::now();
+    m_lastSeconds = std::chrono::duration<double>(m_lastEnd - t0).count();
+    m_totalProbe += m_lastSeconds;
+    ++m_published;
+}
+
+// ---------------------------------------------------------------- QAT / PTQ
+
+static QuantEval evalBoth(Session &session, const data::Dataset &validation, c10::Device device, const EvalOptions &eo,
+                          const JobCallbacks &cb)
+{
+    QuantEval r;
+    {
+        ModeScope modes(session);
+        session.setFp32(true);
+        r.fp32 = evaluate(*session.model(), validation, device, eo, cb);
+    }
+    r.quantized = evaluate(*session.model(), validation, device, eo, cb);
+    return r;
+}
+
+QatResult runQat(Session &session, const data::Dataset &trainSet, const data::Dataset &validation, c10::Device device,
+                 const QatOptions &options, const JobCallbacks &cb, std::shared_ptr<telemetry::Bus> bus)
+{
+    session.buildQuantizers();
+    session.model()->to(device);
+    if (cb.message)
+        cb.message("initialising quantizers on " + std::to_string(options.calibrationImages) + " images");
+    calibrate(session, data::calibrationSubset(trainSet, options.calibrationImages, options.train.seed), device, cb);
+    if (cb.stopRequested())
+        return {};
+
+    QatResult result;
+    {
+        ModeScope modes(session);
+        session.setFp32(true);
+        JobCallbacks quiet;
+        quiet.stop = cb.stop;
+        result.eval.fp32 = evaluate(*session.model(), validation, device, {}, quiet);
+    }
+    std::unique_ptr<TelemetryProbe> probe;
+    JobCallbacks trainCb = cb;
+    StepHook hook;
+    if (bus) {
+        probe = std::make_unique<TelemetryProbe>(session, validation, device, bus);
+        probe->publish(0);
+        hook = [&probe](int64_t step) { probe->publishIfDue(step); };
+        trainCb.trainingPoint = [bus, outer = cb.trainingPoint](const types::TrainingPoint &p) {
+            bus->publishTraining(p);
+            if (outer)
+                outer(p);
+        };
+    }
+    TrainOptions to = options.train;
+    to.jobName = "qat";
+    result.train = train(*session.model(), trainSet, validation, device, to, trainCb, hook);
+    if (probe)
+        probe->publish(result.train.steps);
+    if (!result.train.epochs.empty())
+        result.eval.quantized = result.train.epochs.back().validation;
+    else
+        result.eval.quantized = evaluate(*session.model(), validation, device);
+    if (std::string bad = firstNonFiniteParameter(*session.model()); !bad.empty())
+        throw Error("After training, layer " + bad + " holds a non-finite value.",
+                    "Lower the quantizer learning rate and train again.");
+    return result;
+}
+
+QuantEval runPtq(Session &session, const data::Dataset &calibrationSource, const data::Dataset &validation,
+                 c10::Device device, int64_t calibrationImages, const JobCallbacks &cb, const EvalOptions &eo)
+{
+    session.buildQuantizers();
+    session.model()->eval();
+    calibrate(session, data::calibrationSubset(calibrationSource, calibrationImages, /*seed=*/0), device, cb);
+    return evalBoth(session, validation, device, eo, cb);
+}
+
+// ---------------------------------------------------------------- analyses
+
+types::ErrorAccumulation errorAccumulation(Session &session, const data::Dataset &data, c10::Device device,
+                                           int64_t samples, const JobCallbacks &cb)
+{
+    auto model = session.model();
+    model->to(device);
+    ModeScope modes(session);
+    model->eval();
+    torch::NoGradGuard noGrad;
+    const auto x = firstImages(data, samples, device);
+    const auto layers = model->quantLayers();
+    std::vector<std::string> names;
+    for (const auto &l : layers)
+        names.push_back(l->layerName());
+    types::ErrorAccumulation out;
+    out.blocks = model->blockNames();
+    out.layers = names;
+    const auto blockOf = layerBlocks(names, out.blocks);
+
+    session.setFp32(true);
+    const auto fp = model->forwardBlocks(x);
+    Eta eta;
+    for (size_t b = 0; b < fp.size(); ++b) {
+        if (cb.stopRequested())
+            break;
+        for (size_t i = 0; i < layers.size(); ++i) {
+            const bool on = session.config()[i].enabled && blockOf[i] <= static_cast<int>(b);
+            layers[i]->setMode(on ? LayerMode::FakeQuant : LayerMode::Fp32);
+        }
+        const auto q = model->forwardBlocks(x);
+        out.blockL2.push_back((fp[b] - q[b]).flatten(1).norm(2, 1).mean().item<double>());
+        reportProgress(cb, "errors", int64_t(b + 1), int64_t(fp.size()), eta);
+    }
+    for (const auto &l : layers) {
+        const auto &wq = l->weightQuantizer();
+        out.layerL2.push_back(wq ? (l->weight - wq->forward(l->weight)).norm().item<double>() : 0.0);
+    }
+    return out;
+}
+
+std::vector<SensitivityRow> sensitivity(Session &session, const data::Dataset &data, c10::Device device, int64_t samples,
+                                        const JobCallbacks &cb)
+{
+    auto model = session.model();
+    model->to(device);
+    ModeScope modes(session);
+    model->eval();
+    torch::NoGradGuard noGrad;
+    const int64_t n = std::min(samples, data.size());
+    const auto idx = torch::arange(n, torch::kLong);
+    const auto labels = data.labels(idx).to(device);
+    const auto layers = model->quantLayers();
+
+    auto logitsOf = [&]() {
+        std::vector<torch::Tensor> out;
+        for (int64_t s = 0; s < n; s += 256) {
+            const auto bi = idx.slice(0, s, std::min(n, s + 256));
+            out.push_back(model->forward(data::normalize(data.images(bi), data.normalization()).to(device)));
+        }
+        return torch::cat(out);
+    };
+    session.setFp32(true);
+    const auto fpLogits = logitsOf();
+    const auto fpLogP = torch::log_softmax(fpLogits, 1);
+    const double fpTop1 = fpLogits.argmax(1).eq(labels).to(torch::kDouble).mean().item<double>();
+
+    std::vector<SensitivityRow> rows;
+    Eta eta;
+    for (size_t i = 0; i < layers.size(); ++i) {
+        if (cb.stopRequested())
+            break;
+        for (size_t j = 0; j < layers.size(); ++j)
+            layers[j]->setMode(j == i && session.config()[j].enabled ? LayerMode::FakeQuant : LayerMode::Fp32);
+        const auto q = logitsOf();
+        SensitivityRow r;
+        r.layer = layers[i]->layerName();
+        r.top1 = q.argmax(1).eq(labels).to(torch::kDouble).mean().item<double>();
+        r.top1Drop = fpTop1 - r.top1;
+        r.kl = (fpLogP.exp() * (fpLogP - torch::log_softmax(q, 1))).sum(1).mean().item<double>();
+        rows.push_back(r);
+        reportProgress(cb, "sensitivity", int64_t(i + 1), int64_t(layers.size()), eta);
+    }
+    std::vector<size_t> order(rows.size());
+    for (size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        if (rows[a].top1Drop != rows[b].top1Drop)
+            return rows[a].top1Drop > rows[b].top1Drop;
+        return rows[a].kl > rows[b].kl;
+    });
+    for (size_t r = 0; r < order.size(); ++r)
+        rows[order[r]].rank = static_cast<int>(r + 1);
+    return rows;
+}
+
+WhatIfResult whatIf(Session &session, const std::string &layer, int weightBits, int actBits, const data::Dataset &data,
+                    c10::Device device, int64_t samples)
+{
+    Eta t;
+    LayerQuantConfig c = session.layerConfig(layer);
+    if (weightBits > 0)
+        c.weight.bits = weightBits;
+    if (actBits > 0)
+        c.act.bits = actBits;
+    session.setLayerConfig(c);
+    session.buildLayer(layer);
+    for (const auto &l : session.model()->quantLayers()) {
+        if (l->layerName() != layer)
+            continue;
+        torch::NoGradGuard noGrad;
+        if (const auto &wq = l->weightQuantizer())
+            wq->init({l->weight.detach()});
+        // The input quantizer initialises itself on its first batch.
+    }
+    WhatIfResult r;
+    EvalOptions eo;
+    eo.maxSamples = samples;
+    eo.workers = 0;
+    r.eval = evaluate(*session.model(), data, device, eo);
+    r.seconds = t.elapsedSeconds();
+    return r;
+}
+
+} // namespace ql::core::engine

@@ -1,0 +1,110 @@
+#pragma once
+// The quantization jobs on a Session: calibration, PTQ, QAT, error
+// accumulation, sensitivity and what-if. Each runs on the calling (engine)
+// thread, reports progress through JobCallbacks and honours its stop token.
+#include "core/data/dataset.h"
+#include "core/engine/job.h"
+#include "core/engine/session.h"
+#include "core/engine/trainer.h"
+#include "core/telemetry/bus.h"
+
+#include <c10/core/Device.h>
+
+#include <memory>
+
+namespace ql::core::engine {
+
+/// Captures every layer's FP32 input on `calibration` and initialises every
+/// quantizer of the session from it (weights from the weight; multipoint also
+/// from the layer's inputs). Leaves the model in fake-quant mode.
+void calibrate(Session &session, const data::Dataset &calibration, c10::Device device, const JobCallbacks &cb = {},
+               int64_t batchSize = 128);
+
+/// Publishes per-layer statistics of the session's model to a Bus: it runs a
+/// fixed probe batch through the model (no gradient) and measures every
+/// layer's weight and input. publishIfDue() adapts its period so that the
+/// probe costs under `budget` of the time between calls.
+class TelemetryProbe {
+public:
+    TelemetryProbe(Session &session, const data::Dataset &source, c10::Device device,
+                   std::shared_ptr<telemetry::Bus> bus, int64_t probeImages = 64, double budget = 0.03);
+    /// Publishes a snapshot of every layer now, tagged `step`.
+    void publish(int64_t step);
+    /// Publishes when enough time has passed since the last one for the budget to hold.
+    void publishIfDue(int64_t step);
+    /// Seconds the last publish took; share of wall time spent publishing so far.
+    double lastSeconds() const { return m_lastSeconds; }
+    double overhead() const;
+    int64_t published() const { return m_published; }
+
+private:
+    Session &m_session;
+    torch::Tensor m_probe;
+    c10::Device m_device;
+    std::shared_ptr<telemetry::Bus> m_bus;
+    double m_budget;
+    double m_lastSeconds = 0;
+    double m_totalProbe = 0;
+    int64_t m_published = 0;
+    std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point m_lastEnd{};
+};
+
+struct QatOptions {
+    TrainOptions train;
+    int64_t calibrationImages = 512; ///< for the quantizers' initialisation
+};
+
+struct QuantEval {
+    EvalResult fp32;
+    EvalResult quantized;
+};
+
+/// Quantization-aware training: calibrates (initialises the quantizers as
+/// each method specifies), trains with the session's quantizers, evaluates
+/// FP32 and quantized. Publishes telemetry when `bus` is given.
+struct QatResult {
+    TrainResult train;
+    QuantEval eval;
+};
+QatResult runQat(Session &session, const data::Dataset &trainSet, const data::Dataset &validation, c10::Device device,
+                 const QatOptions &options, const JobCallbacks &cb = {}, std::shared_ptr<telemetry::Bus> bus = {});
+
+/// Post-training quantization: calibrates on `calibrationImages` images of
+/// `calibrationSource`, then evaluates FP32 and quantized on `validation`.
+QuantEval runPtq(Session &session, const data::Dataset &calibrationSource, const data::Dataset &validation,
+                 c10::Device device, int64_t calibrationImages = 512, const JobCallbacks &cb = {},
+                 const EvalOptions &evalOptions = {});
+
+/// Error accumulation (ASQ Fig. 5/6) of the session's current quantizers on
+/// the first `samples` images: per block, ||y_fp - y_q||_2 of the block output
+/// with the model quantized up to and including that block (mean over
+/// samples); per layer, the L2 error of its own weight quantization.
+types::ErrorAccumulation errorAccumulation(Session &session, const data::Dataset &data, c10::Device device,
+                                           int64_t samples = 256, const JobCallbacks &cb = {});
+
+/// One layer quantized alone (others FP32): accuracy drop and output KL.
+struct SensitivityRow {
+    std::string layer;
+    double top1 = 0;       ///< with only this layer quantized
+    double top1Drop = 0;   ///< FP32 top-1 minus top1 (in [0,1] units)
+    double kl = 0;         ///< mean KL(p_fp || p_q) of the softmax outputs
+    int rank = 0;          ///< 1 = most sensitive
+};
+std::vector<SensitivityRow> sensitivity(Session &session, const data::Dataset &data, c10::Device device,
+                                        int64_t samples = 1000, const JobCallbacks &cb = {});
+
+/// Re-quantizes `layer` with new bit-widths (weight, activation; 0 keeps)
+/// and re-evaluates on the first `samples` images. The session keeps the change.
+struct WhatIfResult {
+    EvalResult eval;
+    double seconds = 0;
+};
+WhatIfResult whatIf(Session &session, const std::string &layer, int weightBits, int actBits, const data::Dataset &data,
+                    c10::Device device, int64_t samples = 512);
+
+/// Layer -> block index, by name prefix in execution order (layers before the
+/// first named block belong to block 0).
+std::vector<int> layerBlocks(const std::vector<std::string> &layers, const std::vector<std::string> &blocks);
+
+} // namespace ql::core::engine

@@ -1,0 +1,131 @@
+#include "core/engine/model_io.h"
+
+#include "core/common/error.h"
+#include "core/engine/atomic_file.h"
+#include "core/models/weights.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/serialize.h>
+#include <torch/torch.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace ql::core::engine {
+namespace fs = std::filesystem;
+
+std::string ModelMeta::toJson() const
+{
+    nlohmann::json j{{"format", "quantlens-model"}, {"version", 1},        {"arch", arch},
+                     {"activation", activation},    {"in_channels", inChannels}, {"num_classes", numClasses},
+                     {"dataset", dataset},          {"top1", top1},       {"command", command}};
+    return j.dump(2) + "\n";
+}
+
+ModelMeta ModelMeta::fromJson(const std::string &text, const std::string &source)
+{
+    try {
+        const auto j = nlohmann::json::parse(text);
+        ModelMeta m;
+        m.arch = j.at("arch").get<std::string>();
+        m.activation = j.value("activation", std::string("relu"));
+        m.inChannels = j.value("in_channels", int64_t(0));
+        m.numClasses = j.value("num_classes", int64_t(0));
+        m.dataset = j.value("dataset", std::string());
+        m.top1 = j.value("top1", -1.0);
+        m.command = j.value("command", std::string());
+        return m;
+    } catch (const nlohmann::json::exception &e) {
+        throw Error("Model description '" + source + "' is not valid: " + e.what(),
+                    "It must be the JSON file QuantLens writes beside a model (with at least \"arch\").");
+    }
+}
+
+fs::path metaPathFor(const fs::path &modelPath) { return fs::path(modelPath.string() + ".json"); }
+
+void saveModel(const fs::path &path, const models::QuantModelImpl &model, const ModelMeta &meta)
+{
+    writeAtomically(path, [&](const fs::path &tmp) { models::saveWeights(model, tmp); });
+    writeFileAtomically(metaPathFor(path), meta.toJson());
+}
+
+LoadedModel loadModel(const fs::path &path, const std::string &archHint, const models::ZooOptions &options)
+{
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+        throw Error("Model file '" + path.string() + "' does not exist.", "Check the path.");
+    ModelMeta meta;
+    const fs::path metaPath = metaPathFor(path);
+    if (fs::is_regular_file(metaPath, ec)) {
+        std::ifstream in(metaPath);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        meta = ModelMeta::fromJson(ss.str(), metaPath.string());
+    }
+    if (!archHint.empty())
+        meta.arch = archHint;
+    if (meta.arch.empty())
+        throw Error("The architecture of '" + path.string() + "' is unknown (no '" + metaPath.filename().string() +
+                        "' beside it).",
+                    "Name it with --model ARCH (one of the zoo names: quantlens-cli info lists them).");
+
+    models::ZooOptions zo = options;
+    if (zo.inChannels == 0)
+        zo.inChannels = meta.inChannels;
+    if (zo.numClasses == 0)
+        zo.numClasses = meta.numClasses;
+    if (meta.activation != "relu" && meta.activation.size())
+        zo.activation = models::activationFromName(meta.activation);
+
+    LoadedModel out;
+    out.model = models::createModel(meta.arch, zo);
+    const auto report = models::loadWeights(*out.model, path);
+    out.meta = meta;
+    out.meta.inChannels = out.model->defaultInputShape().at(0);
+    out.meta.numClasses = out.model->numClasses();
+    out.report = report.summary();
+    return out;
+}
+
+fs::path demoModelsDir()
+{
+    if (const char *env = std::getenv("QL_MODELS_DIR"))
+        return env;
+    std::error_code ec;
+    const fs::path source = fs::path(QL_SOURCE_DIR) / "resources" / "models";
+    if (fs::is_directory(source, ec))
+        return source;
+    return fs::read_symlink("/proc/self/exe", ec).parent_path() / "models";
+}
+
+} // namespace ql::core::engine
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace ql::core::engine {
+
+torch::Tensor loadImageFiles(const std::vector<fs::path> &files, const std::vector<int64_t> &chw)
+{
+    if (chw.size() != 3)
+        throw Error("loadImageFiles needs a {C, H, W} shape.");
+    const int c = static_cast<int>(chw[0]), h = static_cast<int>(chw[1]), w = static_cast<int>(chw[2]);
+    if (c != 1 && c != 3)
+        throw Error("Images can be fed to models with 1 or 3 input channels, not " + std::to_string(c) + ".");
+    std::vector<torch::Tensor> out;
+    for (const auto &f : files) {
+        cv::Mat img = cv::imread(f.string(), c == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+        if (img.empty())
+            throw Error("Image '" + f.string() + "' cannot be read (missing, or not an image OpenCV can decode).");
+        if (c == 3)
+            cv::cvtColor(img, img, cv::COLOR_BGR2RGB);
+        if (img.rows != h || img.cols != w)
+            cv::resize(img, img, cv::Size(w, h), 0, 0, cv::INTER_AREA);
+        auto t = torch::from_blob(img.data, {h, w, c}, torch::kUInt8).clone();
+        out.push_back(t.permute({2, 0, 1}).to(torch::kFloat).div_(255.0));
+    }
+    return torch::stack(out);
+}
+
+} // namespace ql::core::engine

@@ -1,0 +1,93 @@
+#pragma once
+// A session: a model, the data set it works on and a per-layer quantization
+// configuration; saved as one JSON file plus a weights file, atomically.
+#include "core/engine/model_io.h"
+#include "core/quant/quantizer.h"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace ql::core::engine {
+
+/// One layer's quantization: its weight quantizer and its input-activation quantizer.
+struct LayerQuantConfig {
+    std::string layer;
+    quant::QuantSpec weight;
+    quant::QuantSpec act;
+    bool enabled = true; ///< false: the layer runs in FP32
+};
+
+/// The rule that makes a default configuration for every layer.
+struct QuantRecipe {
+    quant::Method weightMethod = quant::Method::Lsq;
+    quant::Method actMethod = quant::Method::Lsq;
+    int weightBits = 4;
+    int actBits = 4;
+    bool perChannel = true;   ///< weights per output channel
+    int lsqPlusConfig = 4;
+    quant::InitMode actInit = quant::InitMode::Default;
+    int firstLastBits = 8;    ///< first and last layer, as in the papers (0 = same as the others)
+    double multipointBudget = 0.5;
+};
+
+/// Weight and activation specs of the recipe for one layer.
+LayerQuantConfig recipeConfig(const QuantRecipe &recipe, const std::string &layer, bool firstOrLast);
+
+/// Parses "lsq", "lsq+", ... into a Method; throws ql::core::Error listing the names.
+quant::Method parseMethod(const std::string &name);
+
+/// Not thread-safe: a session belongs to the engine thread while a job runs.
+class Session {
+public:
+    Session() = default;
+    /// A session on `model` with the recipe's default config for every layer.
+    Session(LoadedModel model, std::string dataset, const QuantRecipe &recipe = {});
+
+    models::QuantModel model() const { return m_model.model; }
+    const ModelMeta &meta() const { return m_model.meta; }
+    const std::string &dataset() const { return m_dataset; }
+    void setDataset(std::string dataset) { m_dataset = std::move(dataset); }
+
+    const std::vector<LayerQuantConfig> &config() const { return m_config; }
+    /// Replaces the config of every layer by the recipe's.
+    void applyRecipe(const QuantRecipe &recipe);
+    /// Sets one layer's config (matched by name); throws ql::core::Error listing close names if unknown.
+    void setLayerConfig(const LayerQuantConfig &config);
+    const LayerQuantConfig &layerConfig(const std::string &layer) const;
+
+    /// Applies a config file: {"layers": {"<name or glob>": {"weight": {...}, "act": {...}, "enabled": bool}}}.
+    /// Spec objects are patches over the current spec. A name that matches no layer is an
+    /// error listing the close matches. Returns the number of layers changed.
+    int applyConfigJson(const std::string &json, const std::string &source);
+    int applyConfigFile(const std::filesystem::path &path);
+
+    /// Builds quantizers from the config and puts the model in fake-quant mode
+    /// (enabled layers) / FP32 (disabled ones). Quantizers are not initialised yet.
+    void buildQuantizers();
+    /// Rebuilds one layer's quantizers from its config (not initialised).
+    void buildLayer(const std::string &layer);
+    /// Puts every layer in FP32 mode (quantizers kept).
+    void setFp32(bool fp32);
+
+    /// Saves the session JSON and its weights (FP weights and quantizer
+    /// parameters) atomically: a save that is interrupted leaves the previous
+    /// session readable. `results` is stored as is.
+    void save(const std::filesystem::path &path, const nlohmann::json *results = nullptr) const;
+    /// Loads a session; throws ql::core::Error naming the file on any problem.
+    static Session load(const std::filesystem::path &path);
+
+private:
+    LayerQuantConfig &findLayer(const std::string &name);
+
+    LoadedModel m_model;
+    std::string m_dataset;
+    std::vector<LayerQuantConfig> m_config;
+};
+
+/// Names in `candidates` close to `name` (edit distance), best first, at most `max`.
+std::vector<std::string> closeMatches(const std::string &name, const std::vector<std::string> &candidates, size_t max = 3);
+
+} // namespace ql::core::engine

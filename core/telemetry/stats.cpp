@@ -1,0 +1,152 @@
+#include "core/telemetry/stats.h"
+
+#include <cmath>
+
+namespace ql::core::telemetry {
+namespace {
+
+std::vector<double> toVector(const torch::Tensor &t)
+{
+    const auto c = t.detach().to(torch::kCPU, torch::kDouble).contiguous().flatten();
+    return {c.data_ptr<double>(), c.data_ptr<double>() + c.numel()};
+}
+
+/// Broadcasts a per-channel [C] tensor against x with channels in dim 0.
+torch::Tensor perChannel(const torch::Tensor &v, const torch::Tensor &x, bool channelDim0)
+{
+    if (v.numel() <= 1 || !channelDim0)
+        return v.numel() <= 1 ? v.reshape({}) : v.mean();
+    std::vector<int64_t> shape(static_cast<size_t>(x.dim()), 1);
+    shape[0] = v.numel();
+    return v.reshape(shape);
+}
+
+} // namespace
+
+types::Histogram histogram(const torch::Tensor &x, int bins, double lo, double hi)
+{
+    types::Histogram h;
+    const auto flat = x.detach().flatten().to(torch::kFloat);
+    if (flat.numel() == 0)
+        return h;
+    if (!(lo < hi)) {
+        const auto mm = torch::stack({flat.min(), flat.max()}).to(torch::kCPU);
+        lo = mm[0].item<double>();
+        hi = mm[1].item<double>();
+        if (!(lo < hi)) {
+            lo -= 0.5;
+            hi += 0.5;
+        }
+    }
+    h.lo = lo;
+    h.hi = hi;
+    h.counts = toVector(torch::histc(flat, bins, lo, hi));
+    return h;
+}
+
+ErrorMetrics errorMetrics(const torch::Tensor &x, const torch::Tensor &xq)
+{
+    const auto a = x.detach().to(torch::kDouble).flatten();
+    const auto b = xq.detach().to(torch::kDouble).flatten();
+    const auto d = a - b;
+    const auto sums = torch::stack({d.pow(2).sum(), a.pow(2).sum(), b.pow(2).sum(), (a * b).sum()}).to(torch::kCPU);
+    const double err = sums[0].item<double>(), sig = sums[1].item<double>(), q2 = sums[2].item<double>(),
+                 dot = sums[3].item<double>();
+    ErrorMetrics m;
+    const double n = double(std::max<int64_t>(1, a.numel()));
+    m.mse = err / n;
+    m.l2 = std::sqrt(err);
+    m.sqnrDb = err > 0 ? 10.0 * std::log10(sig / err) : 200.0;
+    m.cosine = (sig > 0 && q2 > 0) ? dot / std::sqrt(sig * q2) : 1.0;
+    return m;
+}
+
+types::TensorQuantStats tensorStats(const torch::Tensor &xIn, quant::QuantizerImpl *q, bool channelDim0, int bins)
+{
+    torch::NoGradGuard noGrad;
+    types::TensorQuantStats s;
+    const auto x = xIn.detach();
+    if (!x.defined() || x.numel() == 0)
+        return s;
+    s.valid = true;
+    if (!q) {
+        s.values = histogram(x, bins);
+        return s;
+    }
+    auto [clipLo, clipHi] = q->clipRange();
+    // Histogram over the data and the clipping range, so both are visible.
+    const auto range = torch::stack({x.min().to(torch::kDouble), x.max().to(torch::kDouble),
+                                     clipLo.detach().min().to(torch::kDouble).to(x.device()),
+                                     clipHi.detach().max().to(torch::kDouble).to(x.device())})
+                           .to(torch::kCPU);
+    const double lo = std::min(range[0].item<double>(), range[2].item<double>());
+    const double hi = std::max(range[1].item<double>(), range[3].item<double>());
+    s.values = histogram(x, bins, lo, hi > lo ? hi : lo + 1);
+
+    const auto lvl = q->levels().detach();
+    s.levels = toVector(lvl.dim() == 2 ? lvl[0] : lvl);
+
+    const auto codes = q->integerCodes(x);
+    const auto cmm = torch::stack({codes.min(), codes.max()}).to(torch::kCPU);
+    const int64_t cmin = cmm[0].item<int64_t>(), cmax = cmm[1].item<int64_t>();
+    int64_t codeLo = cmin, codeHi = cmax;
+    const auto &spec = q->spec();
+    if (spec.method != quant::Method::Pot && spec.method != quant::Method::Post && spec.method != quant::Method::Apot &&
+        spec.method != quant::Method::Multipoint) {
+        const bool lsqPlusSigned =
+            spec.method == quant::Method::LsqPlus && (spec.lsqPlusConfig == 2 || spec.lsqPlusConfig == 4);
+        const auto r = quant::intRange(spec.bits, spec.isSigned || lsqPlusSigned, spec.narrow);
+        codeLo = std::min(codeLo, r.lo);
+        codeHi = std::max(codeHi, r.hi);
+    } else if (!s.levels.empty()) {
+        // Non-uniform: codes index the levels, signed by the sign of the level.
+        const auto n = int64_t(s.levels.size());
+        const bool symmetric = s.levels.front() < 0;
+        codeLo = std::min<int64_t>(codeLo, symmetric ? -(n / 2) : 0);
+        codeHi = std::max<int64_t>(codeHi, symmetric ? n / 2 : n - 1);
+    }
+    if (codeHi - codeLo < 1 << 17) {
+        s.codeLo = codeLo;
+        s.codeCounts = toVector(torch::bincount((codes.flatten() - codeLo), {}, codeHi - codeLo + 1));
+    }
+
+    const auto lo_b = perChannel(clipLo.detach().to(x.device()), x, channelDim0);
+    const auto hi_b = perChannel(clipHi.detach().to(x.device()), x, channelDim0);
+    const auto clipped = torch::stack({x.lt(lo_b).to(torch::kDouble).mean(), x.gt(hi_b).to(torch::kDouble).mean(),
+                                       clipLo.detach().to(torch::kDouble).mean().to(x.device()),
+                                       clipHi.detach().to(torch::kDouble).mean().to(x.device())})
+                             .to(torch::kCPU);
+    s.clippedLow = clipped[0].item<double>();
+    s.clippedHigh = clipped[1].item<double>();
+    s.clipLo = clipped[2].item<double>();
+    s.clipHi = clipped[3].item<double>();
+
+    const auto params = q->quantParameters();
+    if (auto it = params.find("step"); it != params.end() && it->second.defined() && it->second.numel() > 0) {
+        s.stepPerChannel = toVector(it->second.flatten());
+        double mn = s.stepPerChannel[0], mx = mn, sum = 0;
+        for (double v : s.stepPerChannel) {
+            mn = std::min(mn, v);
+            mx = std::max(mx, v);
+            sum += v;
+        }
+        s.step = sum / double(s.stepPerChannel.size());
+        s.stepMin = mn;
+        s.stepMax = mx;
+    }
+    if (auto it = params.find("offset"); it != params.end() && it->second.defined() && it->second.numel() > 0) {
+        s.offsetPerChannel = toVector(it->second.flatten());
+        double sum = 0;
+        for (double v : s.offsetPerChannel)
+            sum += v;
+        s.offset = sum / double(s.offsetPerChannel.size());
+    }
+    const auto e = errorMetrics(x, q->forward(x));
+    s.mse = e.mse;
+    s.l2 = e.l2;
+    s.sqnrDb = e.sqnrDb;
+    s.cosine = e.cosine;
+    return s;
+}
+
+} // namespace ql::core::telemetry
