@@ -89,7 +89,7 @@ void TestLevels::powerFormula_data()
     for (int b : {3, 4, 5})
         for (bool post : {false, true})
             for (bool strict : {false, true})
-                QTest::newRow(qPrintable(QStringLiteral("%1 %2b %3").arg(post ? "POST" : "POT").arg(b).arg(strict ? "strict" : "paper")))
+                QTest::newRow(qPrintable(QStringLiteral("%1 %2b %3").arg(post ? QStringLiteral("POST") : QStringLiteral("POT")).arg(b).arg(strict ? QStringLiteral("strict") : QStringLiteral("paper"))))
                     << b << post << strict;
 }
 
@@ -290,7 +290,7 @@ void TestLevels::lutWithinOneLsb_data()
     for (int b : {3, 4})
         for (int f : {0, 4, 8, 12})
             for (bool strict : {false, true})
-                QTest::newRow(qPrintable(QStringLiteral("%1b F=%2 %3").arg(b).arg(f).arg(strict ? "strict" : "paper")))
+                QTest::newRow(qPrintable(QStringLiteral("%1b F=%2 %3").arg(b).arg(f).arg(strict ? QStringLiteral("strict") : QStringLiteral("paper"))))
                     << b << f << strict;
 }
 
