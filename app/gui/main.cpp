@@ -41,5 +41,7 @@ int main(int argc, char **argv)
 
     ql::app::MainWindow window;
     window.show();
+    if (const QStringList files = parser.positionalArguments(); !files.isEmpty())
+        window.openModelFile(files.front());
     return QApplication::exec();
 }

@@ -1,29 +1,47 @@
 #include "app/gui/mainwindow.h"
 
+#include "app/gui/enginebridge.h"
 #include "app/gui/settings.h"
 #include "core/common/device.h"
 #include "core/common/error.h"
 #include "core/core.h"
+#include "widgets/compareview.h"
 #include "widgets/emptystate.h"
+#include "widgets/errorview.h"
+#include "widgets/histogramview.h"
+#include "widgets/layertablemodel.h"
+#include "widgets/layertableview.h"
+#include "widgets/levelsview.h"
+#include "widgets/multipointmapview.h"
+#include "widgets/offsetsview.h"
+#include "widgets/plotexport.h"
+#include "widgets/refreshthrottle.h"
+#include "widgets/trainingcurvesview.h"
 
 #include <QActionGroup>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressBar>
+#include <QSpinBox>
 #include <QStatusBar>
+#include <QToolBar>
 
 namespace ql::app {
 
 QStringList MainWindow::dockNames()
 {
-    return {QStringLiteral("dock.layers"),   QStringLiteral("dock.histogram"), QStringLiteral("dock.offsets"),
-            QStringLiteral("dock.levels"),   QStringLiteral("dock.errors"),    QStringLiteral("dock.training")};
+    return {QStringLiteral("dock.layers"), QStringLiteral("dock.histogram"), QStringLiteral("dock.offsets"),
+            QStringLiteral("dock.levels"), QStringLiteral("dock.errors"),    QStringLiteral("dock.training"),
+            QStringLiteral("dock.compare"), QStringLiteral("dock.multipoint")};
 }
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_engine(new EngineBridge(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
     setWindowTitle(tr("QuantLens"));
@@ -31,11 +49,12 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     setDockNestingEnabled(true);
     setCentralWidget(new ui::EmptyState(
         tr("No model open"),
-        tr("Open a model with File ▸ Open model… (a .pth state dict, a TorchScript archive or a model from the "
-           "zoo), then a data set with File ▸ Open data…, to see per layer what quantization does."),
+        tr("Open a model with File ▸ Open model… (a .pth state dict with its .json description, or a TorchScript "
+           "archive), then quantize it with the tool bar: PTQ, QAT, error accumulation, sensitivity."),
         this));
-    createDocks();
+    createViews();
     createMenus();
+    createJobBar();
 
     m_deviceLabel = new QLabel(this);
     try {
@@ -44,14 +63,39 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     } catch (const core::Error &e) {
         m_deviceLabel->setText(tr("Device: none (%1)").arg(QString::fromStdString(e.what())));
     }
+    m_jobLabel = new QLabel(this);
+    m_progress = new QProgressBar(this);
+    m_progress->setMaximumWidth(220);
+    m_progress->setVisible(false);
+    statusBar()->addWidget(m_jobLabel, 1);
+    statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_deviceLabel);
-    statusBar()->showMessage(tr("Ready"));
-    resize(1280, 800);
+    m_jobLabel->setText(tr("Ready"));
+
+    m_throttle = new ui::RefreshThrottle(this, /*maxHz=*/30);
+    connect(m_engine, &EngineBridge::telemetryAvailable, m_throttle, &ui::RefreshThrottle::notify);
+    connect(m_throttle, &ui::RefreshThrottle::refresh, this, &MainWindow::pullTelemetry);
+    connect(m_engine, &EngineBridge::modelOpened, this, &MainWindow::onModelOpened);
+    connect(m_engine, &EngineBridge::jobStarted, this, &MainWindow::onJobStarted);
+    connect(m_engine, &EngineBridge::jobFinished, this, &MainWindow::onJobFinished);
+    connect(m_engine, &EngineBridge::jobFailed, this, &MainWindow::onJobFailed);
+    connect(m_engine, &EngineBridge::errorsReady, this, [this] { m_errors->setAccumulations(m_engine->lastErrors()); });
+    connect(m_engine, &EngineBridge::sensitivityReady, this,
+            [this] { m_table->model()->setSensitivityRanks(m_engine->sensitivityRanks()); });
+    setJobControlsEnabled(false);
+    resize(1400, 900);
 }
+
+MainWindow::~MainWindow() = default;
 
 QDockWidget *MainWindow::dock(const QString &objectName) const { return m_docks.value(objectName); }
 
 QString MainWindow::deviceText() const { return m_deviceLabel->text(); }
+
+QList<ui::InspectorView *> MainWindow::views() const
+{
+    return {m_table, m_histogram, m_offsets, m_levels, m_errors, m_training, m_compare, m_multipoint};
+}
 
 void MainWindow::addDock(const QString &objectName, const QString &title, QWidget *content, Qt::DockWidgetArea area)
 {
@@ -62,29 +106,127 @@ void MainWindow::addDock(const QString &objectName, const QString &title, QWidge
     m_docks.insert(objectName, d);
 }
 
-void MainWindow::createDocks()
+void MainWindow::createViews()
 {
-    const QString needModel = tr("Open a model to fill this view.");
-    addDock(QStringLiteral("dock.layers"), tr("Layers"),
-            new ui::EmptyState(tr("Layers"), tr("Every quantizable layer, with its bits and methods.") + u'\n' + needModel, this),
-            Qt::LeftDockWidgetArea);
-    addDock(QStringLiteral("dock.histogram"), tr("Histogram"),
-            new ui::EmptyState(tr("Histogram"), tr("Weights or activations of the selected layer, with the quantization levels over them.") + u'\n' + needModel, this),
-            Qt::RightDockWidgetArea);
-    addDock(QStringLiteral("dock.offsets"), tr("Offsets and step sizes"),
-            new ui::EmptyState(tr("Offsets and step sizes"), tr("Learned step sizes and offsets per layer.") + u'\n' + needModel, this),
-            Qt::RightDockWidgetArea);
-    addDock(QStringLiteral("dock.levels"), tr("Levels"),
-            new ui::EmptyState(tr("Levels"), tr("Uniform, POT, POST and APoT level sets side by side.") + u'\n' + needModel, this),
-            Qt::BottomDockWidgetArea);
-    addDock(QStringLiteral("dock.errors"), tr("Error accumulation"),
-            new ui::EmptyState(tr("Error accumulation"), tr("How quantization error grows block by block.") + u'\n' + needModel, this),
-            Qt::BottomDockWidgetArea);
-    addDock(QStringLiteral("dock.training"), tr("Training curves"),
-            new ui::EmptyState(tr("Training curves"), tr("Loss, accuracy and learning rate while a job runs.") + u'\n' + needModel, this),
-            Qt::BottomDockWidgetArea);
+    m_table = new ui::LayerTableView(this);
+    m_histogram = new ui::HistogramView(this);
+    m_offsets = new ui::OffsetsView(this);
+    m_levels = new ui::LevelsView(this);
+    m_errors = new ui::ErrorView(this);
+    m_training = new ui::TrainingCurvesView(this);
+    m_compare = new ui::CompareView(this);
+    m_multipoint = new ui::MultipointMapView(this);
+    addDock(QStringLiteral("dock.layers"), tr("Layers"), m_table, Qt::LeftDockWidgetArea);
+    addDock(QStringLiteral("dock.histogram"), tr("Histogram"), m_histogram, Qt::RightDockWidgetArea);
+    addDock(QStringLiteral("dock.offsets"), tr("Offsets and step sizes"), m_offsets, Qt::RightDockWidgetArea);
+    addDock(QStringLiteral("dock.levels"), tr("Levels"), m_levels, Qt::RightDockWidgetArea);
+    addDock(QStringLiteral("dock.compare"), tr("Compare"), m_compare, Qt::RightDockWidgetArea);
+    addDock(QStringLiteral("dock.errors"), tr("Error accumulation"), m_errors, Qt::BottomDockWidgetArea);
+    addDock(QStringLiteral("dock.training"), tr("Training curves"), m_training, Qt::BottomDockWidgetArea);
+    addDock(QStringLiteral("dock.multipoint"), tr("Multipoint map"), m_multipoint, Qt::BottomDockWidgetArea);
     tabifyDockWidget(m_docks.value(QStringLiteral("dock.histogram")), m_docks.value(QStringLiteral("dock.offsets")));
+    tabifyDockWidget(m_docks.value(QStringLiteral("dock.offsets")), m_docks.value(QStringLiteral("dock.levels")));
+    tabifyDockWidget(m_docks.value(QStringLiteral("dock.levels")), m_docks.value(QStringLiteral("dock.compare")));
+    tabifyDockWidget(m_docks.value(QStringLiteral("dock.training")), m_docks.value(QStringLiteral("dock.errors")));
+    tabifyDockWidget(m_docks.value(QStringLiteral("dock.errors")), m_docks.value(QStringLiteral("dock.multipoint")));
     m_docks.value(QStringLiteral("dock.histogram"))->raise();
+    m_docks.value(QStringLiteral("dock.training"))->raise();
+
+    connect(m_table, &ui::LayerTableView::layerSelected, this, [this](int row, const QString &) { selectLayer(row); });
+    connect(m_table, &ui::LayerTableView::configEdited, this, [this](int row, const types::LayerQuantView &v) {
+        const QString layer = QString::fromStdString(m_table->model()->layer(row).name);
+        if (!m_engine->whatIf(layer, v.weightBits >= 32 ? 0 : v.weightBits, v.actBits >= 32 ? 0 : v.actBits))
+            m_jobLabel->setText(tr("Busy with %1: the change to %2 applies when you run a job.").arg(m_engine->currentJob(), layer));
+    });
+}
+
+void MainWindow::createJobBar()
+{
+    QToolBar *bar = addToolBar(tr("Quantize"));
+    bar->setObjectName(QStringLiteral("toolbar.jobs"));
+    const QStringList weightMethods{QStringLiteral("lsq"), QStringLiteral("lsq+"), QStringLiteral("pot"), QStringLiteral("post"),
+                                    QStringLiteral("apot"), QStringLiteral("minmax"), QStringLiteral("percentile"),
+                                    QStringLiteral("mse"), QStringLiteral("multipoint")};
+    const QStringList actMethods{QStringLiteral("lsq"), QStringLiteral("lsq+"), QStringLiteral("asq"), QStringLiteral("pact"),
+                                 QStringLiteral("minmax"), QStringLiteral("percentile"), QStringLiteral("mse")};
+    m_wMethod = new QComboBox(bar);
+    m_wMethod->addItems(weightMethods);
+    m_wMethod->setCurrentText(QStringLiteral("mse"));
+    m_aMethod = new QComboBox(bar);
+    m_aMethod->addItems(actMethods);
+    m_aMethod->setCurrentText(QStringLiteral("mse"));
+    m_wBits = new QSpinBox(bar);
+    m_wBits->setRange(2, 16);
+    m_wBits->setValue(4);
+    m_aBits = new QSpinBox(bar);
+    m_aBits->setRange(2, 16);
+    m_aBits->setValue(4);
+    m_epochs = new QSpinBox(bar);
+    m_epochs->setRange(1, 200);
+    m_epochs->setValue(1);
+    bar->addWidget(new QLabel(tr(" Weights "), bar));
+    bar->addWidget(m_wMethod);
+    bar->addWidget(m_wBits);
+    bar->addWidget(new QLabel(tr(" Activations "), bar));
+    bar->addWidget(m_aMethod);
+    bar->addWidget(m_aBits);
+    bar->addSeparator();
+    QAction *ptq = bar->addAction(tr("Run PTQ"), this, &MainWindow::startPtq);
+    ptq->setObjectName(QStringLiteral("action.ptq"));
+    bar->addWidget(new QLabel(tr(" Epochs "), bar));
+    bar->addWidget(m_epochs);
+    QAction *qat = bar->addAction(tr("Run QAT"), this, &MainWindow::startQat);
+    qat->setObjectName(QStringLiteral("action.qat"));
+    m_stopAction = bar->addAction(tr("Stop"), m_engine, &EngineBridge::stop);
+    m_stopAction->setObjectName(QStringLiteral("action.stop"));
+    bar->addSeparator();
+    QAction *errors = bar->addAction(tr("Error accumulation"), this, [this] { m_engine->runErrors(); });
+    errors->setObjectName(QStringLiteral("action.errors"));
+    QAction *sens = bar->addAction(tr("Sensitivity"), this, [this] { m_engine->runSensitivity(); });
+    sens->setObjectName(QStringLiteral("action.sensitivity"));
+    m_jobActions = {ptq, qat, errors, sens};
+}
+
+void MainWindow::setJobControlsEnabled(bool running)
+{
+    const bool model = m_engine->hasModel();
+    for (QAction *a : m_jobActions)
+        a->setEnabled(model && !running);
+    m_stopAction->setEnabled(running);
+}
+
+static core::engine::QuantRecipe recipeFrom(QComboBox *wm, QSpinBox *wb, QComboBox *am, QSpinBox *ab)
+{
+    core::engine::QuantRecipe r;
+    r.weightMethod = core::quant::methodFromName(wm->currentText().toStdString());
+    r.actMethod = core::quant::methodFromName(am->currentText().toStdString());
+    r.weightBits = wb->value();
+    r.actBits = ab->value();
+    return r;
+}
+
+void MainWindow::startPtq()
+{
+    try {
+        m_engine->runPtq(recipeFrom(m_wMethod, m_wBits, m_aMethod, m_aBits));
+    } catch (const core::Error &e) {
+        onJobFailed(tr("PTQ"), QString::fromStdString(e.full()));
+    }
+}
+
+void MainWindow::startQat()
+{
+    try {
+        core::engine::QatOptions o;
+        o.train.epochs = m_epochs->value();
+        o.train.learningRate = 0.005;
+        o.train.quantLearningRate = 0.001;
+        o.train.weightDecay = 1e-4;
+        m_training->setPoints({});
+        m_engine->runQat(recipeFrom(m_wMethod, m_wBits, m_aMethod, m_aBits), o);
+    } catch (const core::Error &e) {
+        onJobFailed(tr("QAT"), QString::fromStdString(e.full()));
+    }
 }
 
 void MainWindow::createMenus()
@@ -95,8 +237,11 @@ void MainWindow::createMenus()
     openModel->setShortcut(QKeySequence::Open);
     QAction *openData = file->addAction(tr("Open &data…"), this, &MainWindow::openData);
     openData->setObjectName(QStringLiteral("action.openData"));
+    QAction *save = file->addAction(tr("&Save session…"), this, &MainWindow::saveSession);
+    save->setObjectName(QStringLiteral("action.saveSession"));
+    save->setShortcut(QKeySequence::Save);
     file->addSeparator();
-    QAction *exportAction = file->addAction(tr("&Export…"), this, &MainWindow::exportPlots);
+    QAction *exportAction = file->addAction(tr("&Export all plots…"), this, &MainWindow::exportPlots);
     exportAction->setObjectName(QStringLiteral("action.export"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
@@ -133,30 +278,46 @@ void MainWindow::createMenus()
 void MainWindow::chooseLanguage(const QString &code)
 {
     setChosenLanguage(code);
-    QMessageBox::information(this, tr("Language"),
-                             tr("The language changes the next time QuantLens starts."));
+    QMessageBox::information(this, tr("Language"), tr("The language changes the next time QuantLens starts."));
+}
+
+void MainWindow::openModelFile(const QString &path)
+{
+    if (!m_engine->openModel(path))
+        QMessageBox::warning(this, tr("Busy"), tr("Wait for %1 to finish, or stop it.").arg(m_engine->currentJob()));
 }
 
 void MainWindow::openModel()
 {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open model"), QString(),
-                                                      tr("Models (*.pth *.pt *.ql.json);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    statusBar()->showMessage(tr("Opening %1…").arg(path));
+                                                      tr("Models (*.pth *.pt);;All files (*)"));
+    if (!path.isEmpty())
+        openModelFile(path);
 }
 
 void MainWindow::openData()
 {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open data set folder"));
-    if (dir.isEmpty())
+    QMessageBox::information(this, tr("Open data"),
+                             tr("A model opens with the data set it was trained on (from its .json description), or "
+                                "Fashion-MNIST. Other data sets are used from the command line: quantlens-cli … --data PATH."));
+}
+
+void MainWindow::saveSession()
+{
+    if (!m_engine->hasModel())
         return;
-    statusBar()->showMessage(tr("Data set folder: %1").arg(dir));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save session"), QString(), tr("Sessions (*.qls)"));
+    if (!path.isEmpty() && !m_engine->saveSession(path))
+        QMessageBox::warning(this, tr("Busy"), tr("Wait for %1 to finish, or stop it.").arg(m_engine->currentJob()));
 }
 
 void MainWindow::exportPlots()
 {
-    QMessageBox::information(this, tr("Export"), tr("Open a model first: there is nothing to export yet."));
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export all plots to"));
+    if (dir.isEmpty())
+        return;
+    const QStringList written = ui::PlotExport::exportAll(views(), dir, ui::PlotExport::Format::Png);
+    m_jobLabel->setText(tr("Wrote %1 files to %2").arg(written.size()).arg(dir));
 }
 
 void MainWindow::about()
@@ -167,6 +328,119 @@ void MainWindow::about()
                           "live, per layer.</p><p>libtorch %2, Qt %3</p>")
                            .arg(QString::fromStdString(core::version()), QString::fromStdString(core::torchVersion()),
                                 QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::onModelOpened()
+{
+    m_table->model()->setLayers(m_engine->layers(), m_engine->layerConfigs());
+    if (auto *empty = qobject_cast<ui::EmptyState *>(centralWidget()))
+        empty->setHint(tr("%1\nChoose the quantizers in the tool bar and run PTQ or QAT; edit bits in the layer table "
+                          "to see the effect at once.")
+                           .arg(m_engine->modelDescription()));
+    setWindowTitle(tr("QuantLens — %1").arg(m_engine->modelDescription()));
+}
+
+void MainWindow::onJobStarted(const QString &job)
+{
+    m_jobLabel->setText(tr("%1…").arg(job));
+    m_progress->setRange(0, 0);
+    m_progress->setVisible(true);
+    setJobControlsEnabled(true);
+}
+
+void MainWindow::onJobFinished(const QString &, const QString &summary)
+{
+    pullTelemetry();
+    m_progress->setVisible(false);
+    m_jobLabel->setText(summary);
+    m_table->model()->setLayers(m_engine->layers(), m_engine->layerConfigs());
+    m_table->model()->updateSnapshots([this] {
+        std::vector<std::shared_ptr<const types::LayerSnapshot>> v;
+        const auto latest = m_engine->bus()->latest();
+        for (const auto &l : m_engine->layers())
+            v.push_back(latest.count(l.name) ? latest.at(l.name) : nullptr);
+        return v;
+    }());
+    selectLayer(m_selectedRow);
+    setJobControlsEnabled(false);
+}
+
+void MainWindow::onJobFailed(const QString &job, const QString &message)
+{
+    m_progress->setVisible(false);
+    m_jobLabel->setText(tr("%1 failed").arg(job));
+    setJobControlsEnabled(false);
+    QMessageBox::critical(this, tr("%1 failed").arg(job), message);
+}
+
+void MainWindow::selectLayer(int row)
+{
+    m_selectedRow = row;
+    const auto layers = m_engine->layers();
+    if (row < 0 || row >= int(layers.size()))
+        return;
+    const auto latest = m_engine->bus()->latest();
+    const auto it = latest.find(layers[size_t(row)].name);
+    if (it == latest.end())
+        return;
+    m_histogram->setSnapshot(it->second);
+    const auto &w = it->second->weight;
+    if (w.valid)
+        m_levels->setWeights(w.values, std::max(std::abs(w.clipLo), std::abs(w.clipHi)), QString::fromStdString(it->second->layer));
+    m_offsets->setSelectedLayers({QString::fromStdString(it->second->layer)});
+}
+
+void MainWindow::pullTelemetry()
+{
+    const auto bus = m_engine->bus();
+    auto drained = bus->drain();
+    if (drained.progress) {
+        const auto &p = *drained.progress;
+        if (p.total > 0) {
+            m_progress->setRange(0, 1000);
+            m_progress->setValue(int(1000.0 * double(p.done) / double(p.total)));
+        }
+        QString text = QString::fromStdString(p.job) + QStringLiteral("  ") + QString::fromStdString(p.message);
+        if (p.etaSeconds >= 0)
+            text += tr("  ETA %1 s").arg(int(p.etaSeconds));
+        m_jobLabel->setText(text);
+    }
+    if (!drained.training.empty())
+        m_training->setPoints(bus->trainingSeries());
+    if (!drained.layers.empty()) {
+        std::vector<std::shared_ptr<const types::LayerSnapshot>> inOrder;
+        auto history = std::make_shared<ui::StepOffsetSeries>();
+        const auto latest = bus->latest();
+        for (const auto &l : m_engine->layers()) {
+            inOrder.push_back(latest.count(l.name) ? latest.at(l.name) : nullptr);
+            for (const auto &p : bus->paramSeries(l.name, /*activation=*/true))
+                (*history)[l.name].push_back({p.step, p.stepSize, p.offset});
+        }
+        m_table->model()->updateSnapshots(inOrder);
+        std::vector<std::shared_ptr<const types::LayerSnapshot>> present;
+        for (const auto &s : inOrder)
+            if (s)
+                present.push_back(s);
+        m_offsets->setSnapshots(present);
+        m_offsets->setHistory(history);
+        selectLayer(m_selectedRow);
+    }
+    for (const auto &m : drained.messages)
+        m_jobLabel->setText(QString::fromStdString(m));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_engine->busy()) {
+        const auto answer = QMessageBox::question(this, tr("A job is running"),
+                                                  tr("%1 is still running. Stop it and quit?").arg(m_engine->currentJob()));
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        m_engine->stop();
+    }
+    event->accept();
 }
 
 } // namespace ql::app

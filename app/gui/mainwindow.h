@@ -2,37 +2,96 @@
 #include <QMainWindow>
 #include <QMap>
 
+class QComboBox;
 class QDockWidget;
 class QLabel;
 class QMenu;
+class QProgressBar;
+class QSpinBox;
+
+namespace ql::ui {
+class CompareView;
+class ErrorView;
+class HistogramView;
+class InspectorView;
+class LayerTableView;
+class LevelsView;
+class MultipointMapView;
+class OffsetsView;
+class RefreshThrottle;
+class TrainingCurvesView;
+} // namespace ql::ui
 
 namespace ql::app {
 
-/// The QuantLens main window: composes the view panels as docks around a
-/// central panel, owns the menus and the status bar. GUI thread only.
+class EngineBridge;
+
+/// The QuantLens main window: composes the view panels as docks, owns the
+/// menus, the job tool bar and the status bar, and pulls telemetry from the
+/// engine at most 30 times a second. GUI thread only.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     /// Object names of the docks, in the order they are created.
     static QStringList dockNames();
     QDockWidget *dock(const QString &objectName) const;
     QString deviceText() const;
+    EngineBridge *engine() const { return m_engine; }
+    /// Opens a model file (the job runs on the engine thread).
+    void openModelFile(const QString &path);
+    /// Every view that can be exported.
+    QList<ui::InspectorView *> views() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
+    void createViews();
     void createMenus();
-    void createDocks();
+    void createJobBar();
     void addDock(const QString &objectName, const QString &title, QWidget *content, Qt::DockWidgetArea area);
     void openModel();
     void openData();
     void exportPlots();
+    void saveSession();
     void about();
     void chooseLanguage(const QString &code);
+    void pullTelemetry();
+    void onModelOpened();
+    void onJobStarted(const QString &job);
+    void onJobFinished(const QString &job, const QString &summary);
+    void onJobFailed(const QString &job, const QString &message);
+    void selectLayer(int row);
+    void startPtq();
+    void startQat();
+    void setJobControlsEnabled(bool running);
 
+    EngineBridge *m_engine = nullptr;
+    ui::RefreshThrottle *m_throttle = nullptr;
     QMap<QString, QDockWidget *> m_docks;
     QMenu *m_viewMenu = nullptr;
     QLabel *m_deviceLabel = nullptr;
+    QLabel *m_jobLabel = nullptr;
+    QProgressBar *m_progress = nullptr;
+    ui::LayerTableView *m_table = nullptr;
+    ui::HistogramView *m_histogram = nullptr;
+    ui::OffsetsView *m_offsets = nullptr;
+    ui::LevelsView *m_levels = nullptr;
+    ui::ErrorView *m_errors = nullptr;
+    ui::TrainingCurvesView *m_training = nullptr;
+    ui::CompareView *m_compare = nullptr;
+    ui::MultipointMapView *m_multipoint = nullptr;
+    QComboBox *m_wMethod = nullptr;
+    QComboBox *m_aMethod = nullptr;
+    QSpinBox *m_wBits = nullptr;
+    QSpinBox *m_aBits = nullptr;
+    QSpinBox *m_epochs = nullptr;
+    QList<QAction *> m_jobActions;
+    QAction *m_stopAction = nullptr;
+    int m_selectedRow = 0;
 };
 
 } // namespace ql::app

@@ -1,0 +1,86 @@
+#pragma once
+// The QObject bridge between the GUI thread and the engine thread. Jobs run
+// one at a time on an engine thread; results are kept here and announced by
+// signals (queued to the GUI thread); telemetry arrives through the Bus and
+// is pulled by the GUI at most 30 times a second.
+#include "core/engine/jobs.h"
+#include "core/engine/session.h"
+#include "core/telemetry/bus.h"
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace ql::app {
+
+/// GUI-thread API; every request returns false (and does nothing) while a job runs.
+class EngineBridge : public QObject {
+    Q_OBJECT
+public:
+    explicit EngineBridge(QObject *parent = nullptr);
+    ~EngineBridge() override;
+
+    bool busy() const;
+    QString currentJob() const;
+    std::shared_ptr<core::telemetry::Bus> bus() const { return m_bus; }
+
+    /// Loads a model file (and the data set it was trained on, or Fashion-MNIST).
+    bool openModel(const QString &path);
+    bool runPtq(const core::engine::QuantRecipe &recipe, int64_t calibrationImages = 512);
+    bool runQat(const core::engine::QuantRecipe &recipe, const core::engine::QatOptions &options);
+    bool runErrors(int64_t samples = 256);
+    bool runSensitivity(int64_t samples = 1000);
+    /// Re-quantizes one layer with new bits and re-evaluates on a small subset.
+    bool whatIf(const QString &layer, int weightBits, int actBits, int64_t samples = 512);
+    /// Asks the running job to stop after its current step.
+    void stop();
+    /// Saves the session (engine thread; fails while a job runs).
+    bool saveSession(const QString &path);
+
+    // Results of the last jobs (GUI thread, after the matching signal).
+    std::vector<types::LayerInfo> layers() const;
+    std::vector<types::LayerQuantView> layerConfigs() const;
+    std::shared_ptr<const types::ErrorAccumulation> lastErrors() const;
+    std::vector<int> sensitivityRanks() const;
+    QString modelDescription() const;
+    bool hasModel() const;
+
+Q_SIGNALS:
+    void modelOpened();
+    void jobStarted(const QString &job);
+    void jobFinished(const QString &job, const QString &summary);
+    void jobFailed(const QString &job, const QString &message);
+    void errorsReady();
+    void sensitivityReady();
+    /// The bus has something new (queued; at most one pending).
+    void telemetryAvailable();
+
+private:
+    bool start(const QString &name, std::function<QString(std::stop_token)> job);
+    void refreshLayerViews();
+    core::data::Dataset trainSet();
+    core::data::Dataset testSet();
+
+    std::shared_ptr<core::telemetry::Bus> m_bus;
+    std::jthread m_thread;
+    mutable std::mutex m_mutex; ///< guards everything below
+    bool m_busy = false;
+    QString m_job;
+    std::unique_ptr<core::engine::Session> m_session; ///< touched on the engine thread only while busy
+    std::optional<core::data::Dataset> m_train, m_test;
+    std::vector<types::LayerInfo> m_layers;
+    std::vector<types::LayerQuantView> m_configs;
+    std::shared_ptr<const types::ErrorAccumulation> m_errors;
+    std::vector<int> m_ranks;
+    QString m_description;
+};
+
+/// The view of a layer config for the layer table.
+types::LayerQuantView toView(const core::engine::LayerQuantConfig &c);
+
+} // namespace ql::app

@@ -1,0 +1,191 @@
+// Training, evaluation and the quantization jobs on a small Fashion-MNIST subset.
+#include "core/common/error.h"
+#include "core/data/loaders.h"
+#include "core/engine/jobs.h"
+#include "core/engine/model_io.h"
+#include "core/engine/trainer.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace ql::core;
+
+class TestTrainer : public QObject {
+    Q_OBJECT
+    data::Dataset m_train, m_test;
+
+    static engine::LoadedModel freshModel()
+    {
+        torch::manual_seed(1);
+        engine::LoadedModel m;
+        m.model = models::createModel("fmnist-cnn");
+        m.meta.arch = "fmnist-cnn";
+        m.meta.inChannels = 1;
+        m.meta.numClasses = 10;
+        return m;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        at::set_num_threads(2);
+        try {
+            m_train = data::openDataset("fashion-mnist", data::Split::Train).subset(torch::arange(4096, torch::kLong));
+            m_test = data::openDataset("fashion-mnist", data::Split::Test).subset(torch::arange(512, torch::kLong));
+        } catch (const Error &e) {
+            QFAIL((std::string("Fashion-MNIST is needed (scripts/bootstrap installs dataset-fashion-mnist): ") + e.what()).c_str());
+        }
+    }
+
+    void trainingLearnsAndCheckpointsResume()
+    {
+        auto m = freshModel();
+        const auto before = engine::evaluate(*m.model, m_test, torch::kCPU);
+        QTemporaryDir dir;
+        engine::TrainOptions o;
+        o.epochs = 3;
+        o.batchSize = 64;
+        o.learningRate = 0.02;
+        o.augment = false;
+        o.workers = 1;
+        o.checkpoint = QString(dir.path() + QStringLiteral("/c.ckpt")).toStdString();
+        std::vector<ql::types::TrainingPoint> points;
+        engine::JobCallbacks cb;
+        cb.trainingPoint = [&](const ql::types::TrainingPoint &p) { points.push_back(p); };
+        const auto r = engine::train(*m.model, m_train, m_test, torch::kCPU, o, cb);
+        QCOMPARE(r.epochs.size(), size_t(3));
+        QVERIFY2(r.epochs.back().validation.top1 > before.top1 + 0.3,
+                 qPrintable(QStringLiteral("%1 -> %2").arg(before.top1).arg(r.epochs.back().validation.top1)));
+        QVERIFY(!points.empty());
+        QVERIFY(points.front().learningRate > points.back().learningRate); // cosine decay
+        QVERIFY(std::filesystem::exists(o.checkpoint));
+
+        // Resuming a finished run trains no further epoch and keeps the weights.
+        auto again = freshModel();
+        o.resume = true;
+        const auto r2 = engine::train(*again.model, m_train, m_test, torch::kCPU, o);
+        QCOMPARE(r2.startEpoch, 3);
+        QVERIFY(r2.epochs.empty());
+        const auto e2 = engine::evaluate(*again.model, m_test, torch::kCPU);
+        QVERIFY(std::abs(e2.top1 - r.epochs.back().validation.top1) < 1e-9);
+    }
+
+    void nanLossStopsAndNamesALayer()
+    {
+        auto m = freshModel();
+        engine::TrainOptions o;
+        o.epochs = 1;
+        o.batchSize = 64;
+        o.learningRate = 1e6; // diverges at once
+        o.momentum = 0;
+        o.workers = 0;
+        o.pointEvery = 2;
+        o.augment = false;
+        try {
+            engine::train(*m.model, m_train, {}, torch::kCPU, o);
+            QFAIL("training with lr 1e6 did not stop");
+        } catch (const Error &e) {
+            const std::string what = e.what();
+            QVERIFY2(what.find("NaN") != std::string::npos || what.find("infinite") != std::string::npos, e.what());
+            QVERIFY2(what.find("layer") != std::string::npos, e.what());
+            QVERIFY(e.hint().find("learning rate") != std::string::npos);
+        }
+    }
+
+    void modelFileRoundTrip()
+    {
+        auto m = freshModel();
+        QTemporaryDir dir;
+        const auto path = std::filesystem::path(dir.path().toStdString()) / "m.pth";
+        engine::ModelMeta meta = m.meta;
+        meta.activation = "relu";
+        engine::saveModel(path, *m.model, meta);
+        QVERIFY(std::filesystem::exists(engine::metaPathFor(path)));
+        const auto loaded = engine::loadModel(path);
+        QCOMPARE(loaded.meta.arch, std::string("fmnist-cnn"));
+        torch::NoGradGuard g;
+        m.model->eval();
+        loaded.model->eval();
+        const auto x = torch::randn({2, 1, 28, 28});
+        QVERIFY(torch::allclose(m.model->forward(x), loaded.model->forward(x)));
+        std::filesystem::remove(engine::metaPathFor(path));
+        QVERIFY_THROWS_EXCEPTION(Error, engine::loadModel(path)); // architecture unknown
+        QCOMPARE(engine::loadModel(path, "fmnist-cnn").meta.arch, std::string("fmnist-cnn"));
+    }
+
+    void ptqAtEightBitsKeepsAccuracyAndTwoBitsLosesIt()
+    {
+        auto m = freshModel();
+        engine::TrainOptions o;
+        o.epochs = 2;
+        o.batchSize = 64;
+        o.learningRate = 0.02;
+        o.augment = false;
+        o.workers = 1;
+        engine::train(*m.model, m_train, {}, torch::kCPU, o);
+        engine::QuantRecipe r8;
+        r8.weightMethod = r8.actMethod = quant::Method::MinMax;
+        r8.weightBits = r8.actBits = 8;
+        engine::Session s8(m, "fashion-mnist", r8);
+        const auto e8 = engine::runPtq(s8, m_train, m_test, torch::kCPU, 256);
+        QVERIFY2(std::abs(e8.fp32.top1 - e8.quantized.top1) < 0.02,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(e8.fp32.top1).arg(e8.quantized.top1)));
+
+        engine::QuantRecipe r2 = r8;
+        r2.weightBits = r2.actBits = 2;
+        r2.firstLastBits = 2;
+        engine::Session s2(m, "fashion-mnist", r2);
+        const auto e2 = engine::runPtq(s2, m_train, m_test, torch::kCPU, 256);
+        QVERIFY(e2.quantized.top1 < e8.quantized.top1 - 0.05);
+
+        // Error accumulation: every block of the 2-bit model is further from FP32 than the 8-bit one.
+        const auto a8 = engine::errorAccumulation(s8, m_test, torch::kCPU, 64);
+        const auto a2 = engine::errorAccumulation(s2, m_test, torch::kCPU, 64);
+        QCOMPARE(a8.blockL2.size(), a8.blocks.size());
+        for (size_t b = 0; b < a8.blockL2.size(); ++b)
+            QVERIFY(a2.blockL2[b] > a8.blockL2[b]);
+
+        // Sensitivity ranks every layer once.
+        const auto rows = engine::sensitivity(s2, m_test, torch::kCPU, 256);
+        QCOMPARE(rows.size(), s2.config().size());
+        std::vector<int> ranks;
+        for (const auto &row : rows)
+            ranks.push_back(row.rank);
+        std::sort(ranks.begin(), ranks.end());
+        for (size_t i = 0; i < ranks.size(); ++i)
+            QCOMPARE(ranks[i], int(i + 1));
+
+        // What-if: back to 8 bits on every layer restores most of the accuracy.
+        for (const auto &c : std::vector<engine::LayerQuantConfig>(s2.config()))
+            engine::whatIf(s2, c.layer, 8, 8, m_test, torch::kCPU, 256);
+        const auto back = engine::evaluate(*s2.model(), m_test, torch::kCPU);
+        QVERIFY(back.top1 > e2.quantized.top1 + 0.05);
+    }
+
+    void qatPublishesTelemetry()
+    {
+        auto m = freshModel();
+        engine::Session s(m, "fashion-mnist", {});
+        engine::QatOptions o;
+        o.calibrationImages = 128;
+        o.train.epochs = 1;
+        o.train.batchSize = 64;
+        o.train.maxStepsPerEpoch = 8;
+        o.train.pointEvery = 4;
+        o.train.workers = 0;
+        auto bus = std::make_shared<telemetry::Bus>();
+        const auto r = engine::runQat(s, m_train, m_test, torch::kCPU, o, {}, bus);
+        QCOMPARE(r.train.steps, int64_t(8));
+        const auto latest = bus->latest();
+        QCOMPARE(latest.size(), s.config().size());
+        const auto &snap = *latest.begin()->second;
+        QVERIFY(snap.weight.valid);
+        QVERIFY(snap.activation.valid);
+        QVERIFY(!snap.weight.levels.empty());
+        QVERIFY(snap.weight.step > 0);
+        QCOMPARE(bus->trainingSeries().size(), size_t(2));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTrainer)
+#include "tst_trainer.moc"
