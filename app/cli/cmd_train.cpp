@@ -61,7 +61,7 @@ int runTrain(const Args &args)
     meta.activation = core::models::activationName(zo.activation);
     meta.inChannels = zo.inChannels;
     meta.numClasses = zo.numClasses;
-    meta.dataset = trainSet.name();
+    meta.dataset = args.get("data");
     meta.top1 = result.epochs.empty() ? -1 : result.epochs.back().validation.top1;
     meta.command = "quantlens-cli train --model " + meta.arch + " --act " + meta.activation + " --data " +
                    args.get("data") + " --epochs " + std::to_string(o.epochs) + " --batch " + std::to_string(o.batchSize) +
