@@ -25,7 +25,7 @@ echo "quantlens: build finished in $(( $(date +%s) - start )) s"
 
 case "$mode" in
   gui)
-    demo="$here/resources/models/fmnist-cnn-swish.pt"
+    demo="$here/resources/models/fmnist-cnn-swish.pth"
     if [ -f "$demo" ]; then
       exec "$build/app/quantlens" "$demo" "$@"
     fi

@@ -23,6 +23,8 @@ int main(int argc, char **argv)
                                QStringLiteral("N"), QStringLiteral("0"));
     QCommandLineOption language(QStringLiteral("lang"), QStringLiteral("Interface language for this run (en, de, zh_CN)."),
                                 QStringLiteral("CODE"));
+    QCommandLineOption ptq(QStringLiteral("ptq"), QStringLiteral("Run PTQ with the default settings once the model is open."));
+    parser.addOption(ptq);
     parser.addOption(threads);
     parser.addOption(language);
     parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("Model or session to open."), QStringLiteral("[model]"));
@@ -41,6 +43,7 @@ int main(int argc, char **argv)
 
     ql::app::MainWindow window;
     window.show();
+    window.setPtqOnOpen(parser.isSet(ptq));
     if (const QStringList files = parser.positionalArguments(); !files.isEmpty())
         window.openModelFile(files.front());
     return QApplication::exec();

@@ -207,6 +207,10 @@ static core::engine::QuantRecipe recipeFrom(QComboBox *wm, QSpinBox *wb, QComboB
 
 void MainWindow::startPtq()
 {
+    if (m_engine->busy()) {
+        m_pendingPtq = true; // runs when the current job ends
+        return;
+    }
     try {
         m_engine->runPtq(recipeFrom(m_wMethod, m_wBits, m_aMethod, m_aBits));
     } catch (const core::Error &e) {
@@ -333,11 +337,16 @@ void MainWindow::about()
 void MainWindow::onModelOpened()
 {
     m_table->model()->setLayers(m_engine->layers(), m_engine->layerConfigs());
-    if (auto *empty = qobject_cast<ui::EmptyState *>(centralWidget()))
-        empty->setHint(tr("%1\nChoose the quantizers in the tool bar and run PTQ or QAT; edit bits in the layer table "
-                          "to see the effect at once.")
-                           .arg(m_engine->modelDescription()));
+    setCentralWidget(new ui::EmptyState(m_engine->modelDescription(),
+                                        tr("Choose the quantizers in the tool bar and run PTQ or QAT; edit bits in the "
+                                           "layer table to see the effect at once."),
+                                        this));
     setWindowTitle(tr("QuantLens — %1").arg(m_engine->modelDescription()));
+    if (m_ptqOnOpen) {
+        m_ptqOnOpen = false;
+        // The open job is still finishing; start once the engine is free.
+        QMetaObject::invokeMethod(this, &MainWindow::startPtq, Qt::QueuedConnection);
+    }
 }
 
 void MainWindow::onJobStarted(const QString &job)
@@ -350,6 +359,10 @@ void MainWindow::onJobStarted(const QString &job)
 
 void MainWindow::onJobFinished(const QString &, const QString &summary)
 {
+    if (m_pendingPtq) {
+        m_pendingPtq = false;
+        QMetaObject::invokeMethod(this, &MainWindow::startPtq, Qt::QueuedConnection);
+    }
     pullTelemetry();
     m_progress->setVisible(false);
     m_jobLabel->setText(summary);

@@ -42,6 +42,8 @@ public:
     EngineBridge *engine() const { return m_engine; }
     /// Opens a model file (the job runs on the engine thread).
     void openModelFile(const QString &path);
+    /// Runs PTQ with the tool bar's settings as soon as the model is open.
+    void setPtqOnOpen(bool on) { m_ptqOnOpen = on; }
     /// Every view that can be exported.
     QList<ui::InspectorView *> views() const;
 
@@ -92,6 +94,8 @@ private:
     QList<QAction *> m_jobActions;
     QAction *m_stopAction = nullptr;
     int m_selectedRow = 0;
+    bool m_ptqOnOpen = false;
+    bool m_pendingPtq = false;
 };
 
 } // namespace ql::app

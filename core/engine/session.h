@@ -43,7 +43,8 @@ quant::Method parseMethod(const std::string &name);
 class Session {
 public:
     Session() = default;
-    /// A session on `model` with the recipe's default config for every layer.
+    /// A session on `model` with the recipe's default config for every layer. The session
+    /// quantizes that model in place: sessions built from one LoadedModel share it.
     Session(LoadedModel model, std::string dataset, const QuantRecipe &recipe = {});
 
     models::QuantModel model() const { return m_model.model; }

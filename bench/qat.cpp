@@ -1,0 +1,83 @@
+// QAT step time against FP32 step time for the same model and batch, the
+// telemetry probe's cost, and the what-if latency, on the demo architecture.
+// Usage: bench_qat [threads]   (prints its figures; not a test)
+#include "core/common/device.h"
+#include "core/data/loaders.h"
+#include "core/data/transforms.h"
+#include "core/engine/jobs.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+using namespace ql::core;
+using Clock = std::chrono::steady_clock;
+
+static double msPerStep(models::QuantModelImpl &model, const torch::Tensor &x, const torch::Tensor &y, int steps)
+{
+    torch::optim::SGD opt(model.parameters(), torch::optim::SGDOptions(0.01).momentum(0.9));
+    model.train();
+    for (int i = 0; i < 2; ++i) { // warm-up
+        opt.zero_grad();
+        torch::nn::functional::cross_entropy(model.forward(x), y).backward();
+        opt.step();
+    }
+    const auto t0 = Clock::now();
+    for (int i = 0; i < steps; ++i) {
+        opt.zero_grad();
+        torch::nn::functional::cross_entropy(model.forward(x), y).backward();
+        opt.step();
+    }
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / steps;
+}
+
+int main(int argc, char **argv)
+{
+    setCpuThreads(argc > 1 ? std::atoi(argv[1]) : 0);
+    const auto test = data::openDataset("fashion-mnist", data::Split::Test);
+    const auto idx = torch::arange(128, torch::kLong);
+    const auto x = data::normalize(test.images(idx), test.normalization());
+    const auto y = test.labels(idx);
+    std::printf("fmnist-cnn, batch 128, %d CPU threads\n", cpuThreads());
+
+    torch::manual_seed(0);
+    engine::LoadedModel m;
+    m.model = models::createModel("fmnist-cnn", {0, 0, models::Activation::Silu});
+    m.meta.arch = "fmnist-cnn";
+    const double fp32 = msPerStep(*m.model, x, y, 10);
+    std::printf("FP32 step                    %8.1f ms\n", fp32);
+
+    for (const auto &[w, a] : std::vector<std::pair<quant::Method, quant::Method>>{
+             {quant::Method::Lsq, quant::Method::Lsq},
+             {quant::Method::Lsq, quant::Method::LsqPlus},
+             {quant::Method::Lsq, quant::Method::Asq},
+             {quant::Method::Post, quant::Method::Asq}}) {
+        engine::QuantRecipe r;
+        r.weightMethod = w;
+        r.actMethod = a;
+        engine::Session s(m, "fashion-mnist", r);
+        s.buildQuantizers();
+        engine::calibrate(s, test.subset(torch::arange(256, torch::kLong)), torch::kCPU);
+        const double q = msPerStep(*s.model(), x, y, 10);
+        std::printf("QAT step W4 %-6s A4 %-6s %8.1f ms   ratio to FP32 %.2fx\n", quant::methodName(w).c_str(),
+                    quant::methodName(a).c_str(), q, q / fp32);
+        if (w == quant::Method::Lsq && a == quant::Method::Lsq) {
+            auto bus = std::make_shared<telemetry::Bus>();
+            engine::TelemetryProbe probe(s, test, torch::kCPU, bus);
+            const auto t0 = Clock::now();
+            for (int i = 0; i < 5; ++i)
+                probe.publish(i);
+            const double pub = std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / 5;
+            std::printf("telemetry publish (5 layers)  %8.1f ms = %.1f steps; at the 3%% budget, every %.0f steps\n", pub,
+                        pub / q, std::ceil(pub / (0.03 * q)));
+            engine::EvalOptions eo;
+            const auto t1 = Clock::now();
+            const auto wi = engine::whatIf(s, s.config()[1].layer, 3, 3, test, torch::kCPU, 512);
+            const double whatIfMs = std::chrono::duration<double, std::milli>(Clock::now() - t1).count();
+            std::printf("what-if (one layer to W3A3, 512 images)  %6.0f ms  (top-1 %.2f%%)\n", whatIfMs, 100 * wi.eval.top1);
+        }
+    }
+    return 0;
+}
