@@ -42,11 +42,10 @@ ErrorView::ErrorView(QWidget *parent) : InspectorView(parent), m_blocks(plot::ma
     plot::addTitle(m_layers, tr("Each layer's own rounding and clipping error"));
     m_layers->xAxis->setLabel(tr("layer"));
     m_layers->yAxis->setLabel(tr("‖x − x̂‖₂"));
-    // Rotated layer names need room under the bars.
-    m_layers->setMinimumHeight(240);
     plot::legendBelow(m_blocks, 2);
     plot::legendBelow(m_layers, 2);
-    auto *split = new QSplitter(Qt::Vertical, this);
+    // Side by side: the dock sits along the bottom of the window, wide and low.
+    auto *split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_blocks);
     split->addWidget(m_layers);
     auto *layout = new QVBoxLayout(this);

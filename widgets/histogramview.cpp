@@ -110,6 +110,7 @@ void HistogramView::rebuild()
         p->clearItems();
     }
     m_levelLines = m_levelCount = m_usedCodes = m_unusedCodes = 0;
+    m_levelComb = false;
     m_clippedLow.clear();
     m_clippedHigh.clear();
 
@@ -129,6 +130,7 @@ void HistogramView::rebuild()
     const std::vector<double> levels = plot::levelsOf(*stats);
     const plot::DistributionDrawing d = plot::drawDistribution(m_dist, *stats, levels, m_log);
     m_levelLines = d.levelLines;
+    m_levelComb = d.levelComb;
     m_levelCount = d.levelCount;
     m_clippedLow = d.clippedLowText;
     m_clippedHigh = d.clippedHighText;

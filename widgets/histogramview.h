@@ -37,6 +37,8 @@ public:
     int levelLineCount() const { return m_levelLines; }
     /// Levels of the shown quantizer (equals levelLineCount() unless too dense to draw).
     int levelCount() const { return m_levelCount; }
+    /// True when the levels are too many for full lines and show as ticks along the bottom.
+    bool levelsAsComb() const { return m_levelComb; }
     QString clippedLowText() const { return m_clippedLow; }
     QString clippedHighText() const { return m_clippedHigh; }
     int usedCodeCount() const { return m_usedCodes; }
@@ -59,6 +61,7 @@ private:
     bool m_log = false;
     int m_levelLines = 0;
     int m_levelCount = 0;
+    bool m_levelComb = false;
     int m_usedCodes = 0;
     int m_unusedCodes = 0;
     QString m_clippedLow;

@@ -29,8 +29,6 @@ OffsetsView::OffsetsView(QWidget *parent)
     plot::addTitle(m_curves, tr("s (solid) and β (dashed) over training, selected layers"));
     m_curves->xAxis->setLabel(tr("training step"));
     m_curves->yAxis->setLabel(tr("value (real units)"));
-    // Rotated layer names need room under the bars.
-    m_bars->setMinimumHeight(240);
     plot::legendBelow(m_bars, 2);
     plot::legendBelow(m_curves, 4);
 

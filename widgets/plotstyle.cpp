@@ -25,7 +25,7 @@ void setupPlot(QCustomPlot *plot)
     plot->setNotAntialiasedElements(QCP::aeNone);
     plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot->setNoAntialiasingOnDrag(true);
-    plot->setMinimumSize(240, 180);
+    plot->setMinimumSize(200, 130);
     QFont f = plot->font();
     f.setPointSizeF(9);
     for (QCPAxis *a : plot->axisRect()->axes()) {
@@ -251,18 +251,32 @@ DistributionDrawing drawDistribution(QCustomPlot *plot, const types::TensorQuant
         }
     }
 
+    // Up to kMaxFullLevelLines levels: full-height lines over the distribution. Denser grids
+    // (8 bits and up) would cover the histogram, so they become a comb of short ticks along
+    // the bottom of the plot, which still shows where the levels lie and where they thin out.
+    const bool comb = int(levels.size()) > kMaxFullLevelLines;
     if (int(levels.size()) <= kMaxLevelLines) {
         QColor lc = levelColor();
-        lc.setAlpha(levels.size() > 64 ? 90 : 200);
-        const QPen pen(lc, levels.size() > 64 ? 0.6 : 1.0);
+        lc.setAlpha(comb ? 160 : 200);
+        const QPen pen(lc, comb ? 0.8 : 1.0);
         for (double v : levels) {
-            auto *l = new QCPItemStraightLine(plot);
-            l->point1->setCoords(v, 0);
-            l->point2->setCoords(v, 1);
-            l->setPen(pen);
+            if (comb) {
+                auto *t = new QCPItemLine(plot);
+                t->start->setTypeY(QCPItemPosition::ptAxisRectRatio);
+                t->end->setTypeY(QCPItemPosition::ptAxisRectRatio);
+                t->start->setCoords(v, 1.0);
+                t->end->setCoords(v, 1.0 - kCombHeight);
+                t->setPen(pen);
+            } else {
+                auto *l = new QCPItemStraightLine(plot);
+                l->point1->setCoords(v, 0);
+                l->point2->setCoords(v, 1);
+                l->setPen(pen);
+            }
             ++out.levelLines;
         }
     }
+    out.levelComb = comb && out.levelLines > 0;
 
     out.clippedLowText = QCoreApplication::translate("ql::ui::plot", "clipped below: %1").arg(percent(stats.clippedLow));
     out.clippedHighText = QCoreApplication::translate("ql::ui::plot", "clipped above: %1").arg(percent(stats.clippedHigh));
@@ -270,6 +284,8 @@ DistributionDrawing drawDistribution(QCustomPlot *plot, const types::TensorQuant
     // Legend entries for the items, which QCustomPlot does not list by itself.
     auto *levelKey = new QCPGraph(x, y);
     levelKey->setName(levels.empty() ? QCoreApplication::translate("ql::ui::plot", "no levels reported")
+                      : out.levelComb
+                          ? QCoreApplication::translate("ql::ui::plot", "%1 levels (ticks along the bottom)").arg(out.levelCount)
                       : out.levelLines == out.levelCount
                           ? QCoreApplication::translate("ql::ui::plot", "%1 levels").arg(out.levelCount)
                           : QCoreApplication::translate("ql::ui::plot", "%1 levels (too dense to draw)").arg(out.levelCount));

@@ -33,6 +33,7 @@ QCustomPlot *makePlot(QWidget *parent);
 struct DistributionDrawing {
     int levelLines = 0;         ///< vertical level lines drawn
     int levelCount = 0;         ///< levels of the quantizer (may exceed levelLines)
+    bool levelComb = false;     ///< levels drawn as short ticks along the bottom (too many for full lines)
     QString clippedLowText;
     QString clippedHighText;
 };
@@ -43,6 +44,10 @@ struct DistributionDrawing {
 DistributionDrawing drawDistribution(QCustomPlot *plot, const types::TensorQuantStats &stats,
                                      const std::vector<double> &levels, bool logScale);
 inline constexpr int kMaxLevelLines = 512;
+/// Above this many levels, full-height lines would fill the plot: a comb of ticks instead.
+inline constexpr int kMaxFullLevelLines = 64;
+/// Height of the comb's ticks, as a fraction of the plot's height.
+inline constexpr double kCombHeight = 0.07;
 
 /// The levels a stats record implies: its own list, else (codeLo + i) * step + offset
 /// over codeCounts. Empty when neither is known.

@@ -55,6 +55,37 @@ core::quant::InitMode initFrom(const std::string &s)
     throw UsageError("--init must be default, minmax or mse");
 }
 
+/// The recipe the flags describe, with the given weight and activation methods.
+core::engine::QuantRecipe recipeFromArgs(const Args &args, const std::string &wmethod, const std::string &amethod)
+{
+    core::engine::QuantRecipe r;
+    r.weightMethod = core::engine::parseMethod(wmethod);
+    r.actMethod = core::engine::parseMethod(amethod);
+    r.weightBits = args.getInt("wbits");
+    r.actBits = args.getInt("abits");
+    r.perChannel = !args.has("per-tensor");
+    r.lsqPlusConfig = args.getInt("lsqplus-config");
+    r.actInit = initFrom(args.get("init"));
+    r.firstLastBits = args.getInt("first-last-bits");
+    r.multipointBudget = args.getDouble("budget");
+    return r;
+}
+
+/// What every quantization command sets up first: device and threads, a progress bar with
+/// Ctrl-C handling, and the training and test splits of --data.
+struct JobContext {
+    explicit JobContext(const Args &args)
+        : device(core::selectDevice(applyComputeOptions(args))), cb(terminalCallbacks(bar)),
+          train(openData(args, core::data::Split::Train)), test(openData(args, core::data::Split::Test))
+    {
+    }
+    core::DeviceInfo device;
+    ProgressBar bar;
+    core::engine::JobCallbacks cb;
+    core::data::Dataset train;
+    core::data::Dataset test;
+};
+
 /// Builds the session from --session or --model plus the recipe flags.
 Session openSession(const Args &args, const std::string &defaultW, const std::string &defaultA)
 {
@@ -68,16 +99,8 @@ Session openSession(const Args &args, const std::string &defaultW, const std::st
         s = Session(core::engine::loadModel(args.get("model"), args.get("arch")), args.get("data"));
     }
     if (!fromSession || args.has("wmethod") || args.has("amethod") || args.has("wbits") || args.has("abits")) {
-        core::engine::QuantRecipe r;
-        r.weightMethod = core::engine::parseMethod(args.has("wmethod") ? args.get("wmethod") : defaultW);
-        r.actMethod = core::engine::parseMethod(args.has("amethod") ? args.get("amethod") : defaultA);
-        r.weightBits = args.getInt("wbits");
-        r.actBits = args.getInt("abits");
-        r.perChannel = !args.has("per-tensor");
-        r.lsqPlusConfig = args.getInt("lsqplus-config");
-        r.actInit = initFrom(args.get("init"));
-        r.firstLastBits = args.getInt("first-last-bits");
-        r.multipointBudget = args.getDouble("budget");
+        const auto r = recipeFromArgs(args, args.has("wmethod") ? args.get("wmethod") : defaultW,
+                                      args.has("amethod") ? args.get("amethod") : defaultA);
         s.applyRecipe(r);
         for (const auto &c : s.config()) {
             core::quant::validateSpec(c.weight);
@@ -143,12 +166,9 @@ void saveIfAsked(const Args &args, Session &s, const nlohmann::json &results)
 
 int runPtq(const Args &args)
 {
-    const auto device = core::selectDevice(applyComputeOptions(args));
-    ProgressBar bar;
-    auto cb = terminalCallbacks(bar);
+    JobContext ctx(args);
+    auto &[device, bar, cb, train, test] = ctx;
     Session s = openSession(args, "mse", "mse");
-    const auto train = openData(args, core::data::Split::Train);
-    const auto test = openData(args, core::data::Split::Test);
     core::engine::EvalOptions eo;
     eo.maxSamples = args.getInt("limit");
     const auto r = core::engine::runPtq(s, train, test, device.device, args.getInt("calib"), cb, eo);
@@ -166,13 +186,10 @@ int runPtq(const Args &args)
 
 int runQat(const Args &args)
 {
-    const auto device = core::selectDevice(applyComputeOptions(args));
-    ProgressBar bar;
-    auto cb = terminalCallbacks(bar);
+    JobContext ctx(args);
+    auto &[device, bar, cb, train, test] = ctx;
     torch::manual_seed(static_cast<uint64_t>(args.getInt("seed")));
     Session s = openSession(args, "lsq", "lsq");
-    const auto train = openData(args, core::data::Split::Train);
-    const auto test = openData(args, core::data::Split::Test);
     core::engine::QatOptions o;
     o.calibrationImages = args.getInt("calib");
     o.train.epochs = args.getInt("epochs");
@@ -221,11 +238,8 @@ void prepare(Session &s, const Args &args, const core::data::Dataset &train, c10
 
 int runErrors(const Args &args)
 {
-    const auto device = core::selectDevice(applyComputeOptions(args));
-    ProgressBar bar;
-    auto cb = terminalCallbacks(bar);
-    const auto train = openData(args, core::data::Split::Train);
-    const auto test = openData(args, core::data::Split::Test);
+    JobContext ctx(args);
+    auto &[device, bar, cb, train, test] = ctx;
     nlohmann::json j{{"job", "errors"}, {"device", device.name}};
     std::vector<std::pair<std::string, std::string>> configs{{args.get("wmethod"), args.get("amethod")}};
     if (!args.get("compare").empty()) {
@@ -238,13 +252,7 @@ int runErrors(const Args &args)
     for (const auto &[w, a] : configs) {
         Session s = openSession(args, w.empty() ? "minmax" : w, a.empty() ? "minmax" : a);
         if (!w.empty() || !a.empty()) {
-            core::engine::QuantRecipe r;
-            r.weightMethod = core::engine::parseMethod(w.empty() ? "minmax" : w);
-            r.actMethod = core::engine::parseMethod(a.empty() ? "minmax" : a);
-            r.weightBits = args.getInt("wbits");
-            r.actBits = args.getInt("abits");
-            r.firstLastBits = args.getInt("first-last-bits");
-            r.perChannel = !args.has("per-tensor");
+            const auto r = recipeFromArgs(args, w.empty() ? "minmax" : w, a.empty() ? "minmax" : a);
             s.applyRecipe(r);
             s.buildQuantizers();
             core::engine::calibrate(s, core::data::calibrationSubset(train, args.getInt("calib"), 0), device.device, cb);
@@ -270,12 +278,9 @@ int runErrors(const Args &args)
 
 int runSensitivity(const Args &args)
 {
-    const auto device = core::selectDevice(applyComputeOptions(args));
-    ProgressBar bar;
-    auto cb = terminalCallbacks(bar);
+    JobContext ctx(args);
+    auto &[device, bar, cb, train, test] = ctx;
     Session s = openSession(args, "minmax", "minmax");
-    const auto train = openData(args, core::data::Split::Train);
-    const auto test = openData(args, core::data::Split::Test);
     prepare(s, args, train, device.device, cb);
     const auto rows = core::engine::sensitivity(s, test, device.device, args.getInt("samples"), cb);
     bar.finish();
@@ -298,12 +303,9 @@ int runSensitivity(const Args &args)
 
 int runWhatIf(const Args &args)
 {
-    const auto device = core::selectDevice(applyComputeOptions(args));
-    ProgressBar bar;
-    auto cb = terminalCallbacks(bar);
+    JobContext ctx(args);
+    auto &[device, bar, cb, train, test] = ctx;
     Session s = openSession(args, "minmax", "minmax");
-    const auto train = openData(args, core::data::Split::Train);
-    const auto test = openData(args, core::data::Split::Test);
     prepare(s, args, train, device.device, cb);
     const std::string layer = args.get("layer");
     if (layer.empty())

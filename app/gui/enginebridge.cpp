@@ -3,9 +3,13 @@
 #include "core/common/device.h"
 #include "core/common/error.h"
 #include "core/data/loaders.h"
+#include "core/data/transforms.h"
 #include "core/engine/model_io.h"
+#include "core/quant/multipoint.h"
 
 #include <QMetaObject>
+
+#include <algorithm>
 
 namespace ql::app {
 
@@ -122,29 +126,113 @@ void EngineBridge::refreshLayerViews()
     m_configs = std::move(configs);
 }
 
+static QString describe(const core::engine::Session &s, const std::string &dataName)
+{
+    return EngineBridge::tr("%1 (%2, %3 parameters) on %4")
+        .arg(QString::fromStdString(s.meta().arch), QString::fromStdString(s.meta().activation))
+        .arg(s.model()->parameterCount())
+        .arg(QString::fromStdString(dataName));
+}
+
+void EngineBridge::adoptSession(std::unique_ptr<core::engine::Session> session, const QString &description)
+{
+    const std::string dataName = session->dataset().empty() ? std::string("fashion-mnist") : session->dataset();
+    auto train = core::data::openDataset(dataName, core::data::Split::Train);
+    auto test = core::data::openDataset(dataName, core::data::Split::Test);
+    session->model()->to(core::selectDevice("auto").device);
+    session->setDataset(dataName);
+    m_session = std::move(session);
+    m_train = train;
+    m_test = test;
+    m_bus->clear();
+    refreshLayerViews();
+    {
+        std::lock_guard lock(m_mutex);
+        m_description = description.isEmpty() ? describe(*m_session, dataName) : description;
+        m_dataName = QString::fromStdString(dataName);
+        m_multipoint.clear();
+        m_comparison.reset();
+        m_errors.reset();
+        m_ranks.clear();
+    }
+    QMetaObject::invokeMethod(this, [this] { Q_EMIT modelOpened(); }, Qt::QueuedConnection);
+}
+
 bool EngineBridge::openModel(const QString &path)
 {
     return start(tr("Open model"), [this, path](std::stop_token) {
-        auto loaded = core::engine::loadModel(path.toStdString());
-        const std::string dataName = loaded.meta.dataset.empty() ? std::string("fashion-mnist") : loaded.meta.dataset;
-        auto train = core::data::openDataset(dataName, core::data::Split::Train);
-        auto test = core::data::openDataset(dataName, core::data::Split::Test);
-        const auto device = core::selectDevice("auto");
-        loaded.model->to(device.device);
-        const QString description = tr("%1 (%2, %3 parameters) on %4")
-                                        .arg(QString::fromStdString(loaded.meta.arch), QString::fromStdString(loaded.meta.activation))
-                                        .arg(loaded.model->parameterCount())
-                                        .arg(QString::fromStdString(dataName));
-        m_session = std::make_unique<core::engine::Session>(std::move(loaded), dataName);
+        m_reopen = [file = path.toStdString()] {
+            auto loaded = core::engine::loadModel(file);
+            const std::string data = loaded.meta.dataset.empty() ? std::string("fashion-mnist") : loaded.meta.dataset;
+            return core::engine::Session(std::move(loaded), data);
+        };
+        adoptSession(std::make_unique<core::engine::Session>(m_reopen()), QString());
+        return modelDescription();
+    });
+}
+
+bool EngineBridge::openSession(const QString &path)
+{
+    return start(tr("Open session"), [this, path](std::stop_token) {
+        m_reopen = [file = path.toStdString()] { return core::engine::Session::load(file); };
+        adoptSession(std::make_unique<core::engine::Session>(m_reopen()), QString());
+        return tr("Session %1: %2").arg(path, modelDescription());
+    });
+}
+
+bool EngineBridge::openData(const QString &nameOrPath)
+{
+    return start(tr("Open data"), [this, nameOrPath](std::stop_token) {
+        const std::string name = nameOrPath.toStdString();
+        auto train = core::data::openDataset(name, core::data::Split::Train);
+        auto test = core::data::openDataset(name, core::data::Split::Test);
+        if (m_session) {
+            // The model must accept the images: one forward pass of a single image proves it.
+            torch::NoGradGuard noGrad;
+            const auto x = core::data::normalize(test.images(torch::arange(1, torch::kLong)), test.normalization());
+            const auto device = core::selectDevice("auto");
+            auto model = m_session->model();
+            const auto layers = model->quantLayers();
+            std::vector<core::models::LayerMode> modes;
+            for (const auto &l : layers) {
+                modes.push_back(l->mode());
+                l->setMode(core::models::LayerMode::Fp32);
+            }
+            const bool training = model->is_training();
+            const auto restore = [&] {
+                for (size_t i = 0; i < layers.size(); ++i)
+                    layers[i]->setMode(modes[i]);
+                model->train(training);
+            };
+            try {
+                model->eval();
+                const auto logits = model->forward(x.to(device.device));
+                restore();
+                if (logits.size(1) != test.numClasses())
+                    throw core::Error("The model has " + std::to_string(logits.size(1)) + " outputs but '" + name + "' has " +
+                                          std::to_string(test.numClasses()) + " classes.",
+                                      "Open a model trained on this data set, or a data set with the model's classes.");
+            } catch (const c10::Error &e) {
+                restore();
+                throw core::Error("The model cannot take the images of '" + name + "' (" +
+                                      std::to_string(test.channels()) + "×" + std::to_string(test.height()) + "×" +
+                                      std::to_string(test.width()) + "): " + e.what_without_backtrace(),
+                                  "Open a model built for this image size and channel count.");
+            }
+            m_session->setDataset(name);
+        }
+        const QString description = tr("%1: %2 training and %3 test images, %4 classes")
+                                        .arg(nameOrPath)
+                                        .arg(train.size())
+                                        .arg(test.size())
+                                        .arg(test.numClasses());
         m_train = train;
         m_test = test;
-        m_bus->clear();
-        refreshLayerViews();
         {
             std::lock_guard lock(m_mutex);
-            m_description = description;
+            m_dataName = nameOrPath;
         }
-        QMetaObject::invokeMethod(this, [this] { Q_EMIT modelOpened(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, [this, description] { Q_EMIT dataOpened(description); }, Qt::QueuedConnection);
         return description;
     });
 }
@@ -169,6 +257,7 @@ bool EngineBridge::runPtq(const core::engine::QuantRecipe &recipe, int64_t calib
         const auto r = core::engine::runPtq(*m_session, trainSet(), testSet(), device.device, calibrationImages, cb);
         core::engine::TelemetryProbe probe(*m_session, testSet(), device.device, m_bus);
         probe.publish(0);
+        collectMultipoint();
         refreshLayerViews();
         return tr("PTQ: FP32 top-1 %1%, quantized %2%").arg(100 * r.fp32.top1, 0, 'f', 2).arg(100 * r.quantized.top1, 0, 'f', 2);
     });
@@ -183,13 +272,44 @@ bool EngineBridge::runQat(const core::engine::QuantRecipe &recipe, const core::e
         m_session->applyRecipe(recipe);
         refreshLayerViews();
         const auto cb = busCallbacks(m_bus, stop);
-        const auto r = core::engine::runQat(*m_session, trainSet(), testSet(), device.device, options, cb, m_bus);
+        auto o = options;
+        const QString autosave = autosavePath();
+        if (!autosave.isEmpty()) {
+            o.train.afterEpoch = [this, autosave, bus = m_bus](const core::engine::EpochResult &e) {
+                try {
+                    m_session->save(autosave.toStdString());
+                    QMetaObject::invokeMethod(this, [this, autosave] { Q_EMIT autosaved(autosave); }, Qt::QueuedConnection);
+                } catch (const core::Error &err) {
+                    // Training goes on; the user learns that the safety net is missing.
+                    bus->publishMessage("epoch " + std::to_string(e.epoch) + ": autosave failed: " + err.full());
+                }
+            };
+        }
+        const auto r = core::engine::runQat(*m_session, trainSet(), testSet(), device.device, o, cb, m_bus);
+        collectMultipoint();
         refreshLayerViews();
         return tr("QAT: FP32 top-1 %1%, quantized %2%%3")
             .arg(100 * r.eval.fp32.top1, 0, 'f', 2)
             .arg(100 * r.eval.quantized.top1, 0, 'f', 2)
             .arg(r.train.cancelled ? tr(" (stopped)") : QString());
     });
+}
+
+static std::string recipeLabel(const core::engine::QuantRecipe &r)
+{
+    return core::quant::methodName(r.weightMethod) + "/" + core::quant::methodName(r.actMethod) + " W" +
+           std::to_string(r.weightBits) + "A" + std::to_string(r.actBits);
+}
+
+static std::string sessionLabel(const core::engine::Session &s)
+{
+    // The label of the layers between the first and the last (those follow the 8-bit rule).
+    const auto &c = s.config();
+    if (c.empty())
+        return "quantized";
+    const auto &l = c[c.size() > 2 ? 1 : 0];
+    return core::quant::methodName(l.weight.method) + "/" + core::quant::methodName(l.act.method) + " W" +
+           std::to_string(l.weight.bits) + "A" + std::to_string(l.act.bits);
 }
 
 bool EngineBridge::runErrors(int64_t samples)
@@ -199,7 +319,7 @@ bool EngineBridge::runErrors(int64_t samples)
     return start(tr("Error accumulation"), [this, samples](std::stop_token stop) {
         const auto device = core::selectDevice("auto");
         auto acc = core::engine::errorAccumulation(*m_session, testSet(), device.device, samples, busCallbacks(m_bus, stop));
-        acc.label = m_session->config().size() > 1 ? m_session->config()[1].weight.label() : std::string("quantized");
+        acc.label = sessionLabel(*m_session);
         {
             std::lock_guard lock(m_mutex);
             m_errors = std::make_shared<const types::ErrorAccumulation>(std::move(acc));
@@ -207,6 +327,81 @@ bool EngineBridge::runErrors(int64_t samples)
         QMetaObject::invokeMethod(this, [this] { Q_EMIT errorsReady(); }, Qt::QueuedConnection);
         return tr("Error accumulation done");
     });
+}
+
+bool EngineBridge::runCompare(const core::engine::QuantRecipe &other, int64_t samples)
+{
+    if (!m_session || !m_reopen)
+        return false;
+    return start(tr("Compare"), [this, other, samples](std::stop_token stop) {
+        const auto device = core::selectDevice("auto");
+        const auto cb = busCallbacks(m_bus, stop);
+        auto result = std::make_shared<Comparison>();
+        const auto layers = m_session->model()->quantLayers();
+        const bool quantized = std::any_of(layers.begin(), layers.end(),
+                                           [](const auto &l) { return l->mode() == core::models::LayerMode::FakeQuant; });
+        if (!quantized)
+            throw core::Error("The model is not quantized yet, so there is nothing to compare with.",
+                              "Run PTQ or QAT first; Compare then quantizes a second copy with the chosen setup.");
+        auto snapshots = [&](core::engine::Session &s) {
+            auto bus = std::make_shared<core::telemetry::Bus>();
+            core::engine::TelemetryProbe probe(s, testSet(), device.device, bus);
+            probe.publish(0);
+            return bus->latest();
+        };
+        auto accA = core::engine::errorAccumulation(*m_session, testSet(), device.device, samples, cb);
+        accA.label = sessionLabel(*m_session);
+        for (const auto &[k, v] : snapshots(*m_session))
+            result->a[k] = v;
+        if (cb.stopRequested())
+            return tr("Compare stopped");
+
+        core::engine::Session b = m_reopen();
+        b.model()->to(device.device);
+        b.applyRecipe(other);
+        b.buildQuantizers();
+        core::engine::calibrate(b, core::data::calibrationSubset(trainSet(), 512, 0), device.device, cb);
+        auto accB = core::engine::errorAccumulation(b, testSet(), device.device, samples, cb);
+        accB.label = recipeLabel(other) + " (PTQ)";
+        for (const auto &[k, v] : snapshots(b))
+            result->b[k] = v;
+        result->labelA = QString::fromStdString(accA.label);
+        result->labelB = QString::fromStdString(accB.label);
+        double sumA = 0, sumB = 0;
+        if (!accA.blockL2.empty())
+            sumA = accA.blockL2.back();
+        if (!accB.blockL2.empty())
+            sumB = accB.blockL2.back();
+        result->errorsA = std::make_shared<const types::ErrorAccumulation>(std::move(accA));
+        result->errorsB = std::make_shared<const types::ErrorAccumulation>(std::move(accB));
+        {
+            std::lock_guard lock(m_mutex);
+            m_comparison = result;
+        }
+        QMetaObject::invokeMethod(this, [this] { Q_EMIT comparisonReady(); }, Qt::QueuedConnection);
+        return tr("Compared %1 with %2: output error %3 vs %4")
+            .arg(result->labelA, result->labelB)
+            .arg(sumA, 0, 'g', 4)
+            .arg(sumB, 0, 'g', 4);
+    });
+}
+
+void EngineBridge::collectMultipoint()
+{
+    std::map<std::string, std::shared_ptr<const types::MultipointMap>> maps;
+    for (const auto &l : m_session->model()->quantLayers()) {
+        auto *mp = dynamic_cast<core::quant::MultipointQuantizerImpl *>(l->weightQuantizer().get());
+        if (!mp || l->mode() != core::models::LayerMode::FakeQuant)
+            continue;
+        auto m = std::make_shared<types::MultipointMap>();
+        m->layer = l->layerName();
+        m->pointsPerChannel = mp->result().points;
+        m->outputErrorBefore = mp->result().errorBefore;
+        m->outputErrorAfter = mp->result().errorAfter;
+        maps[m->layer] = m;
+    }
+    std::lock_guard lock(m_mutex);
+    m_multipoint = std::move(maps);
 }
 
 bool EngineBridge::runSensitivity(int64_t samples)
@@ -256,6 +451,37 @@ bool EngineBridge::saveSession(const QString &path)
         m_session->save(path.toStdString());
         return tr("Session saved to %1").arg(path);
     });
+}
+
+void EngineBridge::setAutosavePath(const QString &path)
+{
+    std::lock_guard lock(m_mutex);
+    m_autosavePath = path;
+}
+
+QString EngineBridge::autosavePath() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_autosavePath;
+}
+
+QString EngineBridge::dataName() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_dataName;
+}
+
+std::shared_ptr<const types::MultipointMap> EngineBridge::multipointMap(const std::string &layer) const
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_multipoint.find(layer);
+    return it == m_multipoint.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const EngineBridge::Comparison> EngineBridge::comparison() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_comparison;
 }
 
 std::vector<types::LayerInfo> EngineBridge::layers() const

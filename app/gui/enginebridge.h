@@ -11,6 +11,7 @@
 #include <QString>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -31,6 +32,13 @@ public:
 
     /// Loads a model file (and the data set it was trained on, or Fashion-MNIST).
     bool openModel(const QString &path);
+    /// Loads a saved session (.qls) with its quantizers as they were saved.
+    bool openSession(const QString &path);
+    /// Uses another data set (name or folder) for calibration, training and evaluation.
+    bool openData(const QString &nameOrPath);
+    /// Quantizes a second copy of the model with `other` (PTQ calibration) and compares it
+    /// with the current session: error accumulation of both, per-layer statistics of both.
+    bool runCompare(const core::engine::QuantRecipe &other, int64_t samples = 256);
     bool runPtq(const core::engine::QuantRecipe &recipe, int64_t calibrationImages = 512);
     bool runQat(const core::engine::QuantRecipe &recipe, const core::engine::QatOptions &options);
     bool runErrors(int64_t samples = 256);
@@ -41,6 +49,9 @@ public:
     void stop();
     /// Saves the session (engine thread; fails while a job runs).
     bool saveSession(const QString &path);
+    /// Where QAT saves the session after every epoch (empty: no autosave).
+    void setAutosavePath(const QString &path);
+    QString autosavePath() const;
 
     // Results of the last jobs (GUI thread, after the matching signal).
     std::vector<types::LayerInfo> layers() const;
@@ -48,7 +59,18 @@ public:
     std::shared_ptr<const types::ErrorAccumulation> lastErrors() const;
     std::vector<int> sensitivityRanks() const;
     QString modelDescription() const;
+    QString dataName() const;
     bool hasModel() const;
+    /// The multipoint result of a layer after multipoint PTQ (nullptr otherwise).
+    std::shared_ptr<const types::MultipointMap> multipointMap(const std::string &layer) const;
+
+    /// The last comparison: labels, and per layer the statistics of both configurations.
+    struct Comparison {
+        QString labelA, labelB;
+        std::shared_ptr<const types::ErrorAccumulation> errorsA, errorsB;
+        std::map<std::string, std::shared_ptr<const types::LayerSnapshot>> a, b;
+    };
+    std::shared_ptr<const Comparison> comparison() const;
 
 Q_SIGNALS:
     void modelOpened();
@@ -56,6 +78,11 @@ Q_SIGNALS:
     void jobFinished(const QString &job, const QString &summary);
     void jobFailed(const QString &job, const QString &message);
     void errorsReady();
+    void comparisonReady();
+    /// A data set was opened (description).
+    void dataOpened(const QString &description);
+    /// The session was saved automatically during a job.
+    void autosaved(const QString &path);
     void sensitivityReady();
     /// The bus has something new (queued; at most one pending).
     void telemetryAvailable();
@@ -65,6 +92,8 @@ private:
     void refreshLayerViews();
     core::data::Dataset trainSet();
     core::data::Dataset testSet();
+    void adoptSession(std::unique_ptr<core::engine::Session> session, const QString &description);
+    void collectMultipoint();
 
     std::shared_ptr<core::telemetry::Bus> m_bus;
     std::jthread m_thread;
@@ -78,6 +107,12 @@ private:
     std::shared_ptr<const types::ErrorAccumulation> m_errors;
     std::vector<int> m_ranks;
     QString m_description;
+    QString m_dataName;
+    QString m_autosavePath;
+    /// Re-creates the session as it was opened (a fresh model), for comparisons.
+    std::function<core::engine::Session()> m_reopen;
+    std::map<std::string, std::shared_ptr<const types::MultipointMap>> m_multipoint;
+    std::shared_ptr<const Comparison> m_comparison;
 };
 
 /// The view of a layer config for the layer table.

@@ -23,7 +23,14 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QInputDialog>
+#include <QScreen>
+#include <QTime>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -67,7 +74,9 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_engine(new Engi
     m_progress = new QProgressBar(this);
     m_progress->setMaximumWidth(220);
     m_progress->setVisible(false);
+    m_autosaveLabel = new QLabel(this);
     statusBar()->addWidget(m_jobLabel, 1);
+    statusBar()->addPermanentWidget(m_autosaveLabel);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_deviceLabel);
     m_jobLabel->setText(tr("Ready"));
@@ -80,10 +89,21 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_engine(new Engi
     connect(m_engine, &EngineBridge::jobFinished, this, &MainWindow::onJobFinished);
     connect(m_engine, &EngineBridge::jobFailed, this, &MainWindow::onJobFailed);
     connect(m_engine, &EngineBridge::errorsReady, this, [this] { m_errors->setAccumulations(m_engine->lastErrors()); });
+    connect(m_engine, &EngineBridge::comparisonReady, this, &MainWindow::onComparisonReady);
+    connect(m_engine, &EngineBridge::dataOpened, this, [this](const QString &d) { m_jobLabel->setText(tr("Data: %1").arg(d)); });
+    connect(m_engine, &EngineBridge::autosaved, this, [this](const QString &path) {
+        m_autosaveLabel->setText(tr("Autosaved %1").arg(QTime::currentTime().toString(QStringLiteral("HH:mm"))));
+        m_autosaveLabel->setToolTip(path);
+    });
+    m_engine->setAutosavePath(autosaveFile());
     connect(m_engine, &EngineBridge::sensitivityReady, this,
             [this] { m_table->model()->setSensitivityRanks(m_engine->sensitivityRanks()); });
     setJobControlsEnabled(false);
-    resize(1400, 900);
+    // 1400 × 900 where the screen allows, never larger than the screen.
+    QSize size(1400, 900);
+    if (const QScreen *screen = QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableGeometry().size() * 0.95);
+    resize(size);
 }
 
 MainWindow::~MainWindow() = default;
@@ -184,7 +204,10 @@ void MainWindow::createJobBar()
     errors->setObjectName(QStringLiteral("action.errors"));
     QAction *sens = bar->addAction(tr("Sensitivity"), this, [this] { m_engine->runSensitivity(); });
     sens->setObjectName(QStringLiteral("action.sensitivity"));
-    m_jobActions = {ptq, qat, errors, sens};
+    QAction *compare = bar->addAction(tr("Compare…"), this, &MainWindow::startCompare);
+    compare->setObjectName(QStringLiteral("action.compare"));
+    compare->setToolTip(tr("Quantize a second copy of the model another way and compare it with this one, layer by layer"));
+    m_jobActions = {ptq, qat, errors, sens, compare};
 }
 
 void MainWindow::setJobControlsEnabled(bool running)
@@ -239,6 +262,11 @@ void MainWindow::createMenus()
     QAction *openModel = file->addAction(tr("Open &model…"), this, &MainWindow::openModel);
     openModel->setObjectName(QStringLiteral("action.openModel"));
     openModel->setShortcut(QKeySequence::Open);
+    QAction *openSessionAction = file->addAction(tr("Open s&ession…"), this, &MainWindow::openSession);
+    openSessionAction->setObjectName(QStringLiteral("action.openSession"));
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    m_recentMenu->setObjectName(QStringLiteral("menu.recent"));
+    rebuildRecentMenu();
     QAction *openData = file->addAction(tr("Open &data…"), this, &MainWindow::openData);
     openData->setObjectName(QStringLiteral("action.openData"));
     QAction *save = file->addAction(tr("&Save session…"), this, &MainWindow::saveSession);
@@ -287,23 +315,139 @@ void MainWindow::chooseLanguage(const QString &code)
 
 void MainWindow::openModelFile(const QString &path)
 {
-    if (!m_engine->openModel(path))
+    const bool session = path.endsWith(QStringLiteral(".qls"), Qt::CaseInsensitive);
+    const bool started = session ? m_engine->openSession(path) : m_engine->openModel(path);
+    if (!started) {
         QMessageBox::warning(this, tr("Busy"), tr("Wait for %1 to finish, or stop it.").arg(m_engine->currentJob()));
+        return;
+    }
+    m_openingPath = path;
 }
 
 void MainWindow::openModel()
 {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open model"), QString(),
-                                                      tr("Models (*.pth *.pt);;All files (*)"));
+                                                      tr("Models (*.pth *.pt);;Sessions (*.qls);;All files (*)"));
     if (!path.isEmpty())
         openModelFile(path);
 }
 
+void MainWindow::openSession()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), QString(), tr("Sessions (*.qls)"));
+    if (!path.isEmpty())
+        openModelFile(path);
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = recentFiles();
+    for (const QString &f : files) {
+        QAction *a = m_recentMenu->addAction(QFileInfo(f).fileName(), this, [this, f] {
+            if (!QFileInfo::exists(f)) {
+                removeRecentFile(f);
+                rebuildRecentMenu();
+                QMessageBox::warning(this, tr("File not found"), tr("%1 no longer exists; it was removed from the list.").arg(f));
+                return;
+            }
+            openModelFile(f);
+        });
+        a->setToolTip(f);
+        a->setStatusTip(f);
+    }
+    m_recentMenu->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::openDataSet(const QString &nameOrPath)
+{
+    if (!m_engine->openData(nameOrPath))
+        QMessageBox::warning(this, tr("Busy"), tr("Wait for %1 to finish, or stop it.").arg(m_engine->currentJob()));
+}
+
 void MainWindow::openData()
 {
-    QMessageBox::information(this, tr("Open data"),
-                             tr("A model opens with the data set it was trained on (from its .json description), or "
-                                "Fashion-MNIST. Other data sets are used from the command line: quantlens-cli … --data PATH."));
+    const QString folder = tr("A folder (IDX files, CIFAR binaries or one sub-folder per class)…");
+    bool ok = false;
+    const QString choice = QInputDialog::getItem(
+        this, tr("Open data"),
+        tr("Data set for calibration, training and evaluation (now: %1):").arg(m_engine->dataName().isEmpty()
+                                                                                   ? tr("none")
+                                                                                   : m_engine->dataName()),
+        {QStringLiteral("fashion-mnist"), QStringLiteral("mnist"), folder}, 0, /*editable=*/true, &ok);
+    if (!ok || choice.isEmpty())
+        return;
+    if (choice == folder) {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open data folder"));
+        if (!dir.isEmpty())
+            openDataSet(dir);
+        return;
+    }
+    openDataSet(choice);
+}
+
+void MainWindow::startCompare()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Compare with"));
+    auto *form = new QFormLayout(&dialog);
+    auto *wm = new QComboBox(&dialog);
+    auto *am = new QComboBox(&dialog);
+    for (int i = 0; i < m_wMethod->count(); ++i)
+        wm->addItem(m_wMethod->itemText(i));
+    for (int i = 0; i < m_aMethod->count(); ++i)
+        am->addItem(m_aMethod->itemText(i));
+    wm->setCurrentText(m_wMethod->currentText() == u"minmax" ? QStringLiteral("mse") : QStringLiteral("minmax"));
+    am->setCurrentText(m_aMethod->currentText() == u"minmax" ? QStringLiteral("mse") : QStringLiteral("minmax"));
+    auto *wb = new QSpinBox(&dialog);
+    wb->setRange(2, 16);
+    wb->setValue(m_wBits->value());
+    auto *ab = new QSpinBox(&dialog);
+    ab->setRange(2, 16);
+    ab->setValue(m_aBits->value());
+    form->addRow(new QLabel(tr("Quantize a second copy of the model with PTQ and compare it with the current one."), &dialog));
+    form->addRow(tr("Weights"), wm);
+    form->addRow(tr("Weight bits"), wb);
+    form->addRow(tr("Activations"), am);
+    form->addRow(tr("Activation bits"), ab);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    try {
+        if (!m_engine->runCompare(recipeFrom(wm, wb, am, ab)))
+            m_jobLabel->setText(tr("Open a model first, and wait for the running job."));
+    } catch (const core::Error &e) {
+        onJobFailed(tr("Compare"), QString::fromStdString(e.full()));
+    }
+}
+
+void MainWindow::onComparisonReady()
+{
+    const auto c = m_engine->comparison();
+    if (!c)
+        return;
+    m_errors->setAccumulations(c->errorsA, c->errorsB);
+    const auto layers = m_engine->layers();
+    if (m_selectedRow >= 0 && m_selectedRow < int(layers.size()))
+        showComparison(layers[size_t(m_selectedRow)].name);
+    m_docks.value(QStringLiteral("dock.compare"))->raise();
+}
+
+void MainWindow::showComparison(const std::string &layer)
+{
+    const auto c = m_engine->comparison();
+    if (!c)
+        return;
+    const auto a = c->a.find(layer), b = c->b.find(layer);
+    if (a == c->a.end() || b == c->b.end())
+        return;
+    const bool activations = m_histogram->tensor() == ui::HistogramView::Tensor::Activation;
+    m_compare->setComparison(QString::fromStdString(layer) + (activations ? tr(" (activations)") : tr(" (weights)")),
+                             c->labelA, activations ? a->second->activation : a->second->weight, c->labelB,
+                             activations ? b->second->activation : b->second->weight);
 }
 
 void MainWindow::saveSession()
@@ -336,6 +480,13 @@ void MainWindow::about()
 
 void MainWindow::onModelOpened()
 {
+    if (!m_openingPath.isEmpty()) {
+        addRecentFile(m_openingPath);
+        rebuildRecentMenu();
+        m_openingPath.clear();
+    }
+    m_multipoint->setMap(nullptr);
+    m_errors->setAccumulations(nullptr);
     m_table->model()->setLayers(m_engine->layers(), m_engine->layerConfigs());
     setCentralWidget(new ui::EmptyState(m_engine->modelDescription(),
                                         tr("Choose the quantizers in the tool bar and run PTQ or QAT; edit bits in the "
@@ -397,6 +548,8 @@ void MainWindow::selectLayer(int row)
     if (it == latest.end())
         return;
     m_histogram->setSnapshot(it->second);
+    m_multipoint->setMap(m_engine->multipointMap(it->second->layer));
+    showComparison(it->second->layer);
     const auto &w = it->second->weight;
     if (w.valid)
         m_levels->setWeights(w.values, std::max(std::abs(w.clipLo), std::abs(w.clipHi)), QString::fromStdString(it->second->layer));

@@ -40,8 +40,10 @@ public:
     QDockWidget *dock(const QString &objectName) const;
     QString deviceText() const;
     EngineBridge *engine() const { return m_engine; }
-    /// Opens a model file (the job runs on the engine thread).
+    /// Opens a model file, or a session when the name ends in .qls (the job runs on the engine thread).
     void openModelFile(const QString &path);
+    /// Uses another data set (a name such as mnist, or a folder).
+    void openDataSet(const QString &nameOrPath);
     /// Runs PTQ with the tool bar's settings as soon as the model is open.
     void setPtqOnOpen(bool on) { m_ptqOnOpen = on; }
     /// Every view that can be exported.
@@ -57,6 +59,11 @@ private:
     void addDock(const QString &objectName, const QString &title, QWidget *content, Qt::DockWidgetArea area);
     void openModel();
     void openData();
+    void openSession();
+    void rebuildRecentMenu();
+    void startCompare();
+    void onComparisonReady();
+    void showComparison(const std::string &layer);
     void exportPlots();
     void saveSession();
     void about();
@@ -75,6 +82,9 @@ private:
     ui::RefreshThrottle *m_throttle = nullptr;
     QMap<QString, QDockWidget *> m_docks;
     QMenu *m_viewMenu = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QLabel *m_autosaveLabel = nullptr;
+    QString m_openingPath;
     QLabel *m_deviceLabel = nullptr;
     QLabel *m_jobLabel = nullptr;
     QProgressBar *m_progress = nullptr;

@@ -13,4 +13,14 @@ QString chosenLanguage();
 /// Stores the language for the next start.
 void setChosenLanguage(const QString &code);
 
+/// Models and sessions opened recently, newest first (at most kMaxRecentFiles).
+constexpr int kMaxRecentFiles = 8;
+QStringList recentFiles();
+/// Puts `path` first in the recent files.
+void addRecentFile(const QString &path);
+/// Removes `path` (e.g. when it no longer exists).
+void removeRecentFile(const QString &path);
+/// Where QAT saves the session after every epoch.
+QString autosaveFile();
+
 } // namespace ql::app

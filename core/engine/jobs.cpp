@@ -149,6 +149,20 @@ void calibrate(Session &session, const data::Dataset &calibration, c10::Device d
 
 // ---------------------------------------------------------------- telemetry
 
+/// Activation values per layer that a telemetry snapshot looks at.
+constexpr int64_t kMaxActivationSamples = int64_t(1) << 18;
+
+/// The first images of a batch, as many as keep it under `maxElements` values (at least one).
+/// Statistics of a few hundred thousand values are as telling as those of millions and cost
+/// a fraction of the time; whole images keep per-sample quantizers (ASQ) meaningful.
+static torch::Tensor sampleBatch(const torch::Tensor &x, int64_t maxElements)
+{
+    if (x.dim() == 0 || x.numel() <= maxElements)
+        return x;
+    const int64_t perImage = std::max<int64_t>(1, x.numel() / x.size(0));
+    return x.narrow(0, 0, std::max<int64_t>(1, maxElements / perImage));
+}
+
 TelemetryProbe::TelemetryProbe(Session &session, const data::Dataset &source, c10::Device device,
                                std::shared_ptr<telemetry::Bus> bus, int64_t probeImages, double budget)
     : m_session(session), m_probe(firstImages(source, probeImages, device)), m_device(device), m_bus(std::move(bus)),
@@ -199,7 +213,7 @@ void TelemetryProbe::publish(int64_t step)
         snap->weight = telemetry::tensorStats(layer.weight, quantized ? layer.weightQuantizer().get() : nullptr, true);
         if (inputs[i].defined()) {
             auto *aq = quantized ? layer.inputQuantizer().get() : nullptr;
-            snap->activation = telemetry::tensorStats(inputs[i], aq, false);
+            snap->activation = telemetry::tensorStats(sampleBatch(inputs[i], kMaxActivationSamples), aq, false);
             if (auto *asq = dynamic_cast<quant::AsqQuantizerImpl *>(aq)) {
                 const auto params = asq->quantParameters();
                 if (auto it = params.find("beta"); it != params.end() && it->second.defined() && it->second.numel() > 0)

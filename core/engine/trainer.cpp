@@ -330,6 +330,8 @@ TrainResult train(models::QuantModelImpl &model, const data::Dataset &trainSet, 
         }
         if (!o.checkpoint.empty())
             saveCheckpoint(o.checkpoint, model, optimizer, epoch + 1, step);
+        if (o.afterEpoch)
+            o.afterEpoch(result.epochs.back());
     }
     result.steps = step;
     return result;

@@ -37,6 +37,8 @@ EvalResult evaluate(models::QuantModelImpl &model, const data::Dataset &data, c1
 torch::Tensor predictLogits(models::QuantModelImpl &model, const data::Dataset &data, c10::Device device,
                             int64_t count = 0, int64_t batchSize = 256);
 
+struct EpochResult;
+
 struct TrainOptions {
     int epochs = 10;
     int64_t batchSize = 128;
@@ -53,6 +55,8 @@ struct TrainOptions {
     std::filesystem::path checkpoint; ///< written atomically after every epoch when set
     bool resume = false;              ///< continue from `checkpoint` when it exists
     std::string jobName = "train";
+    /// Called on the training thread after every epoch (after the checkpoint), e.g. to autosave.
+    std::function<void(const EpochResult &)> afterEpoch;
 };
 
 struct EpochResult {

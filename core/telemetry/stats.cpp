@@ -46,10 +46,13 @@ types::Histogram histogram(const torch::Tensor &x, int bins, double lo, double h
 
 ErrorMetrics errorMetrics(const torch::Tensor &x, const torch::Tensor &xq)
 {
-    const auto a = x.detach().to(torch::kDouble).flatten();
-    const auto b = xq.detach().to(torch::kDouble).flatten();
+    // Differences in the tensors' own precision, sums accumulated in double.
+    const auto a = x.detach().flatten();
+    const auto b = xq.detach().to(a.scalar_type()).flatten();
     const auto d = a - b;
-    const auto sums = torch::stack({d.pow(2).sum(), a.pow(2).sum(), b.pow(2).sum(), (a * b).sum()}).to(torch::kCPU);
+    const auto sums = torch::stack({d.square().sum(torch::kDouble), a.square().sum(torch::kDouble),
+                                    b.square().sum(torch::kDouble), (a * b).sum(torch::kDouble)})
+                          .to(torch::kCPU);
     const double err = sums[0].item<double>(), sig = sums[1].item<double>(), q2 = sums[2].item<double>(),
                  dot = sums[3].item<double>();
     ErrorMetrics m;
@@ -112,7 +115,8 @@ types::TensorQuantStats tensorStats(const torch::Tensor &xIn, quant::QuantizerIm
 
     const auto lo_b = perChannel(clipLo.detach().to(x.device()), x, channelDim0);
     const auto hi_b = perChannel(clipHi.detach().to(x.device()), x, channelDim0);
-    const auto clipped = torch::stack({x.lt(lo_b).to(torch::kDouble).mean(), x.gt(hi_b).to(torch::kDouble).mean(),
+    const double count = double(x.numel());
+    const auto clipped = torch::stack({x.lt(lo_b).sum().to(torch::kDouble) / count, x.gt(hi_b).sum().to(torch::kDouble) / count,
                                        clipLo.detach().to(torch::kDouble).mean().to(x.device()),
                                        clipHi.detach().to(torch::kDouble).mean().to(x.device())})
                              .to(torch::kCPU);

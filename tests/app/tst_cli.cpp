@@ -1,4 +1,7 @@
 // quantlens-cli's command line: exit codes and the text a user sees.
+#include "core/data/loaders.h"
+
+#include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -23,7 +26,99 @@ class TestCli : public QObject {
                 QString::fromUtf8(p.readAllStandardError())};
     }
 
+    /// Rows of a predict CSV: input name, predicted index, then the logits.
+    struct Row {
+        QString input;
+        int predicted = -1;
+        QList<double> logits;
+    };
+    static QList<Row> readPredictions(const QString &path)
+    {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return {};
+        QList<Row> rows;
+        const QStringList lines = QString::fromUtf8(f.readAll()).split(u'\n', Qt::SkipEmptyParts);
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const QStringList cells = lines[i].split(u',');
+            Row r;
+            r.input = cells.value(0).remove(u'"');
+            r.predicted = cells.value(1).toInt();
+            for (qsizetype c = 3; c < cells.size(); ++c)
+                r.logits << cells[c].toDouble();
+            rows << r;
+        }
+        return rows;
+    }
+
 private Q_SLOTS:
+    void predictOnImageFilesMatchesTheDataSet()
+    {
+        // The first test images written as PNG files must give the logits that the same
+        // images give straight from the data set; a 2x larger RGB copy of image 0 must be
+        // converted (grey, resized by area averaging) back to exactly image 0.
+        const QString demo = qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        QVERIFY(QFile::exists(demo));
+        QTemporaryDir dir;
+        const auto test = ql::core::data::openDataset("fashion-mnist", ql::core::data::Split::Test);
+        const auto images = test.rawImages().narrow(0, 0, 3).contiguous(); // uint8 [3, 1, 28, 28]
+        QVERIFY(images.scalar_type() == torch::kUInt8);
+        QStringList files;
+        for (int i = 0; i < 3; ++i) {
+            const auto img = images[i][0].contiguous();
+            QImage q(img.data_ptr<uint8_t>(), 28, 28, 28, QImage::Format_Grayscale8);
+            files << dir.path() + QStringLiteral("/img%1.png").arg(i);
+            QVERIFY(q.save(files.back()));
+        }
+        QImage big(56, 56, QImage::Format_RGB888);
+        const auto first = images[0][0];
+        for (int y = 0; y < 56; ++y)
+            for (int x = 0; x < 56; ++x) {
+                const int v = first[y / 2][x / 2].item<uint8_t>();
+                big.setPixel(x, y, qRgb(v, v, v));
+            }
+        files << dir.path() + QStringLiteral("/big-rgb.png");
+        QVERIFY(big.save(files.back()));
+
+        const QString fromFiles = dir.path() + QStringLiteral("/files.csv");
+        const QString fromData = dir.path() + QStringLiteral("/data.csv");
+        Result r = run(QStringList{QStringLiteral("predict"), QStringLiteral("--model"), demo, QStringLiteral("--threads"),
+                                   QStringLiteral("1"), QStringLiteral("--out"), fromFiles} +
+                       files);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = run({QStringLiteral("predict"), QStringLiteral("--model"), demo, QStringLiteral("--count"), QStringLiteral("3"),
+                 QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--out"), fromData});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const auto a = readPredictions(fromFiles);
+        const auto b = readPredictions(fromData);
+        QCOMPARE(a.size(), 4);
+        QCOMPARE(b.size(), 3);
+        QVERIFY(a[0].input.endsWith(QStringLiteral("img0.png")));
+        for (int i = 0; i < 4; ++i) {
+            const Row &ref = b[i == 3 ? 0 : i];
+            QCOMPARE(a[i].logits.size(), 10);
+            QCOMPARE(a[i].predicted, ref.predicted);
+            for (int c = 0; c < 10; ++c)
+                QVERIFY2(std::abs(a[i].logits[c] - ref.logits[c]) < 1e-4 * (1 + std::abs(ref.logits[c])),
+                         qPrintable(QStringLiteral("image %1 logit %2: %3 vs %4").arg(i).arg(c).arg(a[i].logits[c]).arg(ref.logits[c])));
+        }
+        // The demo model gets these three right (their labels are in the data set).
+        const auto labels = test.labels(torch::arange(3, torch::kLong));
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(int64_t(a[i].predicted), labels[i].item<int64_t>());
+
+        // A file that is not an image: a clear error naming it, no CSV.
+        QFile bad(dir.path() + QStringLiteral("/notes.png"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("not an image");
+        bad.close();
+        const QString badOut = dir.path() + QStringLiteral("/bad.csv");
+        r = run({QStringLiteral("predict"), QStringLiteral("--model"), demo, files[0], bad.fileName(), QStringLiteral("--out"), badOut});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains(bad.fileName()), qPrintable(r.err));
+        QVERIFY(!QFile::exists(badOut));
+    }
+
     void exitCodes_data()
     {
         QTest::addColumn<QStringList>("args");

@@ -1,6 +1,7 @@
 // The engine bridge: jobs run off the GUI thread, errors come back as messages.
 #include "app/gui/enginebridge.h"
 #include "core/engine/model_io.h"
+#include "core/engine/session.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -54,6 +55,128 @@ private Q_SLOTS:
         QVERIFY(bridge.runErrors(32));
         QVERIFY(errors.wait(120000));
         QCOMPARE(bridge.lastErrors()->blockL2.size(), size_t(5));
+    }
+
+    void multipointMapAndComparison()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRandomModel(dir);
+        ql::app::EngineBridge bridge;
+        QSignalSpy finished(&bridge, &ql::app::EngineBridge::jobFinished);
+        QSignalSpy failed(&bridge, &ql::app::EngineBridge::jobFailed);
+        QVERIFY(bridge.openModel(path));
+        QVERIFY(finished.wait(120000));
+
+        // Compare needs a quantized model first: a clear error, not a crash.
+        ql::core::engine::QuantRecipe other;
+        other.weightMethod = other.actMethod = ql::core::quant::Method::MinMax;
+        other.weightBits = other.actBits = 2;
+        QVERIFY(bridge.runCompare(other, 16));
+        QVERIFY(failed.wait(60000));
+        QVERIFY(failed.last().at(1).toString().contains(QStringLiteral("Run PTQ or QAT first")));
+
+        ql::core::engine::QuantRecipe r;
+        r.weightMethod = ql::core::quant::Method::Multipoint;
+        r.actMethod = ql::core::quant::Method::MinMax;
+        r.weightBits = 3;
+        r.actBits = 8;
+        r.multipointBudget = 1.0;
+        QVERIFY(bridge.runPtq(r, 64));
+        QVERIFY(finished.wait(300000));
+        // conv2 is a 3-bit multipoint layer (first and last stay at 8 bits): one entry per output channel.
+        const auto layers = bridge.layers();
+        const auto map = bridge.multipointMap(layers[1].name);
+        QVERIFY(map);
+        QCOMPARE(int64_t(map->pointsPerChannel.size()), layers[1].weightShape.front());
+        QVERIFY(map->outputErrorAfter < map->outputErrorBefore);
+        QVERIFY(!bridge.multipointMap("no.such.layer"));
+
+        QSignalSpy compared(&bridge, &ql::app::EngineBridge::comparisonReady);
+        QVERIFY(bridge.runCompare(other, 16));
+        QVERIFY(compared.wait(300000));
+        const auto c = bridge.comparison();
+        QVERIFY(c);
+        QVERIFY2(c->labelA.contains(QStringLiteral("multipoint")), qPrintable(c->labelA));
+        QVERIFY2(c->labelB.contains(QStringLiteral("W2A2")), qPrintable(c->labelB));
+        QCOMPARE(c->errorsA->blockL2.size(), size_t(5));
+        QCOMPARE(c->errorsB->blockL2.size(), size_t(5));
+        QCOMPARE(c->a.size(), size_t(5));
+        QCOMPARE(c->b.size(), size_t(5));
+        // The 2-bit copy is further from FP32 at the output than the 3-bit multipoint session.
+        QVERIFY(c->errorsB->blockL2.back() > c->errorsA->blockL2.back());
+        // The comparison quantized a copy: the session keeps its own quantizers.
+        QCOMPARE(bridge.layerConfigs()[1].weightBits, 3);
+        QVERIFY(bridge.multipointMap(layers[1].name));
+    }
+
+    void qatAutosavesAndTheSessionReopens()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRandomModel(dir);
+        const QString autosave = dir.path() + QStringLiteral("/auto.qls");
+        ql::app::EngineBridge bridge;
+        bridge.setAutosavePath(autosave);
+        QSignalSpy finished(&bridge, &ql::app::EngineBridge::jobFinished);
+        QSignalSpy saved(&bridge, &ql::app::EngineBridge::autosaved);
+        QVERIFY(bridge.openModel(path));
+        QVERIFY(finished.wait(120000));
+
+        ql::core::engine::QuantRecipe r; // LSQ W4A4 by default
+        r.weightMethod = r.actMethod = ql::core::quant::Method::Lsq;
+        r.weightBits = r.actBits = 3;
+        ql::core::engine::QatOptions o;
+        o.calibrationImages = 64;
+        o.train.epochs = 2;
+        o.train.batchSize = 32;
+        o.train.maxStepsPerEpoch = 2;
+        o.train.workers = 0;
+        QVERIFY(bridge.runQat(r, o));
+        QVERIFY(finished.wait(600000));
+        QCOMPARE(saved.count(), 2); // after each epoch
+        QCOMPARE(saved.first().at(0).toString(), autosave);
+        QVERIFY(QFile::exists(autosave));
+
+        ql::app::EngineBridge reopened;
+        QSignalSpy opened(&reopened, &ql::app::EngineBridge::modelOpened);
+        QSignalSpy done(&reopened, &ql::app::EngineBridge::jobFinished);
+        QVERIFY(reopened.openSession(autosave));
+        QVERIFY(done.wait(120000));
+        QCOMPARE(opened.count(), 1);
+        QCOMPARE(reopened.layerConfigs()[1].weightBits, 3);
+        QCOMPARE(reopened.layerConfigs()[1].weightMethod, std::string("lsq"));
+        QCOMPARE(reopened.dataName(), QStringLiteral("fashion-mnist"));
+    }
+
+    void openDataNamesWhatIsWrong()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRandomModel(dir);
+        ql::app::EngineBridge bridge;
+        QSignalSpy finished(&bridge, &ql::app::EngineBridge::jobFinished);
+        QSignalSpy failed(&bridge, &ql::app::EngineBridge::jobFailed);
+        QSignalSpy data(&bridge, &ql::app::EngineBridge::dataOpened);
+        QVERIFY(bridge.openModel(path));
+        QVERIFY(finished.wait(120000));
+        QVERIFY(bridge.openData(dir.path() + QStringLiteral("/no-such-data")));
+        QVERIFY(failed.wait(60000));
+        QVERIFY2(failed.last().at(1).toString().contains(QStringLiteral("no-such-data")), qPrintable(failed.last().at(1).toString()));
+        QCOMPARE(bridge.dataName(), QStringLiteral("fashion-mnist")); // unchanged
+        QVERIFY(bridge.openData(QStringLiteral("fashion-mnist")));
+        QVERIFY(data.wait(60000));
+        QVERIFY(data.first().at(0).toString().contains(QStringLiteral("60000 training")));
+    }
+
+private:
+    static QString writeRandomModel(const QTemporaryDir &dir)
+    {
+        torch::manual_seed(0);
+        auto model = ql::core::models::createModel("fmnist-cnn");
+        ql::core::engine::ModelMeta meta;
+        meta.arch = "fmnist-cnn";
+        meta.dataset = "fashion-mnist";
+        const QString path = dir.path() + QStringLiteral("/m.pth");
+        ql::core::engine::saveModel(path.toStdString(), *model, meta);
+        return path;
     }
 };
 

@@ -1,9 +1,17 @@
 // The main window opens offscreen with every dock, menu and the device.
+#include "app/gui/enginebridge.h"
 #include "app/gui/mainwindow.h"
+#include "app/gui/settings.h"
 
+#include <QApplication>
 #include <QDockWidget>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTimer>
 #include <QMenuBar>
 #include <QStatusBar>
+#include <QScreen>
 #include <QtTest>
 
 class TestMainWindow : public QObject {
@@ -13,6 +21,7 @@ private Q_SLOTS:
     {
         QCoreApplication::setOrganizationName(QStringLiteral("QuantLensTest"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+        QSettings().clear();
     }
 
     void allDocksPresent()
@@ -41,7 +50,8 @@ private Q_SLOTS:
         QVERIFY(titles.contains(QStringLiteral("File")));
         QVERIFY(titles.contains(QStringLiteral("View")));
         QVERIFY(titles.contains(QStringLiteral("Help")));
-        for (const char *name : {"action.openModel", "action.openData", "action.export", "action.quit", "action.about"})
+        for (const char *name : {"action.openModel", "action.openSession", "action.openData", "action.saveSession",
+                                 "action.export", "action.quit", "action.about", "action.compare"})
             QVERIFY2(w.findChild<QAction *>(QString::fromLatin1(name)), name);
         for (const char *code : {"en", "de", "zh_CN"})
             QVERIFY(w.findChild<QAction *>(QStringLiteral("action.language.") + QString::fromLatin1(code)));
@@ -58,6 +68,71 @@ private Q_SLOTS:
         QVERIFY(!d->isVisible());
         d->toggleViewAction()->trigger();
         QVERIFY(d->isVisible());
+    }
+
+    void engineErrorShowsAMessageBox()
+    {
+        ql::app::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QString title, text;
+        // The box is modal: a timer finds it, reads it and closes it.
+        QTimer poll;
+        connect(&poll, &QTimer::timeout, this, [&] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                title = box->windowTitle();
+                text = box->text();
+                box->accept();
+            }
+        });
+        poll.start(20);
+        w.openModelFile(QStringLiteral("/nonexistent/broken-model.pth"));
+        QTRY_VERIFY_WITH_TIMEOUT(!text.isEmpty(), 60000);
+        QVERIFY2(title.contains(QStringLiteral("failed")), qPrintable(title));
+        QVERIFY2(text.contains(QStringLiteral("/nonexistent/broken-model.pth")), qPrintable(text));
+        QVERIFY(!w.engine()->busy());
+        QVERIFY(w.isVisible()); // still there, ready for the next file
+        // A file that failed to open is not remembered.
+        QVERIFY(!ql::app::recentFiles().contains(QStringLiteral("/nonexistent/broken-model.pth")));
+    }
+
+    void openedModelsBecomeRecentFiles()
+    {
+        const QString demo = qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        QVERIFY2(QFile::exists(demo), qPrintable(demo));
+        ql::app::MainWindow w;
+        QSignalSpy opened(w.engine(), &ql::app::EngineBridge::modelOpened);
+        w.openModelFile(demo);
+        QVERIFY(opened.wait(120000));
+        QTRY_COMPARE_WITH_TIMEOUT(ql::app::recentFiles().value(0), QFileInfo(demo).absoluteFilePath(), 5000);
+        auto *recent = w.findChild<QMenu *>(QStringLiteral("menu.recent"));
+        QVERIFY(recent);
+        QVERIFY(recent->isEnabled());
+        QCOMPARE(recent->actions().size(), 1);
+        QCOMPARE(recent->actions().first()->text(), QStringLiteral("fmnist-cnn-swish.pth"));
+        // The same file again does not make a second entry.
+        ql::app::addRecentFile(demo);
+        QCOMPARE(ql::app::recentFiles().size(), 1);
+    }
+
+    void windowFitsTheScreen()
+    {
+        ql::app::MainWindow w;
+        const QSize avail = QGuiApplication::primaryScreen()->availableGeometry().size();
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const QString sizes = QStringLiteral("window %1x%2, minimum %3x%4, screen %5x%6")
+                                  .arg(w.width())
+                                  .arg(w.height())
+                                  .arg(w.minimumSizeHint().width())
+                                  .arg(w.minimumSizeHint().height())
+                                  .arg(avail.width())
+                                  .arg(avail.height());
+        // Fits a 1280 × 720 laptop screen, and never opens larger than the screen it is on
+        // (unless the screen is smaller than that minimum, as the offscreen test screen may be).
+        QVERIFY2(w.minimumSizeHint().width() <= 1280 && w.minimumSizeHint().height() <= 720 - 40, qPrintable(sizes));
+        QVERIFY2(w.width() <= std::max(avail.width(), w.minimumSizeHint().width()), qPrintable(sizes));
+        QVERIFY2(w.height() <= std::max(avail.height(), w.minimumSizeHint().height()), qPrintable(sizes));
     }
 
     void statusBarShowsDevice()

@@ -67,6 +67,22 @@ private Q_SLOTS:
         QCOMPARE(view.levelLineCount(), 1 << bits);
         // The lines are plot items: 2^b levels plus the two clipping-range lines.
         QCOMPARE(view.plots().at(0)->itemCount() - 2 /*shading*/ - 2 /*clip lines*/, 1 << bits);
+        // Up to 64 levels as full-height lines; more (8 bits) as short ticks along the bottom,
+        // which leave the distribution visible.
+        const QCustomPlot *plot = view.plots().at(0);
+        int full = 0, ticks = 0;
+        for (int i = 0; i < plot->itemCount(); ++i) {
+            if (qobject_cast<QCPItemStraightLine *>(plot->item(i)))
+                ++full;
+            if (auto *t = qobject_cast<QCPItemLine *>(plot->item(i))) {
+                ++ticks;
+                QVERIFY(t->start->coords().y() - t->end->coords().y() < 0.1); // short, in axis-rect ratio
+            }
+        }
+        const bool comb = (1 << bits) > 64;
+        QCOMPARE(view.levelsAsComb(), comb);
+        QCOMPARE(full - 2, comb ? 0 : 1 << bits);
+        QCOMPARE(ticks, comb ? 1 << bits : 0);
     }
 
     void explicitLevelsWin()
