@@ -4,6 +4,7 @@
 <context>
     <name>BitsSpinBox</name>
     <message>
+        <location filename="../widgets/layerdelegates.cpp" line="13"/>
         <source>Bit-width: 2–16, or FP32 (no quantization)</source>
         <translation>Bitbreite: 2–16 oder FP32 (keine Quantisierung)</translation>
     </message>
@@ -11,34 +12,42 @@
 <context>
     <name>CompareView</name>
     <message>
+        <location filename="../widgets/compareview.cpp" line="47"/>
         <source>value (real units)</source>
         <translation>Wert (reale Einheiten)</translation>
     </message>
     <message>
+        <location filename="../widgets/compareview.cpp" line="48"/>
         <source>count</source>
         <translation>Anzahl</translation>
     </message>
     <message>
+        <location filename="../widgets/compareview.cpp" line="72"/>
         <source>Compare quantizers</source>
         <translation>Quantisierer vergleichen</translation>
     </message>
     <message>
+        <location filename="../widgets/compareview.cpp" line="89"/>
         <source>Pick a layer and two configurations to compare them</source>
         <translation>Wählen Sie eine Schicht und zwei Konfigurationen zum Vergleichen</translation>
     </message>
     <message>
+        <location filename="../widgets/compareview.cpp" line="90"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: %2 vs %3</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: %2 vs. %3</translation>
     </message>
     <message>
+        <location filename="../widgets/compareview.cpp" line="99"/>
         <source>(no configuration)</source>
         <translation>(keine Konfiguration)</translation>
     </message>
     <message>
+        <location filename="../widgets/compareview.cpp" line="99"/>
         <source>%1: no statistics</source>
         <translation>%1: keine Statistik</translation>
     </message>
     <message>
+        <location filename="../widgets/compareview.cpp" line="104"/>
         <source>%1
 %2
 %3</source>
@@ -47,14 +56,17 @@
 %3</translation>
     </message>
     <message>
+        <location filename="../widgets/compareview.cpp" line="125"/>
         <source>Metric</source>
         <translation>Metrik</translation>
     </message>
     <message>
+        <location filename="../widgets/compareview.cpp" line="125"/>
         <source>A</source>
         <translation>A</translation>
     </message>
     <message>
+        <location filename="../widgets/compareview.cpp" line="126"/>
         <source>B</source>
         <translation>B</translation>
     </message>
@@ -62,62 +74,112 @@
 <context>
     <name>EngineBridge</name>
     <message>
+        <location filename="../app/gui/enginebridge.cpp" line="163"/>
         <source>Open model</source>
         <translation>Modell öffnen</translation>
     </message>
     <message>
+        <location filename="../app/gui/enginebridge.cpp" line="131"/>
         <source>%1 (%2, %3 parameters) on %4</source>
         <translation>%1 (%2, %3 Parameter) auf %4</translation>
     </message>
     <message>
+        <location filename="../app/gui/enginebridge.cpp" line="176"/>
+        <source>Open session</source>
+        <translation>Sitzung öffnen</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/enginebridge.cpp" line="179"/>
+        <source>Session %1: %2</source>
+        <translation>Sitzung %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/enginebridge.cpp" line="185"/>
+        <source>Open data</source>
+        <translation>Daten öffnen</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/enginebridge.cpp" line="224"/>
+        <source>%1: %2 training and %3 test images, %4 classes</source>
+        <translation>%1: %2 Trainings- und %3 Testbilder, %4 Klassen</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/enginebridge.cpp" line="253"/>
         <source>PTQ</source>
         <translation>PTQ</translation>
     </message>
     <message>
+        <location filename="../app/gui/enginebridge.cpp" line="262"/>
         <source>PTQ: FP32 top-1 %1%, quantized %2%</source>
         <translation>PTQ: FP32 Top-1 %1%, quantisiert %2%</translation>
     </message>
     <message>
+        <location filename="../app/gui/enginebridge.cpp" line="270"/>
         <source>QAT</source>
         <translation>QAT</translation>
     </message>
     <message>
+        <location filename="../app/gui/enginebridge.cpp" line="291"/>
         <source>QAT: FP32 top-1 %1%, quantized %2%%3</source>
         <translation>QAT: FP32 Top-1 %1%, quantisiert %2%%3</translation>
     </message>
     <message>
+        <location filename="../app/gui/enginebridge.cpp" line="294"/>
         <source> (stopped)</source>
         <translation> (gestoppt)</translation>
     </message>
     <message>
+        <location filename="../app/gui/enginebridge.cpp" line="319"/>
         <source>Error accumulation</source>
         <translation>Fehlerakkumulation</translation>
     </message>
     <message>
+        <location filename="../app/gui/enginebridge.cpp" line="328"/>
         <source>Error accumulation done</source>
         <translation>Fehlerakkumulation abgeschlossen</translation>
     </message>
     <message>
+        <location filename="../app/gui/enginebridge.cpp" line="336"/>
+        <source>Compare</source>
+        <translation>Vergleichen</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/enginebridge.cpp" line="357"/>
+        <source>Compare stopped</source>
+        <translation>Vergleich abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/enginebridge.cpp" line="382"/>
+        <source>Compared %1 with %2: output error %3 vs %4</source>
+        <translation>%1 mit %2 verglichen: Ausgabefehler %3 gegenüber %4</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/enginebridge.cpp" line="411"/>
         <source>Sensitivity</source>
         <translation>Sensitivität</translation>
     </message>
     <message>
+        <location filename="../app/gui/enginebridge.cpp" line="422"/>
         <source>Sensitivity ranked %1 layers</source>
         <translation>Sensitivität: %1 Schichten eingestuft</translation>
     </message>
     <message>
+        <location filename="../app/gui/enginebridge.cpp" line="430"/>
         <source>What-if</source>
         <translation>Was-wäre-wenn</translation>
     </message>
     <message>
+        <location filename="../app/gui/enginebridge.cpp" line="436"/>
         <source>%1 at W%2A%3: top-1 %4% on %5 images (%6 ms)</source>
         <translation>%1 bei W%2A%3: Top-1 %4% auf %5 Bildern (%6 ms)</translation>
     </message>
     <message>
+        <location filename="../app/gui/enginebridge.cpp" line="450"/>
         <source>Save session</source>
         <translation>Sitzung speichern</translation>
     </message>
     <message>
+        <location filename="../app/gui/enginebridge.cpp" line="452"/>
         <source>Session saved to %1</source>
         <translation>Sitzung gespeichert unter %1</translation>
     </message>
@@ -125,38 +187,47 @@
 <context>
     <name>ErrorView</name>
     <message>
+        <location filename="../widgets/errorview.cpp" line="39"/>
         <source>Error accumulated at each block output</source>
         <translation>Akkumulierter Fehler am Ausgang jedes Blocks</translation>
     </message>
     <message>
+        <location filename="../widgets/errorview.cpp" line="40"/>
         <source>block</source>
         <translation>Block</translation>
     </message>
     <message>
+        <location filename="../widgets/errorview.cpp" line="41"/>
         <source>‖y_fp − y_q‖₂</source>
         <translation>‖y_fp − y_q‖₂</translation>
     </message>
     <message>
+        <location filename="../widgets/errorview.cpp" line="42"/>
         <source>Each layer&apos;s own rounding and clipping error</source>
         <translation>Eigener Rundungs- und Clipping-Fehler jeder Schicht</translation>
     </message>
     <message>
+        <location filename="../widgets/errorview.cpp" line="43"/>
         <source>layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
+        <location filename="../widgets/errorview.cpp" line="44"/>
         <source>‖x − x̂‖₂</source>
         <translation>‖x − x̂‖₂</translation>
     </message>
     <message>
+        <location filename="../widgets/errorview.cpp" line="57"/>
         <source>Error accumulation</source>
         <translation>Fehlerakkumulation</translation>
     </message>
     <message>
+        <location filename="../widgets/errorview.cpp" line="115"/>
         <source>Run &quot;Error accumulation&quot; on one or two configurations to compare them here</source>
         <translation>Führen Sie „Fehlerakkumulation“ für eine oder zwei Konfigurationen aus, um sie hier zu vergleichen</translation>
     </message>
     <message>
+        <location filename="../widgets/errorview.cpp" line="148"/>
         <source>No per-layer errors yet</source>
         <translation>Noch keine Fehler pro Schicht</translation>
     </message>
@@ -164,70 +235,90 @@
 <context>
     <name>HistogramView</name>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="21"/>
         <source>Log scale</source>
         <translation>Log-Skala</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="27"/>
         <source>Weights</source>
         <translation>Gewichte</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="28"/>
         <source>Activations</source>
         <translation>Aktivierungen</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="29"/>
         <source>Which tensor of the layer to show</source>
         <translation>Welcher Tensor der Schicht angezeigt wird</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="30"/>
         <source>Logarithmic count axis, to see the tails</source>
         <translation>Logarithmische Anzahl-Achse, um die Ausläufer zu sehen</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="39"/>
         <source>value (real units)</source>
         <translation>Wert (reale Einheiten)</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="40"/>
+        <location filename="../widgets/histogramview.cpp" line="42"/>
         <source>count</source>
         <translation>Anzahl</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="41"/>
         <source>integer code</source>
         <translation>Integer-Code</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="52"/>
         <source>No layer selected</source>
         <translation>Keine Schicht ausgewählt</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="53"/>
         <source>Select a layer in the layer table, or start a job: the distribution of its weights or activations appears here with the quantization levels over it.</source>
         <translation>Wählen Sie eine Schicht in der Schichttabelle aus oder starten Sie einen Job: Die Verteilung ihrer Gewichte oder Aktivierungen erscheint hier, überlagert von den Quantisierungsstufen.</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="69"/>
         <source>Histogram</source>
         <translation>Histogramm</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="119"/>
         <source>Layer %1: no %2 statistics yet</source>
         <translation>Schicht %1: noch keine Statistik für %2</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="121"/>
+        <location filename="../widgets/histogramview.cpp" line="138"/>
         <source>weight</source>
         <translation>Gewichte</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="121"/>
+        <location filename="../widgets/histogramview.cpp" line="138"/>
         <source>activation</source>
         <translation>Aktivierungen</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="122"/>
         <source>No layer</source>
         <translation>Keine Schicht</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="127"/>
         <source>&lt;b&gt;%1&lt;/b&gt; at step %2</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; bei Schritt %2</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="137"/>
         <source>FP %1 distribution
 %2
 %3</source>
@@ -236,20 +327,24 @@
 %3</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="161"/>
         <source>used codes</source>
         <translation>genutzte Codes</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="167"/>
         <source>unused code</source>
         <translation>ungenutzter Code</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="180"/>
         <source>Integer codes
 %1 of %2 used</source>
         <translation>Integer-Codes
 %1 von %2 genutzt</translation>
     </message>
     <message>
+        <location filename="../widgets/histogramview.cpp" line="183"/>
         <source>Integer codes
 not reported</source>
         <translation>Integer-Codes
@@ -259,118 +354,147 @@ nicht gemeldet</translation>
 <context>
     <name>LayerTableModel</name>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="215"/>
         <source>%1 (block %2)</source>
         <translation>%1 (Block %2)</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="260"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="261"/>
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="262"/>
         <source>Weight shape</source>
         <translation>Gewichtsform</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="263"/>
         <source>Params</source>
         <translation>Parameter</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="264"/>
         <source>MACs</source>
         <translation>MACs</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="265"/>
         <source>W bits</source>
         <translation>W-Bits</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="266"/>
         <source>A bits</source>
         <translation>A-Bits</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="267"/>
         <source>W method</source>
         <translation>W-Methode</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="268"/>
         <source>A method</source>
         <translation>A-Methode</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="269"/>
         <source>Per-ch.</source>
         <translation>Pro Kanal</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="270"/>
         <source>W step</source>
         <translation>W-Schritt</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="271"/>
         <source>A step</source>
         <translation>A-Schritt</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="272"/>
         <source>A offset β</source>
         <translation>A-Offset β</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="273"/>
         <source>W SQNR (dB)</source>
         <translation>W-SQNR (dB)</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="274"/>
         <source>A SQNR (dB)</source>
         <translation>A-SQNR (dB)</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="275"/>
         <source>Sens. rank</source>
         <translation>Sens.-Rang</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="281"/>
         <source>Multiply-accumulates per input sample</source>
         <translation>Multiply-Accumulate-Operationen pro Eingabebeispiel</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="282"/>
         <source>Weight bit-width (2–16, or FP32); double-click to edit</source>
         <translation>Gewichts-Bitbreite (2–16 oder FP32); Doppelklick zum Bearbeiten</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="283"/>
         <source>Input activation bit-width (2–16, or FP32); double-click to edit</source>
         <translation>Bitbreite der Eingangsaktivierungen (2–16 oder FP32); Doppelklick zum Bearbeiten</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="284"/>
         <source>Weight quantizer; double-click to edit</source>
         <translation>Gewichtsquantisierer; Doppelklick zum Bearbeiten</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="285"/>
         <source>Activation quantizer; double-click to edit</source>
         <translation>Aktivierungsquantisierer; Doppelklick zum Bearbeiten</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="286"/>
         <source>One weight step size per output channel</source>
         <translation>Eine Gewichts-Schrittweite pro Ausgabekanal</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="287"/>
         <source>Current weight step size s (mean over channels)</source>
         <translation>Aktuelle Gewichts-Schrittweite s (Mittel über die Kanäle)</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="288"/>
         <source>Current activation step size s</source>
         <translation>Aktuelle Aktivierungs-Schrittweite s</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="289"/>
         <source>Learned activation offset β (LSQ+), 0 if none</source>
         <translation>Gelernter Aktivierungs-Offset β (LSQ+), 0 falls keiner</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="290"/>
         <source>Signal-to-quantization-noise ratio of the weights</source>
         <translation>Signal-Quantisierungsrausch-Verhältnis der Gewichte</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="291"/>
         <source>Signal-to-quantization-noise ratio of the input activations</source>
         <translation>Signal-Quantisierungsrausch-Verhältnis der Eingangsaktivierungen</translation>
     </message>
     <message>
+        <location filename="../widgets/layertablemodel.cpp" line="292"/>
         <source>1 = the layer whose quantization hurts accuracy most</source>
         <translation>1 = die Schicht, deren Quantisierung die Genauigkeit am stärksten beeinträchtigt</translation>
     </message>
@@ -378,42 +502,52 @@ nicht gemeldet</translation>
 <context>
     <name>LayerTableView</name>
     <message>
+        <location filename="../widgets/layertableview.cpp" line="52"/>
         <source>Set bits for selection</source>
         <translation>Bits für Auswahl setzen</translation>
     </message>
     <message>
+        <location filename="../widgets/layertableview.cpp" line="71"/>
         <source>weights and activations</source>
         <translation>Gewichte und Aktivierungen</translation>
     </message>
     <message>
+        <location filename="../widgets/layertableview.cpp" line="72"/>
         <source>weights</source>
         <translation>Gewichte</translation>
     </message>
     <message>
+        <location filename="../widgets/layertableview.cpp" line="73"/>
         <source>activations</source>
         <translation>Aktivierungen</translation>
     </message>
     <message>
+        <location filename="../widgets/layertableview.cpp" line="74"/>
         <source>Give every selected layer this bit-width</source>
         <translation>Allen ausgewählten Schichten diese Bitbreite zuweisen</translation>
     </message>
     <message>
+        <location filename="../widgets/layertableview.cpp" line="82"/>
         <source>Bits:</source>
         <translation>Bits:</translation>
     </message>
     <message>
+        <location filename="../widgets/layertableview.cpp" line="84"/>
         <source>for</source>
         <translation>für</translation>
     </message>
     <message>
+        <location filename="../widgets/layertableview.cpp" line="121"/>
         <source>Layers</source>
         <translation>Schichten</translation>
     </message>
     <message>
+        <location filename="../widgets/layertableview.cpp" line="142"/>
         <source>No model loaded: open a model to list its quantizable layers.</source>
         <translation>Kein Modell geladen: Öffnen Sie ein Modell, um seine quantisierbaren Schichten aufzulisten.</translation>
     </message>
     <message>
+        <location filename="../widgets/layertableview.cpp" line="148"/>
         <source>%1 layers · weights %2 (%3 bytes, %4× smaller than FP32) · %5BOPs</source>
         <translation>%1 Schichten · Gewichte %2 (%3 Bytes, %4× kleiner als FP32) · %5BOPs</translation>
     </message>
@@ -421,72 +555,90 @@ nicht gemeldet</translation>
 <context>
     <name>LevelsView</name>
     <message>
+        <location filename="../widgets/levelsview.cpp" line="34"/>
         <source> bits</source>
         <translation> Bit</translation>
     </message>
     <message>
+        <location filename="../widgets/levelsview.cpp" line="35"/>
         <source>POT/POST as in the papers (2^b + 1 levels)</source>
         <translation>POT/POST wie in den Papern (2^b + 1 Stufen)</translation>
     </message>
     <message>
+        <location filename="../widgets/levelsview.cpp" line="36"/>
         <source>POT/POST strict (2^b − 1 levels, fits in b bits)</source>
         <translation>POT/POST strikt (2^b − 1 Stufen, passt in b Bits)</translation>
     </message>
     <message>
+        <location filename="../widgets/levelsview.cpp" line="38"/>
         <source>Signed weight levels at</source>
         <translation>Vorzeichenbehaftete Gewichtsstufen bei</translation>
     </message>
     <message>
+        <location filename="../widgets/levelsview.cpp" line="58"/>
         <source>level / α</source>
         <translation>Stufe / α</translation>
     </message>
     <message>
+        <location filename="../widgets/levelsview.cpp" line="59"/>
+        <location filename="../widgets/levelsview.cpp" line="168"/>
         <source>weight / α (α = clipping threshold)</source>
         <translation>Gewicht / α (α = Clipping-Schwelle)</translation>
     </message>
     <message>
+        <location filename="../widgets/levelsview.cpp" line="60"/>
         <source>count</source>
         <translation>Anzahl</translation>
     </message>
     <message>
+        <location filename="../widgets/levelsview.cpp" line="74"/>
         <source>Level sets</source>
         <translation>Stufenmengen</translation>
     </message>
     <message>
+        <location filename="../widgets/levelsview.cpp" line="122"/>
         <source>Uniform</source>
         <translation>Gleichmäßig</translation>
     </message>
     <message>
+        <location filename="../widgets/levelsview.cpp" line="122"/>
         <source>POT</source>
         <translation>POT</translation>
     </message>
     <message>
+        <location filename="../widgets/levelsview.cpp" line="122"/>
         <source>POST (√2)</source>
         <translation>POST (√2)</translation>
     </message>
     <message>
+        <location filename="../widgets/levelsview.cpp" line="122"/>
         <source>APoT (k = 2)</source>
         <translation>APoT (k = 2)</translation>
     </message>
     <message>
+        <location filename="../widgets/levelsview.cpp" line="128"/>
         <source>%1 (n/a)</source>
         <translation>%1 (n. v.)</translation>
     </message>
     <message>
+        <location filename="../widgets/levelsview.cpp" line="128"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
+        <location filename="../widgets/levelsview.cpp" line="149"/>
         <source>Signed %1-bit level sets (number of levels in brackets)
 normalised to the clipping threshold α</source>
         <translation>Vorzeichenbehaftete %1-Bit-Stufenmengen (Anzahl der Stufen in Klammern)
 normiert auf die Clipping-Schwelle α</translation>
     </message>
     <message>
+        <location filename="../widgets/levelsview.cpp" line="169"/>
         <source>weight / α of %1 (α = %2)</source>
         <translation>Gewicht / α von %1 (α = %2)</translation>
     </message>
     <message>
+        <location filename="../widgets/levelsview.cpp" line="176"/>
         <source>Select a layer to see its weights under the levels</source>
         <translation>Wählen Sie eine Schicht aus, um ihre Gewichte unter den Stufen zu sehen</translation>
     </message>
@@ -494,232 +646,400 @@ normiert auf die Clipping-Schwelle α</translation>
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="54"/>
         <source>QuantLens</source>
         <translation>QuantLens</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="58"/>
         <source>No model open</source>
         <translation>Kein Modell geöffnet</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="59"/>
         <source>Open a model with File ▸ Open model… (a .pth state dict with its .json description, or a TorchScript archive), then quantize it with the tool bar: PTQ, QAT, error accumulation, sensitivity.</source>
         <translation>Öffnen Sie ein Modell mit Datei ▸ Modell öffnen… (ein .pth-State-Dict mit seiner .json-Beschreibung oder ein TorchScript-Archiv) und quantisieren Sie es dann über die Werkzeugleiste: PTQ, QAT, Fehlerakkumulation, Sensitivität.</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="69"/>
         <source>Device: %1</source>
         <translation>Gerät: %1</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="71"/>
         <source>Device: none (%1)</source>
         <translation>Gerät: keines (%1)</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="82"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="93"/>
+        <source>Data: %1</source>
+        <translation>Daten: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="95"/>
+        <source>Autosaved %1</source>
+        <translation>Automatisch gesichert %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="139"/>
         <source>Layers</source>
         <translation>Schichten</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="140"/>
         <source>Histogram</source>
         <translation>Histogramm</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="141"/>
         <source>Offsets and step sizes</source>
         <translation>Offsets und Schrittweiten</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="142"/>
         <source>Levels</source>
         <translation>Stufen</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="143"/>
+        <location filename="../app/gui/mainwindow.cpp" line="423"/>
         <source>Compare</source>
         <translation>Vergleich</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="144"/>
+        <location filename="../app/gui/mainwindow.cpp" line="203"/>
         <source>Error accumulation</source>
         <translation>Fehlerakkumulation</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="145"/>
         <source>Training curves</source>
         <translation>Trainingskurven</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="146"/>
         <source>Multipoint map</source>
         <translation>Multipoint-Karte</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="159"/>
         <source>Busy with %1: the change to %2 applies when you run a job.</source>
         <translation>Beschäftigt mit %1: Die Änderung an %2 wird beim nächsten Job wirksam.</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="165"/>
         <source>Quantize</source>
         <translation>Quantisieren</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="187"/>
         <source> Weights </source>
         <translation> Gewichte </translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="190"/>
         <source> Activations </source>
         <translation> Aktivierungen </translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="194"/>
         <source>Run PTQ</source>
         <translation>PTQ ausführen</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="196"/>
         <source> Epochs </source>
         <translation> Epochen </translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="198"/>
         <source>Run QAT</source>
         <translation>QAT ausführen</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="200"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="205"/>
         <source>Sensitivity</source>
         <translation>Sensitivität</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="207"/>
+        <source>Compare…</source>
+        <translation>Vergleichen…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="209"/>
+        <source>Quantize a second copy of the model another way and compare it with this one, layer by layer</source>
+        <translation>Eine zweite Kopie des Modells anders quantisieren und Schicht für Schicht mit dieser vergleichen</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="240"/>
         <source>PTQ</source>
         <translation>PTQ</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="255"/>
         <source>QAT</source>
         <translation>QAT</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="261"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="262"/>
         <source>Open &amp;model…</source>
         <translation>&amp;Modell öffnen…</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="265"/>
+        <source>Open s&amp;ession…</source>
+        <translation>S&amp;itzung öffnen…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="267"/>
+        <source>Open &amp;recent</source>
+        <translation>&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="270"/>
         <source>Open &amp;data…</source>
         <translation>&amp;Daten öffnen…</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="272"/>
         <source>&amp;Save session…</source>
         <translation>Sitzung &amp;speichern…</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="276"/>
         <source>&amp;Export all plots…</source>
         <translation>Alle Diagramme &amp;exportieren…</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="279"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="283"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="287"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="291"/>
         <source>System default</source>
         <translation>Systemstandard</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="305"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="306"/>
         <source>&amp;About QuantLens</source>
         <translation>Ü&amp;ber QuantLens</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="313"/>
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="313"/>
         <source>The language changes the next time QuantLens starts.</source>
         <translation>Die Sprache wird beim nächsten Start von QuantLens geändert.</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="321"/>
+        <location filename="../app/gui/mainwindow.cpp" line="365"/>
+        <location filename="../app/gui/mainwindow.cpp" line="459"/>
         <source>Busy</source>
         <translation>Beschäftigt</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="321"/>
+        <location filename="../app/gui/mainwindow.cpp" line="365"/>
+        <location filename="../app/gui/mainwindow.cpp" line="459"/>
         <source>Wait for %1 to finish, or stop it.</source>
         <translation>Warten Sie, bis %1 abgeschlossen ist, oder stoppen Sie den Vorgang.</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="329"/>
         <source>Open model</source>
         <translation>Modell öffnen</translation>
     </message>
     <message>
-        <source>Models (*.pth *.pt);;All files (*)</source>
-        <translation>Modelle (*.pth *.pt);;Alle Dateien (*)</translation>
+        <location filename="../app/gui/mainwindow.cpp" line="492"/>
+        <source>Choose the quantizers in the tool bar and run PTQ or QAT; edit bits in the layer table to see the effect at once.</source>
+        <translation>Wählen Sie die Quantisierer in der Werkzeugleiste und starten Sie PTQ oder QAT; ändern Sie Bits in der Schichttabelle, um die Wirkung sofort zu sehen.</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="373"/>
         <source>Open data</source>
         <translation>Daten öffnen</translation>
     </message>
     <message>
-        <source>A model opens with the data set it was trained on (from its .json description), or Fashion-MNIST. Other data sets are used from the command line: quantlens-cli … --data PATH.</source>
-        <translation>Ein Modell wird mit dem Datensatz geöffnet, auf dem es trainiert wurde (aus seiner .json-Beschreibung), oder mit Fashion-MNIST. Andere Datensätze lassen sich über die Kommandozeile verwenden: quantlens-cli … --data PATH.</translation>
-    </message>
-    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="457"/>
         <source>Save session</source>
         <translation>Sitzung speichern</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="337"/>
+        <location filename="../app/gui/mainwindow.cpp" line="457"/>
         <source>Sessions (*.qls)</source>
         <translation>Sitzungen (*.qls)</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="330"/>
+        <source>Models (*.pth *.pt);;Sessions (*.qls);;All files (*)</source>
+        <translation>Modelle (*.pth *.pt);;Sitzungen (*.qls);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="337"/>
+        <source>Open session</source>
+        <translation>Sitzung öffnen</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="351"/>
+        <source>File not found</source>
+        <translation>Datei nicht gefunden</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="351"/>
+        <source>%1 no longer exists; it was removed from the list.</source>
+        <translation>%1 existiert nicht mehr und wurde aus der Liste entfernt.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="370"/>
+        <source>A folder (IDX files, CIFAR binaries or one sub-folder per class)…</source>
+        <translation>Ein Ordner (IDX-Dateien, CIFAR-Binärdateien oder ein Unterordner je Klasse)…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="374"/>
+        <source>Data set for calibration, training and evaluation (now: %1):</source>
+        <translation>Datensatz für Kalibrierung, Training und Auswertung (derzeit: %1):</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="375"/>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="381"/>
+        <source>Open data folder</source>
+        <translation>Datenordner öffnen</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="392"/>
+        <source>Compare with</source>
+        <translation>Vergleichen mit</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="408"/>
+        <source>Quantize a second copy of the model with PTQ and compare it with the current one.</source>
+        <translation>Eine zweite Kopie des Modells mit PTQ quantisieren und mit der aktuellen vergleichen.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="409"/>
+        <source>Weights</source>
+        <translation>Gewichte</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="410"/>
+        <source>Weight bits</source>
+        <translation>Gewichts-Bits</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="411"/>
+        <source>Activations</source>
+        <translation>Aktivierungen</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="412"/>
+        <source>Activation bits</source>
+        <translation>Aktivierungs-Bits</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="421"/>
+        <source>Open a model first, and wait for the running job.</source>
+        <translation>Öffnen Sie zuerst ein Modell und warten Sie auf den laufenden Auftrag.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="448"/>
+        <source> (activations)</source>
+        <translation> (Aktivierungen)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="448"/>
+        <source> (weights)</source>
+        <translation> (Gewichte)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="464"/>
         <source>Export all plots to</source>
         <translation>Alle Diagramme exportieren nach</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="468"/>
         <source>Wrote %1 files to %2</source>
         <translation>%1 Dateien nach %2 geschrieben</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="473"/>
         <source>About QuantLens</source>
         <translation>Über QuantLens</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="474"/>
         <source>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;See what quantization does to every layer of a neural network: post-training and quantization-aware training (LSQ, LSQ+, ASQ, POT/POST, multipoint PTQ), live, per layer.&lt;/p&gt;&lt;p&gt;libtorch %2, Qt %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;Sehen Sie, was Quantisierung mit jeder Schicht eines neuronalen Netzes macht: Post-Training-Quantisierung und quantisierungsbewusstes Training (LSQ, LSQ+, ASQ, POT/POST, Multipoint-PTQ), live und pro Schicht.&lt;/p&gt;&lt;p&gt;libtorch %2, Qt %3&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>%1
-Choose the quantizers in the tool bar and run PTQ or QAT; edit bits in the layer table to see the effect at once.</source>
-        <translation>%1
-Wählen Sie die Quantisierer in der Werkzeugleiste und führen Sie PTQ oder QAT aus; ändern Sie die Bits in der Schichttabelle, um die Wirkung sofort zu sehen.</translation>
-    </message>
-    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="495"/>
         <source>QuantLens — %1</source>
         <translation>QuantLens — %1</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="505"/>
         <source>%1…</source>
         <translation>%1…</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="535"/>
+        <location filename="../app/gui/mainwindow.cpp" line="537"/>
         <source>%1 failed</source>
         <translation>%1 fehlgeschlagen</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="571"/>
         <source>  ETA %1 s</source>
         <translation>  ETA %1 s</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="601"/>
         <source>A job is running</source>
         <translation>Ein Job läuft</translation>
     </message>
     <message>
+        <location filename="../app/gui/mainwindow.cpp" line="602"/>
         <source>%1 is still running. Stop it and quit?</source>
         <translation>%1 läuft noch. Stoppen und beenden?</translation>
     </message>
@@ -727,6 +1047,7 @@ Wählen Sie die Quantisierer in der Werkzeugleiste und führen Sie PTQ oder QAT 
 <context>
     <name>MethodDelegate</name>
     <message>
+        <location filename="../widgets/layerdelegates.cpp" line="83"/>
         <source>Quantization method</source>
         <translation>Quantisierungsmethode</translation>
     </message>
@@ -734,56 +1055,69 @@ Wählen Sie die Quantisierer in der Werkzeugleiste und führen Sie PTQ oder QAT 
 <context>
     <name>MultipointMapView</name>
     <message>
+        <location filename="../widgets/multipointmapview.cpp" line="24"/>
         <source>points per channel</source>
         <translation>Punkte pro Kanal</translation>
     </message>
     <message>
+        <location filename="../widgets/multipointmapview.cpp" line="31"/>
         <source>output channel mod columns</source>
         <translation>Ausgabekanal mod Spalten</translation>
     </message>
     <message>
+        <location filename="../widgets/multipointmapview.cpp" line="32"/>
         <source>output channel ÷ columns (row)</source>
         <translation>Ausgabekanal ÷ Spalten (Zeile)</translation>
     </message>
     <message>
+        <location filename="../widgets/multipointmapview.cpp" line="44"/>
         <source>Multipoint map</source>
         <translation>Multipoint-Karte</translation>
     </message>
     <message>
+        <location filename="../widgets/multipointmapview.cpp" line="71"/>
         <source>Multipoint PTQ: no result yet</source>
         <translation>Multipoint-PTQ: noch kein Ergebnis</translation>
     </message>
     <message>
+        <location filename="../widgets/multipointmapview.cpp" line="72"/>
         <source>Run multipoint PTQ on a layer to see how many points each output channel gets.</source>
         <translation>Führen Sie Multipoint-PTQ für eine Schicht aus, um zu sehen, wie viele Punkte jeder Ausgabekanal erhält.</translation>
     </message>
     <message>
+        <location filename="../widgets/multipointmapview.cpp" line="121"/>
         <source>%1: %2 channels
 %3 points per channel on average</source>
         <translation>%1: %2 Kanäle
 durchschnittlich %3 Punkte pro Kanal</translation>
     </message>
     <message>
+        <location filename="../widgets/multipointmapview.cpp" line="127"/>
         <source>1 point</source>
         <translation>1 Punkt</translation>
     </message>
     <message>
+        <location filename="../widgets/multipointmapview.cpp" line="127"/>
         <source>%1 points</source>
         <translation>%1 Punkte</translation>
     </message>
     <message>
+        <location filename="../widgets/multipointmapview.cpp" line="128"/>
         <source>1 channel</source>
         <translation>1 Kanal</translation>
     </message>
     <message>
+        <location filename="../widgets/multipointmapview.cpp" line="128"/>
         <source>%1 channels</source>
         <translation>%1 Kanäle</translation>
     </message>
     <message>
+        <location filename="../widgets/multipointmapview.cpp" line="129"/>
         <source>%1: %2 (%3 %)</source>
         <translation>%1: %2 (%3 %)</translation>
     </message>
     <message>
+        <location filename="../widgets/multipointmapview.cpp" line="131"/>
         <source>Output error ‖Wx − Ŵx‖²: %1 with one point → %2 after (%3 %)</source>
         <translation>Ausgabefehler ‖Wx − Ŵx‖²: %1 mit einem Punkt → %2 danach (%3 %)</translation>
     </message>
@@ -791,62 +1125,78 @@ durchschnittlich %3 Punkte pro Kanal</translation>
 <context>
     <name>OffsetsView</name>
     <message>
+        <location filename="../widgets/offsetsview.cpp" line="18"/>
         <source>Weights</source>
         <translation>Gewichte</translation>
     </message>
     <message>
+        <location filename="../widgets/offsetsview.cpp" line="19"/>
         <source>Activations</source>
         <translation>Aktivierungen</translation>
     </message>
     <message>
+        <location filename="../widgets/offsetsview.cpp" line="22"/>
         <source>Step size s and offset β of:</source>
         <translation>Schrittweite s und Offset β von:</translation>
     </message>
     <message>
+        <location filename="../widgets/offsetsview.cpp" line="26"/>
         <source>Newest step size s and offset β per layer</source>
         <translation>Neueste Schrittweite s und Offset β pro Schicht</translation>
     </message>
     <message>
+        <location filename="../widgets/offsetsview.cpp" line="27"/>
         <source>layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
+        <location filename="../widgets/offsetsview.cpp" line="28"/>
+        <location filename="../widgets/offsetsview.cpp" line="31"/>
         <source>value (real units)</source>
         <translation>Wert (reale Einheiten)</translation>
     </message>
     <message>
+        <location filename="../widgets/offsetsview.cpp" line="29"/>
         <source>s (solid) and β (dashed) over training, selected layers</source>
         <translation>s (durchgezogen) und β (gestrichelt) im Trainingsverlauf, ausgewählte Schichten</translation>
     </message>
     <message>
+        <location filename="../widgets/offsetsview.cpp" line="30"/>
         <source>training step</source>
         <translation>Trainingsschritt</translation>
     </message>
     <message>
+        <location filename="../widgets/offsetsview.cpp" line="49"/>
         <source>Step sizes and offsets</source>
         <translation>Schrittweiten und Offsets</translation>
     </message>
     <message>
+        <location filename="../widgets/offsetsview.cpp" line="106"/>
         <source>step size s</source>
         <translation>Schrittweite s</translation>
     </message>
     <message>
+        <location filename="../widgets/offsetsview.cpp" line="113"/>
         <source>offset β</source>
         <translation>Offset β</translation>
     </message>
     <message>
+        <location filename="../widgets/offsetsview.cpp" line="141"/>
         <source>No quantizer statistics yet: start QAT or PTQ</source>
         <translation>Noch keine Quantisierer-Statistik: Starten Sie QAT oder PTQ</translation>
     </message>
     <message>
+        <location filename="../widgets/offsetsview.cpp" line="173"/>
         <source>%1: β</source>
         <translation>%1: β</translation>
     </message>
     <message>
+        <location filename="../widgets/offsetsview.cpp" line="190"/>
         <source>Select layers in the layer table to follow s and β over training</source>
         <translation>Wählen Sie Schichten in der Schichttabelle aus, um s und β im Trainingsverlauf zu verfolgen</translation>
     </message>
     <message>
+        <location filename="../widgets/offsetsview.cpp" line="191"/>
         <source>No history for the selected layers yet</source>
         <translation>Noch kein Verlauf für die ausgewählten Schichten</translation>
     </message>
@@ -854,50 +1204,63 @@ durchschnittlich %3 Punkte pro Kanal</translation>
 <context>
     <name>TrainingCurvesView</name>
     <message>
+        <location filename="../widgets/trainingcurvesview.cpp" line="13"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
+        <location filename="../widgets/trainingcurvesview.cpp" line="27"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="34"/>
         <source>training step</source>
         <translation>Trainingsschritt</translation>
     </message>
     <message>
+        <location filename="../widgets/trainingcurvesview.cpp" line="28"/>
         <source>loss</source>
         <translation>Loss</translation>
     </message>
     <message>
+        <location filename="../widgets/trainingcurvesview.cpp" line="30"/>
         <source>top-1 accuracy (%)</source>
         <translation>Top-1-Genauigkeit (%)</translation>
     </message>
     <message>
+        <location filename="../widgets/trainingcurvesview.cpp" line="35"/>
         <source>learning rate</source>
         <translation>Lernrate</translation>
     </message>
     <message>
+        <location filename="../widgets/trainingcurvesview.cpp" line="44"/>
         <source>loss (left axis)</source>
         <translation>Loss (linke Achse)</translation>
     </message>
     <message>
+        <location filename="../widgets/trainingcurvesview.cpp" line="47"/>
         <source>accuracy (right axis)</source>
         <translation>Genauigkeit (rechte Achse)</translation>
     </message>
     <message>
+        <location filename="../widgets/trainingcurvesview.cpp" line="53"/>
         <source>FP32 baseline accuracy</source>
         <translation>FP32-Basisgenauigkeit</translation>
     </message>
     <message>
+        <location filename="../widgets/trainingcurvesview.cpp" line="77"/>
         <source>Training curves</source>
         <translation>Trainingskurven</translation>
     </message>
     <message>
+        <location filename="../widgets/trainingcurvesview.cpp" line="116"/>
         <source>FP32 %1 %</source>
         <translation>FP32 %1 %</translation>
     </message>
     <message>
+        <location filename="../widgets/trainingcurvesview.cpp" line="127"/>
         <source>Training: no steps yet</source>
         <translation>Training: noch keine Schritte</translation>
     </message>
     <message>
+        <location filename="../widgets/trainingcurvesview.cpp" line="139"/>
         <source>Step %1 · epoch %2
 loss %3 · accuracy %4 %</source>
         <translation>Schritt %1 · Epoche %2
@@ -907,30 +1270,37 @@ Loss %3 · Genauigkeit %4 %</translation>
 <context>
     <name>ql::ui::CompareView</name>
     <message>
+        <location filename="../widgets/compareview.cpp" line="29"/>
         <source>MSE</source>
         <translation>MSE</translation>
     </message>
     <message>
+        <location filename="../widgets/compareview.cpp" line="30"/>
         <source>L2 error ‖x − x̂‖₂</source>
         <translation>L2-Fehler ‖x − x̂‖₂</translation>
     </message>
     <message>
+        <location filename="../widgets/compareview.cpp" line="31"/>
         <source>SQNR (dB)</source>
         <translation>SQNR (dB)</translation>
     </message>
     <message>
+        <location filename="../widgets/compareview.cpp" line="32"/>
         <source>cosine similarity</source>
         <translation>Kosinus-Ähnlichkeit</translation>
     </message>
     <message>
+        <location filename="../widgets/compareview.cpp" line="33"/>
         <source>clipped below (%)</source>
         <translation>unten abgeschnitten (%)</translation>
     </message>
     <message>
+        <location filename="../widgets/compareview.cpp" line="34"/>
         <source>clipped above (%)</source>
         <translation>oben abgeschnitten (%)</translation>
     </message>
     <message>
+        <location filename="../widgets/compareview.cpp" line="35"/>
         <source>step size s</source>
         <translation>Schrittweite s</translation>
     </message>
@@ -938,58 +1308,77 @@ Loss %3 · Genauigkeit %4 %</translation>
 <context>
     <name>ql::ui::PlotExport</name>
     <message>
+        <location filename="../widgets/plotexport.cpp" line="102"/>
+        <location filename="../widgets/plotexport.cpp" line="164"/>
         <source>No view to export</source>
         <translation>Keine Ansicht zum Exportieren</translation>
     </message>
     <message>
+        <location filename="../widgets/plotexport.cpp" line="110"/>
+        <location filename="../widgets/plotexport.cpp" line="125"/>
+        <location filename="../widgets/plotexport.cpp" line="146"/>
         <source>Could not write %1: check that the folder exists and is writable</source>
         <translation>%1 konnte nicht geschrieben werden: Prüfen Sie, ob der Ordner existiert und beschreibbar ist</translation>
     </message>
     <message>
+        <location filename="../widgets/plotexport.cpp" line="133"/>
+        <location filename="../widgets/plotexport.cpp" line="154"/>
         <source>Writing %1 produced an empty file</source>
         <translation>Beim Schreiben von %1 entstand eine leere Datei</translation>
     </message>
     <message>
+        <location filename="../widgets/plotexport.cpp" line="167"/>
+        <location filename="../widgets/plotexport.cpp" line="171"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
+        <location filename="../widgets/plotexport.cpp" line="183"/>
         <source>Cannot export to %1: use a name ending in .png, .pdf, .svg or .csv</source>
         <translation>Export nach %1 nicht möglich: Verwenden Sie einen Namen mit der Endung .png, .pdf, .svg oder .csv</translation>
     </message>
     <message>
+        <location filename="../widgets/plotexport.cpp" line="192"/>
         <source>PNG image (*.png)</source>
         <translation>PNG-Bild (*.png)</translation>
     </message>
     <message>
+        <location filename="../widgets/plotexport.cpp" line="193"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF-Dokument (*.pdf)</translation>
     </message>
     <message>
+        <location filename="../widgets/plotexport.cpp" line="194"/>
         <source>SVG drawing (*.svg)</source>
         <translation>SVG-Zeichnung (*.svg)</translation>
     </message>
     <message>
+        <location filename="../widgets/plotexport.cpp" line="195"/>
         <source>CSV data (*.csv)</source>
         <translation>CSV-Daten (*.csv)</translation>
     </message>
     <message>
+        <location filename="../widgets/plotexport.cpp" line="204"/>
         <source>Could not create the folder %1</source>
         <translation>Der Ordner %1 konnte nicht erstellt werden</translation>
     </message>
     <message>
+        <location filename="../widgets/plotexport.cpp" line="209"/>
         <source>Written %1.</source>
         <translation>%1 geschrieben.</translation>
     </message>
     <message>
+        <location filename="../widgets/plotexport.cpp" line="211"/>
         <source>View</source>
         <translation>Ansicht</translation>
     </message>
     <message>
+        <location filename="../widgets/plotexport.cpp" line="212"/>
         <source>Image</source>
         <translation>Bild</translation>
     </message>
     <message>
+        <location filename="../widgets/plotexport.cpp" line="213"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
@@ -997,30 +1386,42 @@ Loss %3 · Genauigkeit %4 %</translation>
 <context>
     <name>ql::ui::plot</name>
     <message>
+        <location filename="../widgets/plotstyle.cpp" line="191"/>
         <source>FP values</source>
         <translation>FP-Werte</translation>
     </message>
     <message>
+        <location filename="../widgets/plotstyle.cpp" line="281"/>
         <source>clipped below: %1</source>
         <translation>unten abgeschnitten: %1</translation>
     </message>
     <message>
+        <location filename="../widgets/plotstyle.cpp" line="282"/>
         <source>clipped above: %1</source>
         <translation>oben abgeschnitten: %1</translation>
     </message>
     <message>
+        <location filename="../widgets/plotstyle.cpp" line="286"/>
         <source>no levels reported</source>
         <translation>keine Stufen gemeldet</translation>
     </message>
     <message>
+        <location filename="../widgets/plotstyle.cpp" line="288"/>
+        <source>%1 levels (ticks along the bottom)</source>
+        <translation>%1 Stufen (Striche am unteren Rand)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plotstyle.cpp" line="290"/>
         <source>%1 levels</source>
         <translation>%1 Stufen</translation>
     </message>
     <message>
+        <location filename="../widgets/plotstyle.cpp" line="291"/>
         <source>%1 levels (too dense to draw)</source>
         <translation>%1 Stufen (zu dicht zum Zeichnen)</translation>
     </message>
     <message>
+        <location filename="../widgets/plotstyle.cpp" line="295"/>
         <source>clip range [%1, %2]</source>
         <translation>Clipping-Bereich [%1, %2]</translation>
     </message>

@@ -11,6 +11,8 @@
 #include <QSaveFile>
 #include <QSvgGenerator>
 
+#include <filesystem>
+
 namespace ql::ui {
 
 namespace {
@@ -96,66 +98,85 @@ QString PlotExport::suffix(Format format)
     return {};
 }
 
-bool PlotExport::writeImage(InspectorView *view, const QString &path, Format format, QString *error)
+namespace {
+
+QString cannotWrite(const QString &path)
 {
-    if (!view)
-        return fail(error, QCoreApplication::translate("ql::ui::PlotExport", "No view to export"));
-    SizeGuard guard(view);
-    view->replotNow();
-    const QSize size = view->size();
+    return QCoreApplication::translate("ql::ui::PlotExport", "Could not write %1: check that the folder exists and is writable")
+        .arg(QDir::toNativeSeparators(path));
+}
+
+/// Paints the view's plots as vectors onto `device` (a PDF or SVG generator).
+bool paintVectorOnto(InspectorView *view, QPaintDevice *device)
+{
+    QCPPainter painter;
+    if (!painter.begin(device))
+        return false;
+    painter.setMode(QCPPainter::pmVectorized);
+    painter.setMode(QCPPainter::pmNoCaching);
+    paintVector(view, &painter);
+    painter.end();
+    return true;
+}
+
+/// Renders into `temp` in the given format; true when the file was written.
+bool render(InspectorView *view, const QString &temp, PlotExport::Format format, QSize size)
+{
     switch (format) {
-    case Format::Png: {
+    case PlotExport::Format::Png: {
         const QPixmap pm = view->grab();
-        if (pm.isNull() || !pm.save(path, "PNG"))
-            return fail(error, QCoreApplication::translate("ql::ui::PlotExport", "Could not write %1: check that the "
-                                                                                 "folder exists and is writable")
-                                   .arg(QDir::toNativeSeparators(path)));
-        return true;
+        return !pm.isNull() && pm.save(temp, "PNG");
     }
-    case Format::Pdf: {
-        QPdfWriter writer(path);
+    case PlotExport::Format::Pdf: {
+        QPdfWriter writer(temp);
         writer.setResolution(kDpi);
         writer.setCreator(QStringLiteral("QuantLens"));
         writer.setTitle(view->viewTitle());
         writer.setPageMargins(QMarginsF(0, 0, 0, 0));
         writer.setPageSize(QPageSize(QSizeF(size.width() * 72.0 / kDpi, size.height() * 72.0 / kDpi),
                                      QPageSize::Point, QString(), QPageSize::ExactMatch));
-        QCPPainter painter;
-        if (!painter.begin(&writer))
-            return fail(error, QCoreApplication::translate("ql::ui::PlotExport", "Could not write %1: check that the "
-                                                                                 "folder exists and is writable")
-                                   .arg(QDir::toNativeSeparators(path)));
-        painter.setMode(QCPPainter::pmVectorized);
-        painter.setMode(QCPPainter::pmNoCaching);
-        paintVector(view, &painter);
-        painter.end();
-        return QFileInfo(path).size() > 0 ||
-               fail(error, QCoreApplication::translate("ql::ui::PlotExport", "Writing %1 produced an empty file")
-                               .arg(QDir::toNativeSeparators(path)));
+        return paintVectorOnto(view, &writer);
     }
-    case Format::Svg: {
+    case PlotExport::Format::Svg: {
         QSvgGenerator gen;
-        gen.setFileName(path);
+        gen.setFileName(temp);
         gen.setSize(size);
         gen.setViewBox(QRect(QPoint(0, 0), size));
         gen.setResolution(kDpi);
         gen.setTitle(view->viewTitle());
         gen.setDescription(QStringLiteral("QuantLens %1").arg(view->fileStem()));
-        QCPPainter painter;
-        if (!painter.begin(&gen))
-            return fail(error, QCoreApplication::translate("ql::ui::PlotExport", "Could not write %1: check that the "
-                                                                                 "folder exists and is writable")
-                                   .arg(QDir::toNativeSeparators(path)));
-        painter.setMode(QCPPainter::pmVectorized);
-        painter.setMode(QCPPainter::pmNoCaching);
-        paintVector(view, &painter);
-        painter.end();
-        return QFileInfo(path).size() > 0 ||
-               fail(error, QCoreApplication::translate("ql::ui::PlotExport", "Writing %1 produced an empty file")
-                               .arg(QDir::toNativeSeparators(path)));
+        return paintVectorOnto(view, &gen);
     }
     }
     return false;
+}
+
+} // namespace
+
+bool PlotExport::writeImage(InspectorView *view, const QString &path, Format format, QString *error)
+{
+    if (!view)
+        return fail(error, QCoreApplication::translate("ql::ui::PlotExport", "No view to export"));
+    SizeGuard guard(view);
+    view->replotNow();
+    // Written next to the target and renamed over it: an interrupted export leaves any
+    // previous file intact and never a half-written one.
+    const QString temp = path + QStringLiteral(".part");
+    const bool written = render(view, temp, format, view->size());
+    // The PDF and SVG writers finish the file when they go out of scope, inside render().
+    if (!written || QFileInfo(temp).size() == 0) {
+        QFile::remove(temp);
+        return fail(error, written ? QCoreApplication::translate("ql::ui::PlotExport", "Writing %1 produced an empty file")
+                                         .arg(QDir::toNativeSeparators(path))
+                                   : cannotWrite(path));
+    }
+    std::error_code ec;
+    std::filesystem::rename(temp.toStdString(), path.toStdString(), ec);
+    if (ec) {
+        QFile::remove(temp);
+        return fail(error, cannotWrite(path));
+    }
+    return true;
 }
 
 bool PlotExport::writeCsv(const InspectorView *view, const QString &path, QString *error)

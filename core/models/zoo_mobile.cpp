@@ -16,6 +16,52 @@ int64_t makeDivisible(double v, int64_t divisor = 8)
     return n;
 }
 
+/// A chain of feature blocks (each one block boundary), global average pooling, dropout 0.2
+/// and the classifier "classifier.1": the shape MobileNetV2 and EfficientNet share.
+class FeatureChainModelImpl : public QuantModelImpl {
+public:
+    using QuantModelImpl::QuantModelImpl;
+    std::vector<std::string> blockNames() const override { return m_blockNames; }
+
+protected:
+    template <typename Block>
+    void addFeature(const std::string &blockName, Block block)
+    {
+        m_features.push_back([block](const torch::Tensor &x) mutable { return block->forward(x); });
+        m_blockNames.push_back(blockName);
+    }
+    /// Registers the classifier over `features` inputs, then the BN pairs and torchvision's init.
+    void finishWithClassifier(int64_t features, int64_t numClasses, LinearInit init)
+    {
+        auto classifier = addContainer(*this, "classifier");
+        m_fc = classifier->register_module("1", QuantLinear(features, numClasses));
+        m_blockNames.push_back("classifier");
+        registerConvBnPairs(*this);
+        torchvisionInit(*this, init);
+        finishConstruction();
+    }
+
+    torch::Tensor run(const torch::Tensor &x, std::vector<torch::Tensor> *blocks) override
+    {
+        torch::Tensor h = x;
+        for (auto &f : m_features) {
+            h = f(h);
+            if (blocks)
+                blocks->push_back(h);
+        }
+        h = torch::adaptive_avg_pool2d(h, {1, 1}).flatten(1);
+        h = m_fc->forward(torch::dropout(h, 0.2, is_training()));
+        if (blocks)
+            blocks->push_back(h);
+        return h;
+    }
+
+private:
+    std::vector<std::function<torch::Tensor(const torch::Tensor &)>> m_features;
+    QuantLinear m_fc{nullptr};
+    std::vector<std::string> m_blockNames;
+};
+
 // --- MobileNetV2 ----------------------------------------------------------------
 
 /// torchvision's InvertedResidual: child "conv" = [expand ConvBnAct]?, depthwise ConvBnAct,
@@ -54,21 +100,16 @@ private:
 };
 TORCH_MODULE(InvertedResidual);
 
-class MobileNetV2Impl : public QuantModelImpl {
+class MobileNetV2Impl : public FeatureChainModelImpl {
 public:
     MobileNetV2Impl(int64_t inChannels, int64_t numClasses)
-        : QuantModelImpl("mobilenet_v2", {inChannels, 224, 224}, numClasses)
+        : FeatureChainModelImpl("mobilenet_v2", {inChannels, 224, 224}, numClasses)
     {
         auto features = addContainer(*this, "features");
         int64_t in = 32;
         int idx = 0;
-        auto addFeature = [&](std::function<torch::Tensor(const torch::Tensor &)> fn) {
-            m_features.push_back(std::move(fn));
-            m_blockNames.push_back("features." + std::to_string(idx));
-            ++idx;
-        };
         auto stem = features->register_module("0", ConvBnAct(convOpts(inChannels, in, 3, 2), Act::Relu6));
-        addFeature([stem](const torch::Tensor &x) mutable { return stem->forward(x); });
+        addFeature("features." + std::to_string(idx++), stem);
         const int64_t settings[7][4] = {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2},
                                         {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
         for (const auto &s : settings) {
@@ -76,43 +117,16 @@ public:
             for (int64_t i = 0; i < s[2]; ++i) {
                 auto block = features->register_module(std::to_string(idx),
                                                        InvertedResidual(*this, in, out, i == 0 ? s[3] : 1, s[0]));
-                addFeature([block](const torch::Tensor &x) mutable { return block->forward(x); });
+                addFeature("features." + std::to_string(idx++), block);
                 in = out;
             }
         }
         const int64_t last = 1280;
         auto head = features->register_module(std::to_string(idx), ConvBnAct(convOpts(in, last, 1), Act::Relu6));
-        addFeature([head](const torch::Tensor &x) mutable { return head->forward(x); });
-        auto classifier = addContainer(*this, "classifier");
-        m_fc = classifier->register_module("1", QuantLinear(last, numClasses));
-        m_blockNames.push_back("classifier");
-        registerConvBnPairs(*this);
-        torchvisionInit(*this, LinearInit::Normal001);
-        finishConstruction();
+        addFeature("features." + std::to_string(idx), head);
+        finishWithClassifier(last, numClasses, LinearInit::Normal001);
     }
 
-    std::vector<std::string> blockNames() const override { return m_blockNames; }
-
-protected:
-    torch::Tensor run(const torch::Tensor &x, std::vector<torch::Tensor> *blocks) override
-    {
-        torch::Tensor h = x;
-        for (auto &f : m_features) {
-            h = f(h);
-            if (blocks)
-                blocks->push_back(h);
-        }
-        h = torch::adaptive_avg_pool2d(h, {1, 1}).flatten(1);
-        h = m_fc->forward(torch::dropout(h, 0.2, is_training()));
-        if (blocks)
-            blocks->push_back(h);
-        return h;
-    }
-
-private:
-    std::vector<std::function<torch::Tensor(const torch::Tensor &)>> m_features;
-    QuantLinear m_fc{nullptr};
-    std::vector<std::string> m_blockNames;
 };
 
 // --- EfficientNet-B0 --------------------------------------------------------------
@@ -179,10 +193,10 @@ private:
 };
 TORCH_MODULE(MBConv);
 
-class EfficientNetB0Impl : public QuantModelImpl {
+class EfficientNetB0Impl : public FeatureChainModelImpl {
 public:
     EfficientNetB0Impl(int64_t inChannels, int64_t numClasses)
-        : QuantModelImpl("efficientnet_b0", {inChannels, 224, 224}, numClasses)
+        : FeatureChainModelImpl("efficientnet_b0", {inChannels, 224, 224}, numClasses)
     {
         // expand, kernel, stride, in, out, layers (torchvision's _efficientnet_conf for b0)
         const int64_t settings[7][6] = {{1, 3, 1, 32, 16, 1},   {6, 3, 2, 16, 24, 2},  {6, 5, 2, 24, 40, 2},
@@ -193,8 +207,7 @@ public:
             totalBlocks += s[5];
         auto features = addContainer(*this, "features");
         auto stem = features->register_module("0", ConvBnAct(convOpts(inChannels, 32, 3, 2), Act::Silu));
-        m_features.push_back([stem](const torch::Tensor &x) mutable { return stem->forward(x); });
-        m_blockNames.push_back("features.0");
+        addFeature("features.0", stem);
         int64_t blockId = 0;
         for (size_t st = 0; st < 7; ++st) {
             const auto &s = settings[st];
@@ -205,45 +218,16 @@ public:
                 const double dropProb = 0.2 * static_cast<double>(blockId) / static_cast<double>(totalBlocks);
                 auto block = stage->register_module(std::to_string(i),
                                                     MBConv(in, s[4], s[1], i == 0 ? s[2] : 1, s[0], dropProb));
-                m_features.push_back([block](const torch::Tensor &x) mutable { return block->forward(x); });
-                m_blockNames.push_back("features." + stageName + "." + std::to_string(i));
+                addFeature("features." + stageName + "." + std::to_string(i), block);
                 ++blockId;
             }
         }
         const int64_t last = 4 * 320;
         auto head = features->register_module("8", ConvBnAct(convOpts(320, last, 1), Act::Silu));
-        m_features.push_back([head](const torch::Tensor &x) mutable { return head->forward(x); });
-        m_blockNames.push_back("features.8");
-        auto classifier = addContainer(*this, "classifier");
-        m_fc = classifier->register_module("1", QuantLinear(last, numClasses));
-        m_blockNames.push_back("classifier");
-        registerConvBnPairs(*this);
-        torchvisionInit(*this, LinearInit::UniformFanOut);
-        finishConstruction();
+        addFeature("features.8", head);
+        finishWithClassifier(last, numClasses, LinearInit::UniformFanOut);
     }
 
-    std::vector<std::string> blockNames() const override { return m_blockNames; }
-
-protected:
-    torch::Tensor run(const torch::Tensor &x, std::vector<torch::Tensor> *blocks) override
-    {
-        torch::Tensor h = x;
-        for (auto &f : m_features) {
-            h = f(h);
-            if (blocks)
-                blocks->push_back(h);
-        }
-        h = torch::adaptive_avg_pool2d(h, {1, 1}).flatten(1);
-        h = m_fc->forward(torch::dropout(h, 0.2, is_training()));
-        if (blocks)
-            blocks->push_back(h);
-        return h;
-    }
-
-private:
-    std::vector<std::function<torch::Tensor(const torch::Tensor &)>> m_features;
-    QuantLinear m_fc{nullptr};
-    std::vector<std::string> m_blockNames;
 };
 
 } // namespace
