@@ -400,19 +400,29 @@ WhatIfResult whatIf(Session &session, const std::string &layer, int weightBits, 
 {
     Eta t;
     LayerQuantConfig c = session.layerConfig(layer);
-    if (weightBits > 0)
+    const bool weightChanged = weightBits > 0 && weightBits != c.weight.bits;
+    const bool actChanged = actBits > 0 && actBits != c.act.bits;
+    if (weightChanged)
         c.weight.bits = weightBits;
-    if (actBits > 0)
+    if (actChanged)
         c.act.bits = actBits;
     session.setLayerConfig(c);
-    session.buildLayer(layer);
     for (const auto &l : session.model()->quantLayers()) {
         if (l->layerName() != layer)
             continue;
+        // Only the quantizer whose bits changed is rebuilt; the other keeps what it has
+        // learned or calibrated (a QAT step size, a multipoint approximation).
+        const quant::Quantizer oldWeight = l->weightQuantizer(), oldInput = l->inputQuantizer();
+        const bool wasQuantized = l->mode() == models::LayerMode::FakeQuant;
+        session.buildLayer(layer);
+        if (wasQuantized && !weightChanged && oldWeight && oldWeight->initialized())
+            l->setWeightQuantizer(oldWeight);
+        if (wasQuantized && !actChanged && oldInput && oldInput->initialized())
+            l->setInputQuantizer(oldInput);
         torch::NoGradGuard noGrad;
-        if (const auto &wq = l->weightQuantizer())
+        if (const auto &wq = l->weightQuantizer(); wq && !wq->initialized())
             wq->init({l->weight.detach()});
-        // The input quantizer initialises itself on its first batch.
+        // A new input quantizer initialises itself on its first batch.
     }
     WhatIfResult r;
     EvalOptions eo;

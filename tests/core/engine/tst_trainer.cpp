@@ -157,6 +157,24 @@ private Q_SLOTS:
         for (size_t i = 0; i < ranks.size(); ++i)
             QCOMPARE(ranks[i], int(i + 1));
 
+        // What-if rebuilds only the quantizer whose bits change: the other keeps its calibration.
+        {
+            const auto layer = s2.model()->quantLayers()[1];
+            const auto weightBefore = layer->weightQuantizer(), inputBefore = layer->inputQuantizer();
+            const int actBitsBefore = s2.layerConfig(layer->layerName()).act.bits;
+            engine::whatIf(s2, layer->layerName(), 3, 0, m_test, torch::kCPU, 64);
+            QVERIFY(layer->weightQuantizer() != weightBefore);
+            QCOMPARE(layer->weightQuantizer()->spec().bits, 3);
+            QVERIFY(layer->inputQuantizer() == inputBefore);
+            QCOMPARE(s2.layerConfig(layer->layerName()).act.bits, actBitsBefore);
+            const auto weight3 = layer->weightQuantizer();
+            engine::whatIf(s2, layer->layerName(), 0, 6, m_test, torch::kCPU, 64);
+            QVERIFY(layer->weightQuantizer() == weight3);
+            QVERIFY(layer->inputQuantizer() != inputBefore);
+            QCOMPARE(layer->inputQuantizer()->spec().bits, 6);
+            QVERIFY(layer->inputQuantizer()->initialized()); // on the evaluation's first batch
+        }
+
         // What-if: back to 8 bits on every layer restores most of the accuracy.
         for (const auto &c : std::vector<engine::LayerQuantConfig>(s2.config()))
             engine::whatIf(s2, c.layer, 8, 8, m_test, torch::kCPU, 256);
