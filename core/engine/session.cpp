@@ -18,8 +18,9 @@ namespace fs = std::filesystem;
 
 quant::Method parseMethod(const std::string &name) { return quant::methodFromName(name); }
 
-LayerQuantConfig recipeConfig(const QuantRecipe &r, const std::string &layer, bool firstOrLast)
+LayerQuantConfig recipeConfig(const QuantRecipe &r, const std::string &layer, bool first, bool last)
 {
+    const bool firstOrLast = first || last;
     LayerQuantConfig c;
     c.layer = layer;
     const int wb = firstOrLast && r.firstLastBits > 0 ? r.firstLastBits : r.weightBits;
@@ -40,6 +41,21 @@ LayerQuantConfig recipeConfig(const QuantRecipe &r, const std::string &layer, bo
     c.act.gradScale = quant::GradScale::PerTensor;
     if (r.weightMethod == quant::Method::Pot || r.weightMethod == quant::Method::Post || r.weightMethod == quant::Method::Apot)
         c.weight.bits = std::min(wb, 8);
+    if (first) {
+        // Normalised images have negative values (the background of Fashion-MNIST is -0.81):
+        // an unsigned quantizer would clip them all to zero.
+        switch (r.actMethod) {
+        case quant::Method::Lsq:
+        case quant::Method::Asq: c.act.isSigned = true; break;
+        case quant::Method::LsqPlus:
+            if (c.act.lsqPlusConfig == 1)
+                c.act.lsqPlusConfig = 2;
+            c.act.isSigned = c.act.lsqPlusConfig == 2 || c.act.lsqPlusConfig == 4;
+            break;
+        case quant::Method::Pact: c.act.method = quant::Method::MinMax; break;
+        default: break;
+        }
+    }
     return c;
 }
 
@@ -54,7 +70,7 @@ void Session::applyRecipe(const QuantRecipe &recipe)
     m_config.clear();
     const auto layers = m_model.model->quantLayers();
     for (size_t i = 0; i < layers.size(); ++i)
-        m_config.push_back(recipeConfig(recipe, layers[i]->layerName(), i == 0 || i + 1 == layers.size()));
+        m_config.push_back(recipeConfig(recipe, layers[i]->layerName(), i == 0, i + 1 == layers.size()));
 }
 
 std::vector<std::string> closeMatches(const std::string &name, const std::vector<std::string> &candidates, size_t max)

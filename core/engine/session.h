@@ -33,8 +33,11 @@ struct QuantRecipe {
     double multipointBudget = 0.5;
 };
 
-/// Weight and activation specs of the recipe for one layer.
-LayerQuantConfig recipeConfig(const QuantRecipe &recipe, const std::string &layer, bool firstOrLast);
+/// Weight and activation specs of the recipe for one layer. The first and last layer get
+/// firstLastBits. The first layer's input is the normalised image, which is signed: its
+/// activation quantizer is made signed (LSQ, ASQ; LSQ+ config 1 becomes 2, 3 stays with its
+/// offset), and PACT, defined only for unsigned inputs, is replaced there by min-max.
+LayerQuantConfig recipeConfig(const QuantRecipe &recipe, const std::string &layer, bool first, bool last);
 
 /// Parses "lsq", "lsq+", ... into a Method; throws ql::core::Error listing the names.
 quant::Method parseMethod(const std::string &name);

@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <tuple>
+
 using namespace ql::core;
 
 class TestSession : public QObject {
@@ -35,6 +37,40 @@ private Q_SLOTS:
         QCOMPARE(c[1].act.bits, 4);
         QVERIFY(c[1].weight.isSigned);
         QVERIFY(c[1].weight.perChannel);
+    }
+
+    void firstLayerInputIsSigned()
+    {
+        // The first layer sees the normalised image (negative background): its activation
+        // quantizer must represent negative values; later layers keep the method's own sign.
+        using quant::Method;
+        for (const auto &[method, config, expectMethod, expectConfig] :
+             std::vector<std::tuple<Method, int, Method, int>>{{Method::Lsq, 4, Method::Lsq, 4},
+                                                               {Method::Asq, 4, Method::Asq, 4},
+                                                               {Method::LsqPlus, 1, Method::LsqPlus, 2},
+                                                               {Method::LsqPlus, 4, Method::LsqPlus, 4},
+                                                               {Method::Pact, 4, Method::MinMax, 4}}) {
+            engine::QuantRecipe r;
+            r.actMethod = method;
+            r.lsqPlusConfig = config;
+            const auto s = makeSession(r);
+            const auto &first = s.config().front().act;
+            QCOMPARE(int(first.method), int(expectMethod));
+            if (expectMethod == Method::LsqPlus)
+                QCOMPARE(first.lsqPlusConfig, expectConfig);
+            else if (expectMethod != Method::MinMax)
+                QVERIFY(first.isSigned);
+            // The quantizer built from it keeps -0.8 (the image background) below zero.
+            auto q = quant::makeQuantizer(first, quant::Role::Activation, 1);
+            const auto image = torch::linspace(-0.81, 2.02, 1000).reshape({1, 1, 10, 100});
+            q->init({image});
+            QVERIFY2(q->forward(image).flatten()[0].item<float>() < -0.5f, quant::methodName(method).c_str());
+            // A middle layer keeps the recipe's method and sign.
+            const auto &middle = s.config()[1].act;
+            QCOMPARE(int(middle.method), int(method));
+            if (method == Method::Lsq || method == Method::Asq)
+                QVERIFY(!middle.isSigned);
+        }
     }
 
     void configFileGlobsAndPatches()
