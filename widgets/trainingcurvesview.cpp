@@ -12,13 +12,15 @@ TrainingCurvesView::TrainingCurvesView(QWidget *parent) : InspectorView(parent),
 {
     plot::addTitle(m_plot, tr("Training"));
     QCPAxisRect *top = m_plot->axisRect(0);
+    // Loss and accuracy on the left, the learning rate beside them: the dock sits along the
+    // bottom of the window, wide and low.
     auto *lower = new QCPAxisRect(m_plot);
-    m_plot->plotLayout()->addElement(2, 0, lower);
-    m_plot->plotLayout()->setRowStretchFactor(1, 2.5);
-    m_plot->plotLayout()->setRowStretchFactor(2, 1.0);
+    m_plot->plotLayout()->addElement(1, 1, lower);
+    m_plot->plotLayout()->setColumnStretchFactor(0, 2.5);
+    m_plot->plotLayout()->setColumnStretchFactor(1, 1.0);
     auto *group = new QCPMarginGroup(m_plot);
-    top->setMarginGroup(QCP::msLeft | QCP::msRight, group);
-    lower->setMarginGroup(QCP::msLeft | QCP::msRight, group);
+    top->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    lower->setMarginGroup(QCP::msTop | QCP::msBottom, group);
     connect(m_plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), lower->axis(QCPAxis::atBottom),
             qOverload<const QCPRange &>(&QCPAxis::setRange));
     connect(lower->axis(QCPAxis::atBottom), qOverload<const QCPRange &>(&QCPAxis::rangeChanged), m_plot->xAxis,

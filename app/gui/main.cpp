@@ -25,6 +25,9 @@ int main(int argc, char **argv)
                                 QStringLiteral("CODE"));
     QCommandLineOption ptq(QStringLiteral("ptq"), QStringLiteral("Run PTQ with the default settings once the model is open."));
     parser.addOption(ptq);
+    QCommandLineOption layer(QStringLiteral("layer"), QStringLiteral("Select this layer once the model is open."),
+                             QStringLiteral("NAME"));
+    parser.addOption(layer);
     parser.addOption(threads);
     parser.addOption(language);
     parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("Model or session to open."), QStringLiteral("[model]"));
@@ -44,6 +47,7 @@ int main(int argc, char **argv)
     ql::app::MainWindow window;
     window.show();
     window.setPtqOnOpen(parser.isSet(ptq));
+    window.setLayerOnOpen(parser.value(layer));
     if (const QStringList files = parser.positionalArguments(); !files.isEmpty())
         window.openModelFile(files.front());
     return QApplication::exec();

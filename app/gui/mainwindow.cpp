@@ -37,6 +37,7 @@
 #include <QProgressBar>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QTableView>
 #include <QToolBar>
 
 namespace ql::app {
@@ -104,6 +105,11 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_engine(new Engi
     if (const QScreen *screen = QGuiApplication::primaryScreen())
         size = size.boundedTo(screen->availableGeometry().size() * 0.95);
     resize(size);
+    // Room for the plots: the table and the right-hand views wide, the bottom views tall
+    // enough to read; the central panel takes what is left.
+    resizeDocks({m_docks.value(QStringLiteral("dock.layers")), m_docks.value(QStringLiteral("dock.histogram"))},
+                {size.width() / 3, size.width() * 2 / 5}, Qt::Horizontal);
+    resizeDocks({m_docks.value(QStringLiteral("dock.training"))}, {size.height() / 3}, Qt::Vertical);
 }
 
 MainWindow::~MainWindow() = default;
@@ -488,6 +494,13 @@ void MainWindow::onModelOpened()
     m_multipoint->setMap(nullptr);
     m_errors->setAccumulations(nullptr);
     m_table->model()->setLayers(m_engine->layers(), m_engine->layerConfigs());
+    if (!m_layerOnOpen.isEmpty()) {
+        const auto layers = m_engine->layers();
+        for (size_t i = 0; i < layers.size(); ++i)
+            if (QString::fromStdString(layers[i].name) == m_layerOnOpen)
+                m_table->tableView()->selectRow(int(i));
+        m_layerOnOpen.clear();
+    }
     setCentralWidget(new ui::EmptyState(m_engine->modelDescription(),
                                         tr("Choose the quantizers in the tool bar and run PTQ or QAT; edit bits in the "
                                            "layer table to see the effect at once."),

@@ -46,6 +46,8 @@ public:
     void openDataSet(const QString &nameOrPath);
     /// Runs PTQ with the tool bar's settings as soon as the model is open.
     void setPtqOnOpen(bool on) { m_ptqOnOpen = on; }
+    /// Selects this layer once the model is open (the first layer by default).
+    void setLayerOnOpen(const QString &layer) { m_layerOnOpen = layer; }
     /// Every view that can be exported.
     QList<ui::InspectorView *> views() const;
 
@@ -85,6 +87,7 @@ private:
     QMenu *m_recentMenu = nullptr;
     QLabel *m_autosaveLabel = nullptr;
     QString m_openingPath;
+    QString m_layerOnOpen;
     QLabel *m_deviceLabel = nullptr;
     QLabel *m_jobLabel = nullptr;
     QProgressBar *m_progress = nullptr;
