@@ -63,7 +63,25 @@ bool EngineBridge::hasModel() const
 void EngineBridge::stop()
 {
     if (m_thread.joinable())
-        m_thread.request_stop();
+        m_thread.request_stop(); // also wakes a paused job
+}
+
+void EngineBridge::setPaused(bool paused)
+{
+    {
+        std::lock_guard lock(m_pauseMutex);
+        if (m_paused == paused)
+            return;
+        m_paused = paused;
+    }
+    m_pauseChanged.notify_all();
+    Q_EMIT pausedChanged(paused);
+}
+
+bool EngineBridge::paused() const
+{
+    std::lock_guard lock(m_pauseMutex);
+    return m_paused;
 }
 
 bool EngineBridge::start(const QString &name, std::function<QString(std::stop_token)> job)
@@ -94,6 +112,7 @@ bool EngineBridge::start(const QString &name, std::function<QString(std::stop_to
             m_busy = false;
             m_job.clear();
         }
+        QMetaObject::invokeMethod(this, [this] { setPaused(false); }, Qt::QueuedConnection);
         if (error.isEmpty())
             QMetaObject::invokeMethod(this, [this, name, summary] { Q_EMIT jobFinished(name, summary); }, Qt::QueuedConnection);
         else
@@ -237,11 +256,15 @@ bool EngineBridge::openData(const QString &nameOrPath)
     });
 }
 
-static core::engine::JobCallbacks busCallbacks(const std::shared_ptr<core::telemetry::Bus> &bus, std::stop_token stop)
+core::engine::JobCallbacks EngineBridge::callbacks(std::stop_token stop)
 {
     core::engine::JobCallbacks cb;
-    cb.progress = [bus](const types::JobProgress &p) { bus->publishProgress(p); };
-    cb.message = [bus](const std::string &m) { bus->publishMessage(m); };
+    cb.progress = [bus = m_bus](const types::JobProgress &p) { bus->publishProgress(p); };
+    cb.message = [bus = m_bus](const std::string &m) { bus->publishMessage(m); };
+    cb.pausePoint = [this, stop] {
+        std::unique_lock lock(m_pauseMutex);
+        m_pauseChanged.wait(lock, stop, [this] { return !m_paused; });
+    };
     cb.stop = std::move(stop);
     return cb;
 }
@@ -253,7 +276,7 @@ bool EngineBridge::runPtq(const core::engine::QuantRecipe &recipe, int64_t calib
     return start(tr("PTQ"), [this, recipe, calibrationImages](std::stop_token stop) {
         const auto device = core::selectDevice("auto");
         m_session->applyRecipe(recipe);
-        const auto cb = busCallbacks(m_bus, stop);
+        const auto cb = callbacks(stop);
         const auto r = core::engine::runPtq(*m_session, trainSet(), testSet(), device.device, calibrationImages, cb);
         core::engine::TelemetryProbe probe(*m_session, testSet(), device.device, m_bus);
         probe.publish(0);
@@ -271,7 +294,7 @@ bool EngineBridge::runQat(const core::engine::QuantRecipe &recipe, const core::e
         const auto device = core::selectDevice("auto");
         m_session->applyRecipe(recipe);
         refreshLayerViews();
-        const auto cb = busCallbacks(m_bus, stop);
+        const auto cb = callbacks(stop);
         auto o = options;
         const QString autosave = autosavePath();
         if (!autosave.isEmpty()) {
@@ -318,7 +341,7 @@ bool EngineBridge::runErrors(int64_t samples)
         return false;
     return start(tr("Error accumulation"), [this, samples](std::stop_token stop) {
         const auto device = core::selectDevice("auto");
-        auto acc = core::engine::errorAccumulation(*m_session, testSet(), device.device, samples, busCallbacks(m_bus, stop));
+        auto acc = core::engine::errorAccumulation(*m_session, testSet(), device.device, samples, callbacks(stop));
         acc.label = sessionLabel(*m_session);
         {
             std::lock_guard lock(m_mutex);
@@ -335,7 +358,7 @@ bool EngineBridge::runCompare(const core::engine::QuantRecipe &other, int64_t sa
         return false;
     return start(tr("Compare"), [this, other, samples](std::stop_token stop) {
         const auto device = core::selectDevice("auto");
-        const auto cb = busCallbacks(m_bus, stop);
+        const auto cb = callbacks(stop);
         auto result = std::make_shared<Comparison>();
         const auto layers = m_session->model()->quantLayers();
         const bool quantized = std::any_of(layers.begin(), layers.end(),
@@ -410,7 +433,7 @@ bool EngineBridge::runSensitivity(int64_t samples)
         return false;
     return start(tr("Sensitivity"), [this, samples](std::stop_token stop) {
         const auto device = core::selectDevice("auto");
-        const auto rows = core::engine::sensitivity(*m_session, testSet(), device.device, samples, busCallbacks(m_bus, stop));
+        const auto rows = core::engine::sensitivity(*m_session, testSet(), device.device, samples, callbacks(stop));
         std::vector<int> ranks;
         for (const auto &r : rows)
             ranks.push_back(r.rank);

@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QString>
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -47,6 +48,9 @@ public:
     bool whatIf(const QString &layer, int weightBits, int actBits, int64_t samples = 512);
     /// Asks the running job to stop after its current step.
     void stop();
+    /// Pauses the running job after its current step (or batch), or lets it go on.
+    void setPaused(bool paused);
+    bool paused() const;
     /// Saves the session (engine thread; fails while a job runs).
     bool saveSession(const QString &path);
     /// Where QAT saves the session after every epoch (empty: no autosave).
@@ -86,9 +90,11 @@ Q_SIGNALS:
     void sensitivityReady();
     /// The bus has something new (queued; at most one pending).
     void telemetryAvailable();
+    void pausedChanged(bool paused);
 
 private:
     bool start(const QString &name, std::function<QString(std::stop_token)> job);
+    core::engine::JobCallbacks callbacks(std::stop_token stop);
     void refreshLayerViews();
     core::data::Dataset trainSet();
     core::data::Dataset testSet();
@@ -97,6 +103,9 @@ private:
 
     std::shared_ptr<core::telemetry::Bus> m_bus;
     std::jthread m_thread;
+    mutable std::mutex m_pauseMutex;
+    std::condition_variable_any m_pauseChanged;
+    bool m_paused = false; ///< guarded by m_pauseMutex
     mutable std::mutex m_mutex; ///< guards everything below
     bool m_busy = false;
     QString m_job;

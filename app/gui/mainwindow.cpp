@@ -203,6 +203,16 @@ void MainWindow::createJobBar()
     bar->addWidget(m_epochs);
     QAction *qat = bar->addAction(tr("Run QAT"), this, &MainWindow::startQat);
     qat->setObjectName(QStringLiteral("action.qat"));
+    m_pauseAction = bar->addAction(tr("Pause"));
+    m_pauseAction->setObjectName(QStringLiteral("action.pause"));
+    m_pauseAction->setCheckable(true);
+    m_pauseAction->setToolTip(tr("Pause the running job after its current step; click again to go on"));
+    connect(m_pauseAction, &QAction::toggled, m_engine, &EngineBridge::setPaused);
+    connect(m_engine, &EngineBridge::pausedChanged, this, [this](bool paused) {
+        m_pauseAction->setChecked(paused);
+        if (paused)
+            m_jobLabel->setText(tr("%1 paused").arg(m_engine->currentJob()));
+    });
     m_stopAction = bar->addAction(tr("Stop"), m_engine, &EngineBridge::stop);
     m_stopAction->setObjectName(QStringLiteral("action.stop"));
     bar->addSeparator();
@@ -222,6 +232,7 @@ void MainWindow::setJobControlsEnabled(bool running)
     for (QAction *a : m_jobActions)
         a->setEnabled(model && !running);
     m_stopAction->setEnabled(running);
+    m_pauseAction->setEnabled(running);
 }
 
 static core::engine::QuantRecipe recipeFrom(QComboBox *wm, QSpinBox *wb, QComboBox *am, QSpinBox *ab)

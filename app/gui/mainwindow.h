@@ -106,6 +106,7 @@ private:
     QSpinBox *m_epochs = nullptr;
     QList<QAction *> m_jobActions;
     QAction *m_stopAction = nullptr;
+    QAction *m_pauseAction = nullptr;
     int m_selectedRow = 0;
     bool m_ptqOnOpen = false;
     bool m_pendingPtq = false;

@@ -17,8 +17,16 @@ struct JobCallbacks {
     std::function<void(const types::TrainingPoint &)> trainingPoint;
     std::function<void(const std::string &)> message;
     std::stop_token stop;
+    /// Blocks while the job is paused; returns at once otherwise, or when a stop is requested.
+    /// Jobs reach it wherever they check for a stop (between steps and batches).
+    std::function<void()> pausePoint;
 
-    bool stopRequested() const { return stop.stop_requested(); }
+    bool stopRequested() const
+    {
+        if (pausePoint)
+            pausePoint();
+        return stop.stop_requested();
+    }
 };
 
 /// Estimates the remaining time of a job from its rate so far.

@@ -147,6 +147,47 @@ private Q_SLOTS:
         QCOMPARE(reopened.dataName(), QStringLiteral("fashion-mnist"));
     }
 
+    void pauseHoldsTheJobAndStopStillWorks()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRandomModel(dir);
+        ql::app::EngineBridge bridge;
+        bridge.setAutosavePath(QString());
+        QSignalSpy finished(&bridge, &ql::app::EngineBridge::jobFinished);
+        QVERIFY(bridge.openModel(path));
+        QVERIFY(finished.wait(120000));
+
+        ql::core::engine::QatOptions o;
+        o.calibrationImages = 64;
+        o.train.epochs = 1;
+        o.train.batchSize = 32;
+        o.train.maxStepsPerEpoch = 400;
+        o.train.pointEvery = 1;
+        o.train.workers = 0;
+        QSignalSpy paused(&bridge, &ql::app::EngineBridge::pausedChanged);
+        QVERIFY(bridge.runQat({}, o));
+        QTRY_VERIFY_WITH_TIMEOUT(!bridge.bus()->trainingSeries().empty(), 120000); // training has started
+        bridge.setPaused(true);
+        QCOMPARE(paused.count(), 1);
+        QVERIFY(bridge.paused());
+        QTest::qWait(1000); // the step under way finishes
+        const size_t held = bridge.bus()->trainingSeries().size();
+        QTest::qWait(1500);
+        QCOMPARE(bridge.bus()->trainingSeries().size(), held); // no step while paused
+        QVERIFY(bridge.busy());
+        bridge.setPaused(false);
+        QTRY_VERIFY_WITH_TIMEOUT(bridge.bus()->trainingSeries().size() > held, 60000); // goes on
+
+        // Stop while paused: the job ends at once, and the pause is cleared.
+        bridge.setPaused(true);
+        bridge.stop();
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(finished.last().at(1).toString().contains(QStringLiteral("stopped")),
+                 qPrintable(finished.last().at(1).toString()));
+        QTRY_VERIFY(!bridge.paused());
+        QVERIFY(!bridge.busy());
+    }
+
     void openDataNamesWhatIsWrong()
     {
         QTemporaryDir dir;
