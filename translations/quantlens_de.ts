@@ -74,112 +74,112 @@
 <context>
     <name>EngineBridge</name>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="163"/>
+        <location filename="../app/gui/enginebridge.cpp" line="182"/>
         <source>Open model</source>
         <translation>Modell öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="131"/>
+        <location filename="../app/gui/enginebridge.cpp" line="150"/>
         <source>%1 (%2, %3 parameters) on %4</source>
         <translation>%1 (%2, %3 Parameter) auf %4</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="176"/>
+        <location filename="../app/gui/enginebridge.cpp" line="195"/>
         <source>Open session</source>
         <translation>Sitzung öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="179"/>
+        <location filename="../app/gui/enginebridge.cpp" line="198"/>
         <source>Session %1: %2</source>
         <translation>Sitzung %1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="185"/>
+        <location filename="../app/gui/enginebridge.cpp" line="204"/>
         <source>Open data</source>
         <translation>Daten öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="224"/>
+        <location filename="../app/gui/enginebridge.cpp" line="243"/>
         <source>%1: %2 training and %3 test images, %4 classes</source>
         <translation>%1: %2 Trainings- und %3 Testbilder, %4 Klassen</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="253"/>
+        <location filename="../app/gui/enginebridge.cpp" line="276"/>
         <source>PTQ</source>
         <translation>PTQ</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="262"/>
+        <location filename="../app/gui/enginebridge.cpp" line="285"/>
         <source>PTQ: FP32 top-1 %1%, quantized %2%</source>
         <translation>PTQ: FP32 Top-1 %1%, quantisiert %2%</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="270"/>
+        <location filename="../app/gui/enginebridge.cpp" line="293"/>
         <source>QAT</source>
         <translation>QAT</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="291"/>
+        <location filename="../app/gui/enginebridge.cpp" line="314"/>
         <source>QAT: FP32 top-1 %1%, quantized %2%%3</source>
         <translation>QAT: FP32 Top-1 %1%, quantisiert %2%%3</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="294"/>
+        <location filename="../app/gui/enginebridge.cpp" line="317"/>
         <source> (stopped)</source>
         <translation> (gestoppt)</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="319"/>
+        <location filename="../app/gui/enginebridge.cpp" line="342"/>
         <source>Error accumulation</source>
         <translation>Fehlerakkumulation</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="328"/>
+        <location filename="../app/gui/enginebridge.cpp" line="351"/>
         <source>Error accumulation done</source>
         <translation>Fehlerakkumulation abgeschlossen</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="336"/>
+        <location filename="../app/gui/enginebridge.cpp" line="359"/>
         <source>Compare</source>
         <translation>Vergleichen</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="357"/>
+        <location filename="../app/gui/enginebridge.cpp" line="380"/>
         <source>Compare stopped</source>
         <translation>Vergleich abgebrochen</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="382"/>
+        <location filename="../app/gui/enginebridge.cpp" line="405"/>
         <source>Compared %1 with %2: output error %3 vs %4</source>
         <translation>%1 mit %2 verglichen: Ausgabefehler %3 gegenüber %4</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="411"/>
+        <location filename="../app/gui/enginebridge.cpp" line="434"/>
         <source>Sensitivity</source>
         <translation>Sensitivität</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="422"/>
+        <location filename="../app/gui/enginebridge.cpp" line="445"/>
         <source>Sensitivity ranked %1 layers</source>
         <translation>Sensitivität: %1 Schichten eingestuft</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="430"/>
+        <location filename="../app/gui/enginebridge.cpp" line="453"/>
         <source>What-if</source>
         <translation>Was-wäre-wenn</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="436"/>
+        <location filename="../app/gui/enginebridge.cpp" line="459"/>
         <source>%1 at W%2A%3: top-1 %4% on %5 images (%6 ms)</source>
         <translation>%1 bei W%2A%3: Top-1 %4% auf %5 Bildern (%6 ms)</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="450"/>
+        <location filename="../app/gui/enginebridge.cpp" line="473"/>
         <source>Save session</source>
         <translation>Sitzung speichern</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="452"/>
+        <location filename="../app/gui/enginebridge.cpp" line="475"/>
         <source>Session saved to %1</source>
         <translation>Sitzung gespeichert unter %1</translation>
     </message>
@@ -646,400 +646,415 @@ normiert auf die Clipping-Schwelle α</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="54"/>
+        <location filename="../app/gui/mainwindow.cpp" line="55"/>
         <source>QuantLens</source>
         <translation>QuantLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="58"/>
+        <location filename="../app/gui/mainwindow.cpp" line="59"/>
         <source>No model open</source>
         <translation>Kein Modell geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="59"/>
+        <location filename="../app/gui/mainwindow.cpp" line="60"/>
         <source>Open a model with File ▸ Open model… (a .pth state dict with its .json description, or a TorchScript archive), then quantize it with the tool bar: PTQ, QAT, error accumulation, sensitivity.</source>
         <translation>Öffnen Sie ein Modell mit Datei ▸ Modell öffnen… (ein .pth-State-Dict mit seiner .json-Beschreibung oder ein TorchScript-Archiv) und quantisieren Sie es dann über die Werkzeugleiste: PTQ, QAT, Fehlerakkumulation, Sensitivität.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="69"/>
+        <location filename="../app/gui/mainwindow.cpp" line="70"/>
         <source>Device: %1</source>
         <translation>Gerät: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="71"/>
+        <location filename="../app/gui/mainwindow.cpp" line="72"/>
         <source>Device: none (%1)</source>
         <translation>Gerät: keines (%1)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="82"/>
+        <location filename="../app/gui/mainwindow.cpp" line="83"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="93"/>
+        <location filename="../app/gui/mainwindow.cpp" line="94"/>
         <source>Data: %1</source>
         <translation>Daten: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="95"/>
+        <location filename="../app/gui/mainwindow.cpp" line="96"/>
         <source>Autosaved %1</source>
         <translation>Automatisch gesichert %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="139"/>
+        <location filename="../app/gui/mainwindow.cpp" line="145"/>
         <source>Layers</source>
         <translation>Schichten</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="140"/>
+        <location filename="../app/gui/mainwindow.cpp" line="146"/>
         <source>Histogram</source>
         <translation>Histogramm</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="141"/>
+        <location filename="../app/gui/mainwindow.cpp" line="147"/>
         <source>Offsets and step sizes</source>
         <translation>Offsets und Schrittweiten</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="142"/>
+        <location filename="../app/gui/mainwindow.cpp" line="148"/>
         <source>Levels</source>
         <translation>Stufen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="143"/>
-        <location filename="../app/gui/mainwindow.cpp" line="423"/>
+        <location filename="../app/gui/mainwindow.cpp" line="149"/>
+        <location filename="../app/gui/mainwindow.cpp" line="440"/>
         <source>Compare</source>
         <translation>Vergleich</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="144"/>
-        <location filename="../app/gui/mainwindow.cpp" line="203"/>
+        <location filename="../app/gui/mainwindow.cpp" line="150"/>
+        <location filename="../app/gui/mainwindow.cpp" line="219"/>
         <source>Error accumulation</source>
         <translation>Fehlerakkumulation</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="145"/>
+        <location filename="../app/gui/mainwindow.cpp" line="151"/>
         <source>Training curves</source>
         <translation>Trainingskurven</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="146"/>
+        <location filename="../app/gui/mainwindow.cpp" line="152"/>
         <source>Multipoint map</source>
         <translation>Multipoint-Karte</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="159"/>
+        <location filename="../app/gui/mainwindow.cpp" line="165"/>
         <source>Busy with %1: the change to %2 applies when you run a job.</source>
         <translation>Beschäftigt mit %1: Die Änderung an %2 wird beim nächsten Job wirksam.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="165"/>
+        <location filename="../app/gui/mainwindow.cpp" line="171"/>
         <source>Quantize</source>
         <translation>Quantisieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="187"/>
+        <location filename="../app/gui/mainwindow.cpp" line="193"/>
         <source> Weights </source>
         <translation> Gewichte </translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="190"/>
+        <location filename="../app/gui/mainwindow.cpp" line="196"/>
         <source> Activations </source>
         <translation> Aktivierungen </translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="194"/>
+        <location filename="../app/gui/mainwindow.cpp" line="200"/>
         <source>Run PTQ</source>
         <translation>PTQ ausführen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="196"/>
+        <location filename="../app/gui/mainwindow.cpp" line="202"/>
         <source> Epochs </source>
         <translation> Epochen </translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="198"/>
+        <location filename="../app/gui/mainwindow.cpp" line="204"/>
         <source>Run QAT</source>
         <translation>QAT ausführen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="200"/>
+        <location filename="../app/gui/mainwindow.cpp" line="206"/>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="209"/>
+        <source>Pause the running job after its current step; click again to go on</source>
+        <translation>Den laufenden Auftrag nach dem aktuellen Schritt anhalten; erneut klicken, um fortzufahren</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="214"/>
+        <source>%1 paused</source>
+        <translation>%1 angehalten</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="216"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="205"/>
+        <location filename="../app/gui/mainwindow.cpp" line="221"/>
         <source>Sensitivity</source>
         <translation>Sensitivität</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="207"/>
+        <location filename="../app/gui/mainwindow.cpp" line="223"/>
         <source>Compare…</source>
         <translation>Vergleichen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="209"/>
+        <location filename="../app/gui/mainwindow.cpp" line="225"/>
         <source>Quantize a second copy of the model another way and compare it with this one, layer by layer</source>
         <translation>Eine zweite Kopie des Modells anders quantisieren und Schicht für Schicht mit dieser vergleichen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="240"/>
+        <location filename="../app/gui/mainwindow.cpp" line="257"/>
         <source>PTQ</source>
         <translation>PTQ</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="255"/>
+        <location filename="../app/gui/mainwindow.cpp" line="272"/>
         <source>QAT</source>
         <translation>QAT</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="261"/>
+        <location filename="../app/gui/mainwindow.cpp" line="278"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="262"/>
+        <location filename="../app/gui/mainwindow.cpp" line="279"/>
         <source>Open &amp;model…</source>
         <translation>&amp;Modell öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="265"/>
+        <location filename="../app/gui/mainwindow.cpp" line="282"/>
         <source>Open s&amp;ession…</source>
         <translation>S&amp;itzung öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="267"/>
+        <location filename="../app/gui/mainwindow.cpp" line="284"/>
         <source>Open &amp;recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="270"/>
+        <location filename="../app/gui/mainwindow.cpp" line="287"/>
         <source>Open &amp;data…</source>
         <translation>&amp;Daten öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="272"/>
+        <location filename="../app/gui/mainwindow.cpp" line="289"/>
         <source>&amp;Save session…</source>
         <translation>Sitzung &amp;speichern…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="276"/>
+        <location filename="../app/gui/mainwindow.cpp" line="293"/>
         <source>&amp;Export all plots…</source>
         <translation>Alle Diagramme &amp;exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="279"/>
+        <location filename="../app/gui/mainwindow.cpp" line="296"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="283"/>
+        <location filename="../app/gui/mainwindow.cpp" line="300"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="287"/>
+        <location filename="../app/gui/mainwindow.cpp" line="304"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="291"/>
+        <location filename="../app/gui/mainwindow.cpp" line="308"/>
         <source>System default</source>
         <translation>Systemstandard</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="305"/>
+        <location filename="../app/gui/mainwindow.cpp" line="322"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="306"/>
+        <location filename="../app/gui/mainwindow.cpp" line="323"/>
         <source>&amp;About QuantLens</source>
         <translation>Ü&amp;ber QuantLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="313"/>
+        <location filename="../app/gui/mainwindow.cpp" line="330"/>
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="313"/>
+        <location filename="../app/gui/mainwindow.cpp" line="330"/>
         <source>The language changes the next time QuantLens starts.</source>
         <translation>Die Sprache wird beim nächsten Start von QuantLens geändert.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="321"/>
-        <location filename="../app/gui/mainwindow.cpp" line="365"/>
-        <location filename="../app/gui/mainwindow.cpp" line="459"/>
+        <location filename="../app/gui/mainwindow.cpp" line="338"/>
+        <location filename="../app/gui/mainwindow.cpp" line="382"/>
+        <location filename="../app/gui/mainwindow.cpp" line="476"/>
         <source>Busy</source>
         <translation>Beschäftigt</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="321"/>
-        <location filename="../app/gui/mainwindow.cpp" line="365"/>
-        <location filename="../app/gui/mainwindow.cpp" line="459"/>
+        <location filename="../app/gui/mainwindow.cpp" line="338"/>
+        <location filename="../app/gui/mainwindow.cpp" line="382"/>
+        <location filename="../app/gui/mainwindow.cpp" line="476"/>
         <source>Wait for %1 to finish, or stop it.</source>
         <translation>Warten Sie, bis %1 abgeschlossen ist, oder stoppen Sie den Vorgang.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="329"/>
+        <location filename="../app/gui/mainwindow.cpp" line="346"/>
         <source>Open model</source>
         <translation>Modell öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="492"/>
+        <location filename="../app/gui/mainwindow.cpp" line="516"/>
         <source>Choose the quantizers in the tool bar and run PTQ or QAT; edit bits in the layer table to see the effect at once.</source>
         <translation>Wählen Sie die Quantisierer in der Werkzeugleiste und starten Sie PTQ oder QAT; ändern Sie Bits in der Schichttabelle, um die Wirkung sofort zu sehen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="373"/>
+        <location filename="../app/gui/mainwindow.cpp" line="390"/>
         <source>Open data</source>
         <translation>Daten öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="457"/>
+        <location filename="../app/gui/mainwindow.cpp" line="474"/>
         <source>Save session</source>
         <translation>Sitzung speichern</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="337"/>
-        <location filename="../app/gui/mainwindow.cpp" line="457"/>
+        <location filename="../app/gui/mainwindow.cpp" line="354"/>
+        <location filename="../app/gui/mainwindow.cpp" line="474"/>
         <source>Sessions (*.qls)</source>
         <translation>Sitzungen (*.qls)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="330"/>
+        <location filename="../app/gui/mainwindow.cpp" line="347"/>
         <source>Models (*.pth *.pt);;Sessions (*.qls);;All files (*)</source>
         <translation>Modelle (*.pth *.pt);;Sitzungen (*.qls);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="337"/>
+        <location filename="../app/gui/mainwindow.cpp" line="354"/>
         <source>Open session</source>
         <translation>Sitzung öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="351"/>
+        <location filename="../app/gui/mainwindow.cpp" line="368"/>
         <source>File not found</source>
         <translation>Datei nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="351"/>
+        <location filename="../app/gui/mainwindow.cpp" line="368"/>
         <source>%1 no longer exists; it was removed from the list.</source>
         <translation>%1 existiert nicht mehr und wurde aus der Liste entfernt.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="370"/>
+        <location filename="../app/gui/mainwindow.cpp" line="387"/>
         <source>A folder (IDX files, CIFAR binaries or one sub-folder per class)…</source>
         <translation>Ein Ordner (IDX-Dateien, CIFAR-Binärdateien oder ein Unterordner je Klasse)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="374"/>
+        <location filename="../app/gui/mainwindow.cpp" line="391"/>
         <source>Data set for calibration, training and evaluation (now: %1):</source>
         <translation>Datensatz für Kalibrierung, Training und Auswertung (derzeit: %1):</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="375"/>
+        <location filename="../app/gui/mainwindow.cpp" line="392"/>
         <source>none</source>
         <translation>keiner</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="381"/>
+        <location filename="../app/gui/mainwindow.cpp" line="398"/>
         <source>Open data folder</source>
         <translation>Datenordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="392"/>
+        <location filename="../app/gui/mainwindow.cpp" line="409"/>
         <source>Compare with</source>
         <translation>Vergleichen mit</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="408"/>
+        <location filename="../app/gui/mainwindow.cpp" line="425"/>
         <source>Quantize a second copy of the model with PTQ and compare it with the current one.</source>
         <translation>Eine zweite Kopie des Modells mit PTQ quantisieren und mit der aktuellen vergleichen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="409"/>
+        <location filename="../app/gui/mainwindow.cpp" line="426"/>
         <source>Weights</source>
         <translation>Gewichte</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="410"/>
+        <location filename="../app/gui/mainwindow.cpp" line="427"/>
         <source>Weight bits</source>
         <translation>Gewichts-Bits</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="411"/>
+        <location filename="../app/gui/mainwindow.cpp" line="428"/>
         <source>Activations</source>
         <translation>Aktivierungen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="412"/>
+        <location filename="../app/gui/mainwindow.cpp" line="429"/>
         <source>Activation bits</source>
         <translation>Aktivierungs-Bits</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="421"/>
+        <location filename="../app/gui/mainwindow.cpp" line="438"/>
         <source>Open a model first, and wait for the running job.</source>
         <translation>Öffnen Sie zuerst ein Modell und warten Sie auf den laufenden Auftrag.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="448"/>
+        <location filename="../app/gui/mainwindow.cpp" line="465"/>
         <source> (activations)</source>
         <translation> (Aktivierungen)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="448"/>
+        <location filename="../app/gui/mainwindow.cpp" line="465"/>
         <source> (weights)</source>
         <translation> (Gewichte)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="464"/>
+        <location filename="../app/gui/mainwindow.cpp" line="481"/>
         <source>Export all plots to</source>
         <translation>Alle Diagramme exportieren nach</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="468"/>
+        <location filename="../app/gui/mainwindow.cpp" line="485"/>
         <source>Wrote %1 files to %2</source>
         <translation>%1 Dateien nach %2 geschrieben</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="473"/>
+        <location filename="../app/gui/mainwindow.cpp" line="490"/>
         <source>About QuantLens</source>
         <translation>Über QuantLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="474"/>
+        <location filename="../app/gui/mainwindow.cpp" line="491"/>
         <source>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;See what quantization does to every layer of a neural network: post-training and quantization-aware training (LSQ, LSQ+, ASQ, POT/POST, multipoint PTQ), live, per layer.&lt;/p&gt;&lt;p&gt;libtorch %2, Qt %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;Sehen Sie, was Quantisierung mit jeder Schicht eines neuronalen Netzes macht: Post-Training-Quantisierung und quantisierungsbewusstes Training (LSQ, LSQ+, ASQ, POT/POST, Multipoint-PTQ), live und pro Schicht.&lt;/p&gt;&lt;p&gt;libtorch %2, Qt %3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="495"/>
+        <location filename="../app/gui/mainwindow.cpp" line="519"/>
         <source>QuantLens — %1</source>
         <translation>QuantLens — %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="505"/>
+        <location filename="../app/gui/mainwindow.cpp" line="529"/>
         <source>%1…</source>
         <translation>%1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="535"/>
-        <location filename="../app/gui/mainwindow.cpp" line="537"/>
+        <location filename="../app/gui/mainwindow.cpp" line="559"/>
+        <location filename="../app/gui/mainwindow.cpp" line="561"/>
         <source>%1 failed</source>
         <translation>%1 fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="571"/>
+        <location filename="../app/gui/mainwindow.cpp" line="595"/>
         <source>  ETA %1 s</source>
         <translation>  ETA %1 s</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="601"/>
+        <location filename="../app/gui/mainwindow.cpp" line="625"/>
         <source>A job is running</source>
         <translation>Ein Job läuft</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="602"/>
+        <location filename="../app/gui/mainwindow.cpp" line="626"/>
         <source>%1 is still running. Stop it and quit?</source>
         <translation>%1 läuft noch. Stoppen und beenden?</translation>
     </message>
@@ -1209,58 +1224,58 @@ durchschnittlich %3 Punkte pro Kanal</translation>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="27"/>
-        <location filename="../widgets/trainingcurvesview.cpp" line="34"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="29"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="36"/>
         <source>training step</source>
         <translation>Trainingsschritt</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="28"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="30"/>
         <source>loss</source>
         <translation>Loss</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="30"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="32"/>
         <source>top-1 accuracy (%)</source>
         <translation>Top-1-Genauigkeit (%)</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="35"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="37"/>
         <source>learning rate</source>
         <translation>Lernrate</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="44"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="46"/>
         <source>loss (left axis)</source>
         <translation>Loss (linke Achse)</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="47"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="49"/>
         <source>accuracy (right axis)</source>
         <translation>Genauigkeit (rechte Achse)</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="53"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="55"/>
         <source>FP32 baseline accuracy</source>
         <translation>FP32-Basisgenauigkeit</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="77"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="79"/>
         <source>Training curves</source>
         <translation>Trainingskurven</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="116"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="118"/>
         <source>FP32 %1 %</source>
         <translation>FP32 %1 %</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="127"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="129"/>
         <source>Training: no steps yet</source>
         <translation>Training: noch keine Schritte</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="139"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="141"/>
         <source>Step %1 · epoch %2
 loss %3 · accuracy %4 %</source>
         <translation>Schritt %1 · Epoche %2
@@ -1308,77 +1323,74 @@ Loss %3 · Genauigkeit %4 %</translation>
 <context>
     <name>ql::ui::PlotExport</name>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="102"/>
-        <location filename="../widgets/plotexport.cpp" line="164"/>
+        <location filename="../widgets/plotexport.cpp" line="159"/>
+        <location filename="../widgets/plotexport.cpp" line="185"/>
         <source>No view to export</source>
         <translation>Keine Ansicht zum Exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="110"/>
-        <location filename="../widgets/plotexport.cpp" line="125"/>
-        <location filename="../widgets/plotexport.cpp" line="146"/>
+        <location filename="../widgets/plotexport.cpp" line="105"/>
         <source>Could not write %1: check that the folder exists and is writable</source>
         <translation>%1 konnte nicht geschrieben werden: Prüfen Sie, ob der Ordner existiert und beschreibbar ist</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="133"/>
-        <location filename="../widgets/plotexport.cpp" line="154"/>
+        <location filename="../widgets/plotexport.cpp" line="169"/>
         <source>Writing %1 produced an empty file</source>
         <translation>Beim Schreiben von %1 entstand eine leere Datei</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="167"/>
-        <location filename="../widgets/plotexport.cpp" line="171"/>
+        <location filename="../widgets/plotexport.cpp" line="188"/>
+        <location filename="../widgets/plotexport.cpp" line="192"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="183"/>
+        <location filename="../widgets/plotexport.cpp" line="204"/>
         <source>Cannot export to %1: use a name ending in .png, .pdf, .svg or .csv</source>
         <translation>Export nach %1 nicht möglich: Verwenden Sie einen Namen mit der Endung .png, .pdf, .svg oder .csv</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="192"/>
+        <location filename="../widgets/plotexport.cpp" line="213"/>
         <source>PNG image (*.png)</source>
         <translation>PNG-Bild (*.png)</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="193"/>
+        <location filename="../widgets/plotexport.cpp" line="214"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF-Dokument (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="194"/>
+        <location filename="../widgets/plotexport.cpp" line="215"/>
         <source>SVG drawing (*.svg)</source>
         <translation>SVG-Zeichnung (*.svg)</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="195"/>
+        <location filename="../widgets/plotexport.cpp" line="216"/>
         <source>CSV data (*.csv)</source>
         <translation>CSV-Daten (*.csv)</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="204"/>
+        <location filename="../widgets/plotexport.cpp" line="225"/>
         <source>Could not create the folder %1</source>
         <translation>Der Ordner %1 konnte nicht erstellt werden</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="209"/>
+        <location filename="../widgets/plotexport.cpp" line="230"/>
         <source>Written %1.</source>
         <translation>%1 geschrieben.</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="211"/>
+        <location filename="../widgets/plotexport.cpp" line="232"/>
         <source>View</source>
         <translation>Ansicht</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="212"/>
+        <location filename="../widgets/plotexport.cpp" line="233"/>
         <source>Image</source>
         <translation>Bild</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="213"/>
+        <location filename="../widgets/plotexport.cpp" line="234"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>

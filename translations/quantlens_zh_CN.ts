@@ -74,112 +74,112 @@
 <context>
     <name>EngineBridge</name>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="163"/>
+        <location filename="../app/gui/enginebridge.cpp" line="182"/>
         <source>Open model</source>
         <translation>打开模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="131"/>
+        <location filename="../app/gui/enginebridge.cpp" line="150"/>
         <source>%1 (%2, %3 parameters) on %4</source>
         <translation>%1（%2，%3 个参数），运行于 %4</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="176"/>
+        <location filename="../app/gui/enginebridge.cpp" line="195"/>
         <source>Open session</source>
         <translation>打开会话</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="179"/>
+        <location filename="../app/gui/enginebridge.cpp" line="198"/>
         <source>Session %1: %2</source>
         <translation>会话 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="185"/>
+        <location filename="../app/gui/enginebridge.cpp" line="204"/>
         <source>Open data</source>
         <translation>打开数据</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="224"/>
+        <location filename="../app/gui/enginebridge.cpp" line="243"/>
         <source>%1: %2 training and %3 test images, %4 classes</source>
         <translation>%1：%2 张训练图像，%3 张测试图像，%4 个类别</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="253"/>
+        <location filename="../app/gui/enginebridge.cpp" line="276"/>
         <source>PTQ</source>
         <translation>PTQ</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="262"/>
+        <location filename="../app/gui/enginebridge.cpp" line="285"/>
         <source>PTQ: FP32 top-1 %1%, quantized %2%</source>
         <translation>PTQ：FP32 top-1 %1%，量化后 %2%</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="270"/>
+        <location filename="../app/gui/enginebridge.cpp" line="293"/>
         <source>QAT</source>
         <translation>QAT</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="291"/>
+        <location filename="../app/gui/enginebridge.cpp" line="314"/>
         <source>QAT: FP32 top-1 %1%, quantized %2%%3</source>
         <translation>QAT：FP32 top-1 %1%，量化后 %2%%3</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="294"/>
+        <location filename="../app/gui/enginebridge.cpp" line="317"/>
         <source> (stopped)</source>
         <translation>（已停止）</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="319"/>
+        <location filename="../app/gui/enginebridge.cpp" line="342"/>
         <source>Error accumulation</source>
         <translation>误差累积</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="328"/>
+        <location filename="../app/gui/enginebridge.cpp" line="351"/>
         <source>Error accumulation done</source>
         <translation>误差累积完成</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="336"/>
+        <location filename="../app/gui/enginebridge.cpp" line="359"/>
         <source>Compare</source>
         <translation>比较</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="357"/>
+        <location filename="../app/gui/enginebridge.cpp" line="380"/>
         <source>Compare stopped</source>
         <translation>比较已停止</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="382"/>
+        <location filename="../app/gui/enginebridge.cpp" line="405"/>
         <source>Compared %1 with %2: output error %3 vs %4</source>
         <translation>已比较 %1 与 %2：输出误差 %3 对 %4</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="411"/>
+        <location filename="../app/gui/enginebridge.cpp" line="434"/>
         <source>Sensitivity</source>
         <translation>敏感度</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="422"/>
+        <location filename="../app/gui/enginebridge.cpp" line="445"/>
         <source>Sensitivity ranked %1 layers</source>
         <translation>敏感度：已对 %1 个层排序</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="430"/>
+        <location filename="../app/gui/enginebridge.cpp" line="453"/>
         <source>What-if</source>
         <translation>假设分析</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="436"/>
+        <location filename="../app/gui/enginebridge.cpp" line="459"/>
         <source>%1 at W%2A%3: top-1 %4% on %5 images (%6 ms)</source>
         <translation>%1 在 W%2A%3 下：%5 张图像上 top-1 为 %4%（%6 ms）</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="450"/>
+        <location filename="../app/gui/enginebridge.cpp" line="473"/>
         <source>Save session</source>
         <translation>保存会话</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="452"/>
+        <location filename="../app/gui/enginebridge.cpp" line="475"/>
         <source>Session saved to %1</source>
         <translation>会话已保存到 %1</translation>
     </message>
@@ -646,400 +646,415 @@ normalised to the clipping threshold α</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="54"/>
+        <location filename="../app/gui/mainwindow.cpp" line="55"/>
         <source>QuantLens</source>
         <translation>QuantLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="58"/>
+        <location filename="../app/gui/mainwindow.cpp" line="59"/>
         <source>No model open</source>
         <translation>未打开模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="59"/>
+        <location filename="../app/gui/mainwindow.cpp" line="60"/>
         <source>Open a model with File ▸ Open model… (a .pth state dict with its .json description, or a TorchScript archive), then quantize it with the tool bar: PTQ, QAT, error accumulation, sensitivity.</source>
         <translation>通过“文件 ▸ 打开模型…”打开一个模型（.pth state dict 及其 .json 描述文件，或 TorchScript 归档），然后使用工具栏进行量化：PTQ、QAT、误差累积、敏感度。</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="69"/>
+        <location filename="../app/gui/mainwindow.cpp" line="70"/>
         <source>Device: %1</source>
         <translation>设备：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="71"/>
+        <location filename="../app/gui/mainwindow.cpp" line="72"/>
         <source>Device: none (%1)</source>
         <translation>设备：无（%1）</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="82"/>
+        <location filename="../app/gui/mainwindow.cpp" line="83"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="93"/>
+        <location filename="../app/gui/mainwindow.cpp" line="94"/>
         <source>Data: %1</source>
         <translation>数据：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="95"/>
+        <location filename="../app/gui/mainwindow.cpp" line="96"/>
         <source>Autosaved %1</source>
         <translation>已自动保存 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="139"/>
+        <location filename="../app/gui/mainwindow.cpp" line="145"/>
         <source>Layers</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="140"/>
+        <location filename="../app/gui/mainwindow.cpp" line="146"/>
         <source>Histogram</source>
         <translation>直方图</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="141"/>
+        <location filename="../app/gui/mainwindow.cpp" line="147"/>
         <source>Offsets and step sizes</source>
         <translation>偏移与步长</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="142"/>
+        <location filename="../app/gui/mainwindow.cpp" line="148"/>
         <source>Levels</source>
         <translation>量化级别</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="143"/>
-        <location filename="../app/gui/mainwindow.cpp" line="423"/>
+        <location filename="../app/gui/mainwindow.cpp" line="149"/>
+        <location filename="../app/gui/mainwindow.cpp" line="440"/>
         <source>Compare</source>
         <translation>比较</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="144"/>
-        <location filename="../app/gui/mainwindow.cpp" line="203"/>
+        <location filename="../app/gui/mainwindow.cpp" line="150"/>
+        <location filename="../app/gui/mainwindow.cpp" line="219"/>
         <source>Error accumulation</source>
         <translation>误差累积</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="145"/>
+        <location filename="../app/gui/mainwindow.cpp" line="151"/>
         <source>Training curves</source>
         <translation>训练曲线</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="146"/>
+        <location filename="../app/gui/mainwindow.cpp" line="152"/>
         <source>Multipoint map</source>
         <translation>多点分布图</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="159"/>
+        <location filename="../app/gui/mainwindow.cpp" line="165"/>
         <source>Busy with %1: the change to %2 applies when you run a job.</source>
         <translation>正在执行 %1：对 %2 的更改将在运行任务时生效。</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="165"/>
+        <location filename="../app/gui/mainwindow.cpp" line="171"/>
         <source>Quantize</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="187"/>
+        <location filename="../app/gui/mainwindow.cpp" line="193"/>
         <source> Weights </source>
         <translation> 权重 </translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="190"/>
+        <location filename="../app/gui/mainwindow.cpp" line="196"/>
         <source> Activations </source>
         <translation> 激活 </translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="194"/>
+        <location filename="../app/gui/mainwindow.cpp" line="200"/>
         <source>Run PTQ</source>
         <translation>运行 PTQ</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="196"/>
+        <location filename="../app/gui/mainwindow.cpp" line="202"/>
         <source> Epochs </source>
         <translation> 轮数 </translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="198"/>
+        <location filename="../app/gui/mainwindow.cpp" line="204"/>
         <source>Run QAT</source>
         <translation>运行 QAT</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="200"/>
+        <location filename="../app/gui/mainwindow.cpp" line="206"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="209"/>
+        <source>Pause the running job after its current step; click again to go on</source>
+        <translation>在当前步骤后暂停正在运行的任务；再次点击继续</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="214"/>
+        <source>%1 paused</source>
+        <translation>%1 已暂停</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="216"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="205"/>
+        <location filename="../app/gui/mainwindow.cpp" line="221"/>
         <source>Sensitivity</source>
         <translation>敏感度</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="207"/>
+        <location filename="../app/gui/mainwindow.cpp" line="223"/>
         <source>Compare…</source>
         <translation>比较…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="209"/>
+        <location filename="../app/gui/mainwindow.cpp" line="225"/>
         <source>Quantize a second copy of the model another way and compare it with this one, layer by layer</source>
         <translation>用另一种方式量化模型的第二个副本，并与当前模型逐层比较</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="240"/>
+        <location filename="../app/gui/mainwindow.cpp" line="257"/>
         <source>PTQ</source>
         <translation>PTQ</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="255"/>
+        <location filename="../app/gui/mainwindow.cpp" line="272"/>
         <source>QAT</source>
         <translation>QAT</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="261"/>
+        <location filename="../app/gui/mainwindow.cpp" line="278"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="262"/>
+        <location filename="../app/gui/mainwindow.cpp" line="279"/>
         <source>Open &amp;model…</source>
         <translation>打开模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="265"/>
+        <location filename="../app/gui/mainwindow.cpp" line="282"/>
         <source>Open s&amp;ession…</source>
         <translation>打开会话(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="267"/>
+        <location filename="../app/gui/mainwindow.cpp" line="284"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="270"/>
+        <location filename="../app/gui/mainwindow.cpp" line="287"/>
         <source>Open &amp;data…</source>
         <translation>打开数据(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="272"/>
+        <location filename="../app/gui/mainwindow.cpp" line="289"/>
         <source>&amp;Save session…</source>
         <translation>保存会话(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="276"/>
+        <location filename="../app/gui/mainwindow.cpp" line="293"/>
         <source>&amp;Export all plots…</source>
         <translation>导出所有图表(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="279"/>
+        <location filename="../app/gui/mainwindow.cpp" line="296"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="283"/>
+        <location filename="../app/gui/mainwindow.cpp" line="300"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="287"/>
+        <location filename="../app/gui/mainwindow.cpp" line="304"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="291"/>
+        <location filename="../app/gui/mainwindow.cpp" line="308"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="305"/>
+        <location filename="../app/gui/mainwindow.cpp" line="322"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="306"/>
+        <location filename="../app/gui/mainwindow.cpp" line="323"/>
         <source>&amp;About QuantLens</source>
         <translation>关于 QuantLens(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="313"/>
+        <location filename="../app/gui/mainwindow.cpp" line="330"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="313"/>
+        <location filename="../app/gui/mainwindow.cpp" line="330"/>
         <source>The language changes the next time QuantLens starts.</source>
         <translation>语言将在下次启动 QuantLens 时更改。</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="321"/>
-        <location filename="../app/gui/mainwindow.cpp" line="365"/>
-        <location filename="../app/gui/mainwindow.cpp" line="459"/>
+        <location filename="../app/gui/mainwindow.cpp" line="338"/>
+        <location filename="../app/gui/mainwindow.cpp" line="382"/>
+        <location filename="../app/gui/mainwindow.cpp" line="476"/>
         <source>Busy</source>
         <translation>忙碌</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="321"/>
-        <location filename="../app/gui/mainwindow.cpp" line="365"/>
-        <location filename="../app/gui/mainwindow.cpp" line="459"/>
+        <location filename="../app/gui/mainwindow.cpp" line="338"/>
+        <location filename="../app/gui/mainwindow.cpp" line="382"/>
+        <location filename="../app/gui/mainwindow.cpp" line="476"/>
         <source>Wait for %1 to finish, or stop it.</source>
         <translation>请等待 %1 完成，或将其停止。</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="329"/>
+        <location filename="../app/gui/mainwindow.cpp" line="346"/>
         <source>Open model</source>
         <translation>打开模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="492"/>
+        <location filename="../app/gui/mainwindow.cpp" line="516"/>
         <source>Choose the quantizers in the tool bar and run PTQ or QAT; edit bits in the layer table to see the effect at once.</source>
         <translation>在工具栏中选择量化器并运行 PTQ 或 QAT；在层表中修改位宽即可立即看到效果。</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="373"/>
+        <location filename="../app/gui/mainwindow.cpp" line="390"/>
         <source>Open data</source>
         <translation>打开数据</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="457"/>
+        <location filename="../app/gui/mainwindow.cpp" line="474"/>
         <source>Save session</source>
         <translation>保存会话</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="337"/>
-        <location filename="../app/gui/mainwindow.cpp" line="457"/>
+        <location filename="../app/gui/mainwindow.cpp" line="354"/>
+        <location filename="../app/gui/mainwindow.cpp" line="474"/>
         <source>Sessions (*.qls)</source>
         <translation>会话 (*.qls)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="330"/>
+        <location filename="../app/gui/mainwindow.cpp" line="347"/>
         <source>Models (*.pth *.pt);;Sessions (*.qls);;All files (*)</source>
         <translation>模型 (*.pth *.pt);;会话 (*.qls);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="337"/>
+        <location filename="../app/gui/mainwindow.cpp" line="354"/>
         <source>Open session</source>
         <translation>打开会话</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="351"/>
+        <location filename="../app/gui/mainwindow.cpp" line="368"/>
         <source>File not found</source>
         <translation>找不到文件</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="351"/>
+        <location filename="../app/gui/mainwindow.cpp" line="368"/>
         <source>%1 no longer exists; it was removed from the list.</source>
         <translation>%1 已不存在，已从列表中移除。</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="370"/>
+        <location filename="../app/gui/mainwindow.cpp" line="387"/>
         <source>A folder (IDX files, CIFAR binaries or one sub-folder per class)…</source>
         <translation>文件夹（IDX 文件、CIFAR 二进制文件或每类一个子文件夹）…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="374"/>
+        <location filename="../app/gui/mainwindow.cpp" line="391"/>
         <source>Data set for calibration, training and evaluation (now: %1):</source>
         <translation>用于校准、训练和评估的数据集（当前：%1）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="375"/>
+        <location filename="../app/gui/mainwindow.cpp" line="392"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="381"/>
+        <location filename="../app/gui/mainwindow.cpp" line="398"/>
         <source>Open data folder</source>
         <translation>打开数据文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="392"/>
+        <location filename="../app/gui/mainwindow.cpp" line="409"/>
         <source>Compare with</source>
         <translation>比较对象</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="408"/>
+        <location filename="../app/gui/mainwindow.cpp" line="425"/>
         <source>Quantize a second copy of the model with PTQ and compare it with the current one.</source>
         <translation>用 PTQ 量化模型的第二个副本，并与当前模型比较。</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="409"/>
+        <location filename="../app/gui/mainwindow.cpp" line="426"/>
         <source>Weights</source>
         <translation>权重</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="410"/>
+        <location filename="../app/gui/mainwindow.cpp" line="427"/>
         <source>Weight bits</source>
         <translation>权重位宽</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="411"/>
+        <location filename="../app/gui/mainwindow.cpp" line="428"/>
         <source>Activations</source>
         <translation>激活</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="412"/>
+        <location filename="../app/gui/mainwindow.cpp" line="429"/>
         <source>Activation bits</source>
         <translation>激活位宽</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="421"/>
+        <location filename="../app/gui/mainwindow.cpp" line="438"/>
         <source>Open a model first, and wait for the running job.</source>
         <translation>请先打开模型，并等待正在运行的任务结束。</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="448"/>
+        <location filename="../app/gui/mainwindow.cpp" line="465"/>
         <source> (activations)</source>
         <translation>（激活）</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="448"/>
+        <location filename="../app/gui/mainwindow.cpp" line="465"/>
         <source> (weights)</source>
         <translation>（权重）</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="464"/>
+        <location filename="../app/gui/mainwindow.cpp" line="481"/>
         <source>Export all plots to</source>
         <translation>将所有图表导出到</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="468"/>
+        <location filename="../app/gui/mainwindow.cpp" line="485"/>
         <source>Wrote %1 files to %2</source>
         <translation>已将 %1 个文件写入 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="473"/>
+        <location filename="../app/gui/mainwindow.cpp" line="490"/>
         <source>About QuantLens</source>
         <translation>关于 QuantLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="474"/>
+        <location filename="../app/gui/mainwindow.cpp" line="491"/>
         <source>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;See what quantization does to every layer of a neural network: post-training and quantization-aware training (LSQ, LSQ+, ASQ, POT/POST, multipoint PTQ), live, per layer.&lt;/p&gt;&lt;p&gt;libtorch %2, Qt %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;查看量化对神经网络每一层的影响：训练后量化与量化感知训练（LSQ、LSQ+、ASQ、POT/POST、多点 PTQ），实时、逐层呈现。&lt;/p&gt;&lt;p&gt;libtorch %2，Qt %3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="495"/>
+        <location filename="../app/gui/mainwindow.cpp" line="519"/>
         <source>QuantLens — %1</source>
         <translation>QuantLens — %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="505"/>
+        <location filename="../app/gui/mainwindow.cpp" line="529"/>
         <source>%1…</source>
         <translation>%1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="535"/>
-        <location filename="../app/gui/mainwindow.cpp" line="537"/>
+        <location filename="../app/gui/mainwindow.cpp" line="559"/>
+        <location filename="../app/gui/mainwindow.cpp" line="561"/>
         <source>%1 failed</source>
         <translation>%1 失败</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="571"/>
+        <location filename="../app/gui/mainwindow.cpp" line="595"/>
         <source>  ETA %1 s</source>
         <translation>  预计剩余 %1 秒</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="601"/>
+        <location filename="../app/gui/mainwindow.cpp" line="625"/>
         <source>A job is running</source>
         <translation>有任务正在运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="602"/>
+        <location filename="../app/gui/mainwindow.cpp" line="626"/>
         <source>%1 is still running. Stop it and quit?</source>
         <translation>%1 仍在运行。是否停止并退出？</translation>
     </message>
@@ -1209,58 +1224,58 @@ normalised to the clipping threshold α</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="27"/>
-        <location filename="../widgets/trainingcurvesview.cpp" line="34"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="29"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="36"/>
         <source>training step</source>
         <translation>训练步</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="28"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="30"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="30"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="32"/>
         <source>top-1 accuracy (%)</source>
         <translation>top-1 准确率 (%)</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="35"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="37"/>
         <source>learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="44"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="46"/>
         <source>loss (left axis)</source>
         <translation>损失（左轴）</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="47"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="49"/>
         <source>accuracy (right axis)</source>
         <translation>准确率（右轴）</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="53"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="55"/>
         <source>FP32 baseline accuracy</source>
         <translation>FP32 基线准确率</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="77"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="79"/>
         <source>Training curves</source>
         <translation>训练曲线</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="116"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="118"/>
         <source>FP32 %1 %</source>
         <translation>FP32 %1 %</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="127"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="129"/>
         <source>Training: no steps yet</source>
         <translation>训练：尚无步骤</translation>
     </message>
     <message>
-        <location filename="../widgets/trainingcurvesview.cpp" line="139"/>
+        <location filename="../widgets/trainingcurvesview.cpp" line="141"/>
         <source>Step %1 · epoch %2
 loss %3 · accuracy %4 %</source>
         <translation>第 %1 步 · 第 %2 轮
@@ -1308,77 +1323,74 @@ loss %3 · accuracy %4 %</source>
 <context>
     <name>ql::ui::PlotExport</name>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="102"/>
-        <location filename="../widgets/plotexport.cpp" line="164"/>
+        <location filename="../widgets/plotexport.cpp" line="159"/>
+        <location filename="../widgets/plotexport.cpp" line="185"/>
         <source>No view to export</source>
         <translation>没有可导出的视图</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="110"/>
-        <location filename="../widgets/plotexport.cpp" line="125"/>
-        <location filename="../widgets/plotexport.cpp" line="146"/>
+        <location filename="../widgets/plotexport.cpp" line="105"/>
         <source>Could not write %1: check that the folder exists and is writable</source>
         <translation>无法写入 %1：请检查文件夹是否存在且可写</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="133"/>
-        <location filename="../widgets/plotexport.cpp" line="154"/>
+        <location filename="../widgets/plotexport.cpp" line="169"/>
         <source>Writing %1 produced an empty file</source>
         <translation>写入 %1 后得到的是空文件</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="167"/>
-        <location filename="../widgets/plotexport.cpp" line="171"/>
+        <location filename="../widgets/plotexport.cpp" line="188"/>
+        <location filename="../widgets/plotexport.cpp" line="192"/>
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="183"/>
+        <location filename="../widgets/plotexport.cpp" line="204"/>
         <source>Cannot export to %1: use a name ending in .png, .pdf, .svg or .csv</source>
         <translation>无法导出到 %1：请使用以 .png、.pdf、.svg 或 .csv 结尾的文件名</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="192"/>
+        <location filename="../widgets/plotexport.cpp" line="213"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="193"/>
+        <location filename="../widgets/plotexport.cpp" line="214"/>
         <source>PDF document (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="194"/>
+        <location filename="../widgets/plotexport.cpp" line="215"/>
         <source>SVG drawing (*.svg)</source>
         <translation>SVG 矢量图 (*.svg)</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="195"/>
+        <location filename="../widgets/plotexport.cpp" line="216"/>
         <source>CSV data (*.csv)</source>
         <translation>CSV 数据 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="204"/>
+        <location filename="../widgets/plotexport.cpp" line="225"/>
         <source>Could not create the folder %1</source>
         <translation>无法创建文件夹 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="209"/>
+        <location filename="../widgets/plotexport.cpp" line="230"/>
         <source>Written %1.</source>
         <translation>已写入 %1。</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="211"/>
+        <location filename="../widgets/plotexport.cpp" line="232"/>
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="212"/>
+        <location filename="../widgets/plotexport.cpp" line="233"/>
         <source>Image</source>
         <translation>图像</translation>
     </message>
     <message>
-        <location filename="../widgets/plotexport.cpp" line="213"/>
+        <location filename="../widgets/plotexport.cpp" line="234"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
