@@ -707,13 +707,13 @@ normiert auf die Clipping-Schwelle α</translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="149"/>
-        <location filename="../app/gui/mainwindow.cpp" line="440"/>
+        <location filename="../app/gui/mainwindow.cpp" line="461"/>
         <source>Compare</source>
         <translation>Vergleich</translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="150"/>
-        <location filename="../app/gui/mainwindow.cpp" line="219"/>
+        <location filename="../app/gui/mainwindow.cpp" line="240"/>
         <source>Error accumulation</source>
         <translation>Fehlerakkumulation</translation>
     </message>
@@ -728,333 +728,364 @@ normiert auf die Clipping-Schwelle α</translation>
         <translation>Multipoint-Karte</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="165"/>
+        <location filename="../app/gui/mainwindow.cpp" line="166"/>
+        <source>Export %1 as PNG, PDF, SVG or CSV…</source>
+        <translation>%1 als PNG, PDF, SVG oder CSV exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="167"/>
+        <source>Export %1</source>
+        <translation>%1 exportieren</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="174"/>
+        <source>Wrote %1</source>
+        <translation>%1 geschrieben</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="176"/>
+        <location filename="../app/gui/mainwindow.cpp" line="517"/>
+        <source>Export failed</source>
+        <translation>Export fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="186"/>
         <source>Busy with %1: the change to %2 applies when you run a job.</source>
         <translation>Beschäftigt mit %1: Die Änderung an %2 wird beim nächsten Job wirksam.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="171"/>
+        <location filename="../app/gui/mainwindow.cpp" line="192"/>
         <source>Quantize</source>
         <translation>Quantisieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="193"/>
+        <location filename="../app/gui/mainwindow.cpp" line="214"/>
         <source> Weights </source>
         <translation> Gewichte </translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="196"/>
+        <location filename="../app/gui/mainwindow.cpp" line="217"/>
         <source> Activations </source>
         <translation> Aktivierungen </translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="200"/>
+        <location filename="../app/gui/mainwindow.cpp" line="221"/>
         <source>Run PTQ</source>
         <translation>PTQ ausführen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="202"/>
+        <location filename="../app/gui/mainwindow.cpp" line="223"/>
         <source> Epochs </source>
         <translation> Epochen </translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="204"/>
+        <location filename="../app/gui/mainwindow.cpp" line="225"/>
         <source>Run QAT</source>
         <translation>QAT ausführen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="206"/>
+        <location filename="../app/gui/mainwindow.cpp" line="227"/>
         <source>Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="209"/>
+        <location filename="../app/gui/mainwindow.cpp" line="230"/>
         <source>Pause the running job after its current step; click again to go on</source>
         <translation>Den laufenden Auftrag nach dem aktuellen Schritt anhalten; erneut klicken, um fortzufahren</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="214"/>
+        <location filename="../app/gui/mainwindow.cpp" line="235"/>
         <source>%1 paused</source>
         <translation>%1 angehalten</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="216"/>
+        <location filename="../app/gui/mainwindow.cpp" line="237"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="221"/>
+        <location filename="../app/gui/mainwindow.cpp" line="242"/>
         <source>Sensitivity</source>
         <translation>Sensitivität</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="223"/>
+        <location filename="../app/gui/mainwindow.cpp" line="244"/>
         <source>Compare…</source>
         <translation>Vergleichen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="225"/>
+        <location filename="../app/gui/mainwindow.cpp" line="246"/>
         <source>Quantize a second copy of the model another way and compare it with this one, layer by layer</source>
         <translation>Eine zweite Kopie des Modells anders quantisieren und Schicht für Schicht mit dieser vergleichen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="257"/>
+        <location filename="../app/gui/mainwindow.cpp" line="278"/>
         <source>PTQ</source>
         <translation>PTQ</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="272"/>
+        <location filename="../app/gui/mainwindow.cpp" line="293"/>
         <source>QAT</source>
         <translation>QAT</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="278"/>
+        <location filename="../app/gui/mainwindow.cpp" line="299"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="279"/>
+        <location filename="../app/gui/mainwindow.cpp" line="300"/>
         <source>Open &amp;model…</source>
         <translation>&amp;Modell öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="282"/>
+        <location filename="../app/gui/mainwindow.cpp" line="303"/>
         <source>Open s&amp;ession…</source>
         <translation>S&amp;itzung öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="284"/>
+        <location filename="../app/gui/mainwindow.cpp" line="305"/>
         <source>Open &amp;recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="287"/>
+        <location filename="../app/gui/mainwindow.cpp" line="308"/>
         <source>Open &amp;data…</source>
         <translation>&amp;Daten öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="289"/>
+        <location filename="../app/gui/mainwindow.cpp" line="310"/>
         <source>&amp;Save session…</source>
         <translation>Sitzung &amp;speichern…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="293"/>
+        <location filename="../app/gui/mainwindow.cpp" line="314"/>
         <source>&amp;Export all plots…</source>
         <translation>Alle Diagramme &amp;exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="296"/>
+        <location filename="../app/gui/mainwindow.cpp" line="317"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="300"/>
+        <location filename="../app/gui/mainwindow.cpp" line="321"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="304"/>
+        <location filename="../app/gui/mainwindow.cpp" line="325"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="308"/>
+        <location filename="../app/gui/mainwindow.cpp" line="329"/>
         <source>System default</source>
         <translation>Systemstandard</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="322"/>
+        <location filename="../app/gui/mainwindow.cpp" line="343"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="323"/>
+        <location filename="../app/gui/mainwindow.cpp" line="344"/>
         <source>&amp;About QuantLens</source>
         <translation>Ü&amp;ber QuantLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="330"/>
+        <location filename="../app/gui/mainwindow.cpp" line="351"/>
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="330"/>
+        <location filename="../app/gui/mainwindow.cpp" line="351"/>
         <source>The language changes the next time QuantLens starts.</source>
         <translation>Die Sprache wird beim nächsten Start von QuantLens geändert.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="338"/>
-        <location filename="../app/gui/mainwindow.cpp" line="382"/>
-        <location filename="../app/gui/mainwindow.cpp" line="476"/>
+        <location filename="../app/gui/mainwindow.cpp" line="359"/>
+        <location filename="../app/gui/mainwindow.cpp" line="403"/>
+        <location filename="../app/gui/mainwindow.cpp" line="497"/>
         <source>Busy</source>
         <translation>Beschäftigt</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="338"/>
-        <location filename="../app/gui/mainwindow.cpp" line="382"/>
-        <location filename="../app/gui/mainwindow.cpp" line="476"/>
+        <location filename="../app/gui/mainwindow.cpp" line="359"/>
+        <location filename="../app/gui/mainwindow.cpp" line="403"/>
+        <location filename="../app/gui/mainwindow.cpp" line="497"/>
         <source>Wait for %1 to finish, or stop it.</source>
         <translation>Warten Sie, bis %1 abgeschlossen ist, oder stoppen Sie den Vorgang.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="346"/>
+        <location filename="../app/gui/mainwindow.cpp" line="367"/>
         <source>Open model</source>
         <translation>Modell öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="516"/>
+        <location filename="../app/gui/mainwindow.cpp" line="507"/>
+        <source>Export all plots</source>
+        <translation>Alle Diagramme exportieren</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="508"/>
+        <source>Image format (each view&apos;s data is written as CSV too):</source>
+        <translation>Bildformat (die Daten jeder Ansicht werden zusätzlich als CSV geschrieben):</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="549"/>
         <source>Choose the quantizers in the tool bar and run PTQ or QAT; edit bits in the layer table to see the effect at once.</source>
         <translation>Wählen Sie die Quantisierer in der Werkzeugleiste und starten Sie PTQ oder QAT; ändern Sie Bits in der Schichttabelle, um die Wirkung sofort zu sehen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="390"/>
+        <location filename="../app/gui/mainwindow.cpp" line="411"/>
         <source>Open data</source>
         <translation>Daten öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="474"/>
+        <location filename="../app/gui/mainwindow.cpp" line="495"/>
         <source>Save session</source>
         <translation>Sitzung speichern</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="354"/>
-        <location filename="../app/gui/mainwindow.cpp" line="474"/>
+        <location filename="../app/gui/mainwindow.cpp" line="375"/>
+        <location filename="../app/gui/mainwindow.cpp" line="495"/>
         <source>Sessions (*.qls)</source>
         <translation>Sitzungen (*.qls)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="347"/>
+        <location filename="../app/gui/mainwindow.cpp" line="368"/>
         <source>Models (*.pth *.pt);;Sessions (*.qls);;All files (*)</source>
         <translation>Modelle (*.pth *.pt);;Sitzungen (*.qls);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="354"/>
+        <location filename="../app/gui/mainwindow.cpp" line="375"/>
         <source>Open session</source>
         <translation>Sitzung öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="368"/>
+        <location filename="../app/gui/mainwindow.cpp" line="389"/>
         <source>File not found</source>
         <translation>Datei nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="368"/>
+        <location filename="../app/gui/mainwindow.cpp" line="389"/>
         <source>%1 no longer exists; it was removed from the list.</source>
         <translation>%1 existiert nicht mehr und wurde aus der Liste entfernt.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="387"/>
+        <location filename="../app/gui/mainwindow.cpp" line="408"/>
         <source>A folder (IDX files, CIFAR binaries or one sub-folder per class)…</source>
         <translation>Ein Ordner (IDX-Dateien, CIFAR-Binärdateien oder ein Unterordner je Klasse)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="391"/>
+        <location filename="../app/gui/mainwindow.cpp" line="412"/>
         <source>Data set for calibration, training and evaluation (now: %1):</source>
         <translation>Datensatz für Kalibrierung, Training und Auswertung (derzeit: %1):</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="392"/>
+        <location filename="../app/gui/mainwindow.cpp" line="413"/>
         <source>none</source>
         <translation>keiner</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="398"/>
+        <location filename="../app/gui/mainwindow.cpp" line="419"/>
         <source>Open data folder</source>
         <translation>Datenordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="409"/>
+        <location filename="../app/gui/mainwindow.cpp" line="430"/>
         <source>Compare with</source>
         <translation>Vergleichen mit</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="425"/>
+        <location filename="../app/gui/mainwindow.cpp" line="446"/>
         <source>Quantize a second copy of the model with PTQ and compare it with the current one.</source>
         <translation>Eine zweite Kopie des Modells mit PTQ quantisieren und mit der aktuellen vergleichen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="426"/>
+        <location filename="../app/gui/mainwindow.cpp" line="447"/>
         <source>Weights</source>
         <translation>Gewichte</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="427"/>
+        <location filename="../app/gui/mainwindow.cpp" line="448"/>
         <source>Weight bits</source>
         <translation>Gewichts-Bits</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="428"/>
+        <location filename="../app/gui/mainwindow.cpp" line="449"/>
         <source>Activations</source>
         <translation>Aktivierungen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="429"/>
+        <location filename="../app/gui/mainwindow.cpp" line="450"/>
         <source>Activation bits</source>
         <translation>Aktivierungs-Bits</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="438"/>
+        <location filename="../app/gui/mainwindow.cpp" line="459"/>
         <source>Open a model first, and wait for the running job.</source>
         <translation>Öffnen Sie zuerst ein Modell und warten Sie auf den laufenden Auftrag.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="465"/>
+        <location filename="../app/gui/mainwindow.cpp" line="486"/>
         <source> (activations)</source>
         <translation> (Aktivierungen)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="465"/>
+        <location filename="../app/gui/mainwindow.cpp" line="486"/>
         <source> (weights)</source>
         <translation> (Gewichte)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="481"/>
+        <location filename="../app/gui/mainwindow.cpp" line="502"/>
         <source>Export all plots to</source>
         <translation>Alle Diagramme exportieren nach</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="485"/>
+        <location filename="../app/gui/mainwindow.cpp" line="518"/>
         <source>Wrote %1 files to %2</source>
         <translation>%1 Dateien nach %2 geschrieben</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="490"/>
+        <location filename="../app/gui/mainwindow.cpp" line="523"/>
         <source>About QuantLens</source>
         <translation>Über QuantLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="491"/>
+        <location filename="../app/gui/mainwindow.cpp" line="524"/>
         <source>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;See what quantization does to every layer of a neural network: post-training and quantization-aware training (LSQ, LSQ+, ASQ, POT/POST, multipoint PTQ), live, per layer.&lt;/p&gt;&lt;p&gt;libtorch %2, Qt %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;Sehen Sie, was Quantisierung mit jeder Schicht eines neuronalen Netzes macht: Post-Training-Quantisierung und quantisierungsbewusstes Training (LSQ, LSQ+, ASQ, POT/POST, Multipoint-PTQ), live und pro Schicht.&lt;/p&gt;&lt;p&gt;libtorch %2, Qt %3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="519"/>
+        <location filename="../app/gui/mainwindow.cpp" line="552"/>
         <source>QuantLens — %1</source>
         <translation>QuantLens — %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="529"/>
+        <location filename="../app/gui/mainwindow.cpp" line="562"/>
         <source>%1…</source>
         <translation>%1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="559"/>
-        <location filename="../app/gui/mainwindow.cpp" line="561"/>
+        <location filename="../app/gui/mainwindow.cpp" line="592"/>
+        <location filename="../app/gui/mainwindow.cpp" line="594"/>
         <source>%1 failed</source>
         <translation>%1 fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="595"/>
+        <location filename="../app/gui/mainwindow.cpp" line="628"/>
         <source>  ETA %1 s</source>
         <translation>  ETA %1 s</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="625"/>
+        <location filename="../app/gui/mainwindow.cpp" line="658"/>
         <source>A job is running</source>
         <translation>Ein Job läuft</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="626"/>
+        <location filename="../app/gui/mainwindow.cpp" line="659"/>
         <source>%1 is still running. Stop it and quit?</source>
         <translation>%1 läuft noch. Stoppen und beenden?</translation>
     </message>

@@ -707,13 +707,13 @@ normalised to the clipping threshold α</source>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="149"/>
-        <location filename="../app/gui/mainwindow.cpp" line="440"/>
+        <location filename="../app/gui/mainwindow.cpp" line="461"/>
         <source>Compare</source>
         <translation>比较</translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="150"/>
-        <location filename="../app/gui/mainwindow.cpp" line="219"/>
+        <location filename="../app/gui/mainwindow.cpp" line="240"/>
         <source>Error accumulation</source>
         <translation>误差累积</translation>
     </message>
@@ -728,333 +728,364 @@ normalised to the clipping threshold α</source>
         <translation>多点分布图</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="165"/>
+        <location filename="../app/gui/mainwindow.cpp" line="166"/>
+        <source>Export %1 as PNG, PDF, SVG or CSV…</source>
+        <translation>将 %1 导出为 PNG、PDF、SVG 或 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="167"/>
+        <source>Export %1</source>
+        <translation>导出 %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="174"/>
+        <source>Wrote %1</source>
+        <translation>已写入 %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="176"/>
+        <location filename="../app/gui/mainwindow.cpp" line="517"/>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="186"/>
         <source>Busy with %1: the change to %2 applies when you run a job.</source>
         <translation>正在执行 %1：对 %2 的更改将在运行任务时生效。</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="171"/>
+        <location filename="../app/gui/mainwindow.cpp" line="192"/>
         <source>Quantize</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="193"/>
+        <location filename="../app/gui/mainwindow.cpp" line="214"/>
         <source> Weights </source>
         <translation> 权重 </translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="196"/>
+        <location filename="../app/gui/mainwindow.cpp" line="217"/>
         <source> Activations </source>
         <translation> 激活 </translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="200"/>
+        <location filename="../app/gui/mainwindow.cpp" line="221"/>
         <source>Run PTQ</source>
         <translation>运行 PTQ</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="202"/>
+        <location filename="../app/gui/mainwindow.cpp" line="223"/>
         <source> Epochs </source>
         <translation> 轮数 </translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="204"/>
+        <location filename="../app/gui/mainwindow.cpp" line="225"/>
         <source>Run QAT</source>
         <translation>运行 QAT</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="206"/>
+        <location filename="../app/gui/mainwindow.cpp" line="227"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="209"/>
+        <location filename="../app/gui/mainwindow.cpp" line="230"/>
         <source>Pause the running job after its current step; click again to go on</source>
         <translation>在当前步骤后暂停正在运行的任务；再次点击继续</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="214"/>
+        <location filename="../app/gui/mainwindow.cpp" line="235"/>
         <source>%1 paused</source>
         <translation>%1 已暂停</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="216"/>
+        <location filename="../app/gui/mainwindow.cpp" line="237"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="221"/>
+        <location filename="../app/gui/mainwindow.cpp" line="242"/>
         <source>Sensitivity</source>
         <translation>敏感度</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="223"/>
+        <location filename="../app/gui/mainwindow.cpp" line="244"/>
         <source>Compare…</source>
         <translation>比较…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="225"/>
+        <location filename="../app/gui/mainwindow.cpp" line="246"/>
         <source>Quantize a second copy of the model another way and compare it with this one, layer by layer</source>
         <translation>用另一种方式量化模型的第二个副本，并与当前模型逐层比较</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="257"/>
+        <location filename="../app/gui/mainwindow.cpp" line="278"/>
         <source>PTQ</source>
         <translation>PTQ</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="272"/>
+        <location filename="../app/gui/mainwindow.cpp" line="293"/>
         <source>QAT</source>
         <translation>QAT</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="278"/>
+        <location filename="../app/gui/mainwindow.cpp" line="299"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="279"/>
+        <location filename="../app/gui/mainwindow.cpp" line="300"/>
         <source>Open &amp;model…</source>
         <translation>打开模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="282"/>
+        <location filename="../app/gui/mainwindow.cpp" line="303"/>
         <source>Open s&amp;ession…</source>
         <translation>打开会话(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="284"/>
+        <location filename="../app/gui/mainwindow.cpp" line="305"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="287"/>
+        <location filename="../app/gui/mainwindow.cpp" line="308"/>
         <source>Open &amp;data…</source>
         <translation>打开数据(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="289"/>
+        <location filename="../app/gui/mainwindow.cpp" line="310"/>
         <source>&amp;Save session…</source>
         <translation>保存会话(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="293"/>
+        <location filename="../app/gui/mainwindow.cpp" line="314"/>
         <source>&amp;Export all plots…</source>
         <translation>导出所有图表(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="296"/>
+        <location filename="../app/gui/mainwindow.cpp" line="317"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="300"/>
+        <location filename="../app/gui/mainwindow.cpp" line="321"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="304"/>
+        <location filename="../app/gui/mainwindow.cpp" line="325"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="308"/>
+        <location filename="../app/gui/mainwindow.cpp" line="329"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="322"/>
+        <location filename="../app/gui/mainwindow.cpp" line="343"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="323"/>
+        <location filename="../app/gui/mainwindow.cpp" line="344"/>
         <source>&amp;About QuantLens</source>
         <translation>关于 QuantLens(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="330"/>
+        <location filename="../app/gui/mainwindow.cpp" line="351"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="330"/>
+        <location filename="../app/gui/mainwindow.cpp" line="351"/>
         <source>The language changes the next time QuantLens starts.</source>
         <translation>语言将在下次启动 QuantLens 时更改。</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="338"/>
-        <location filename="../app/gui/mainwindow.cpp" line="382"/>
-        <location filename="../app/gui/mainwindow.cpp" line="476"/>
+        <location filename="../app/gui/mainwindow.cpp" line="359"/>
+        <location filename="../app/gui/mainwindow.cpp" line="403"/>
+        <location filename="../app/gui/mainwindow.cpp" line="497"/>
         <source>Busy</source>
         <translation>忙碌</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="338"/>
-        <location filename="../app/gui/mainwindow.cpp" line="382"/>
-        <location filename="../app/gui/mainwindow.cpp" line="476"/>
+        <location filename="../app/gui/mainwindow.cpp" line="359"/>
+        <location filename="../app/gui/mainwindow.cpp" line="403"/>
+        <location filename="../app/gui/mainwindow.cpp" line="497"/>
         <source>Wait for %1 to finish, or stop it.</source>
         <translation>请等待 %1 完成，或将其停止。</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="346"/>
+        <location filename="../app/gui/mainwindow.cpp" line="367"/>
         <source>Open model</source>
         <translation>打开模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="516"/>
+        <location filename="../app/gui/mainwindow.cpp" line="507"/>
+        <source>Export all plots</source>
+        <translation>导出所有图表</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="508"/>
+        <source>Image format (each view&apos;s data is written as CSV too):</source>
+        <translation>图像格式（每个视图的数据也会写成 CSV）：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="549"/>
         <source>Choose the quantizers in the tool bar and run PTQ or QAT; edit bits in the layer table to see the effect at once.</source>
         <translation>在工具栏中选择量化器并运行 PTQ 或 QAT；在层表中修改位宽即可立即看到效果。</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="390"/>
+        <location filename="../app/gui/mainwindow.cpp" line="411"/>
         <source>Open data</source>
         <translation>打开数据</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="474"/>
+        <location filename="../app/gui/mainwindow.cpp" line="495"/>
         <source>Save session</source>
         <translation>保存会话</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="354"/>
-        <location filename="../app/gui/mainwindow.cpp" line="474"/>
+        <location filename="../app/gui/mainwindow.cpp" line="375"/>
+        <location filename="../app/gui/mainwindow.cpp" line="495"/>
         <source>Sessions (*.qls)</source>
         <translation>会话 (*.qls)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="347"/>
+        <location filename="../app/gui/mainwindow.cpp" line="368"/>
         <source>Models (*.pth *.pt);;Sessions (*.qls);;All files (*)</source>
         <translation>模型 (*.pth *.pt);;会话 (*.qls);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="354"/>
+        <location filename="../app/gui/mainwindow.cpp" line="375"/>
         <source>Open session</source>
         <translation>打开会话</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="368"/>
+        <location filename="../app/gui/mainwindow.cpp" line="389"/>
         <source>File not found</source>
         <translation>找不到文件</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="368"/>
+        <location filename="../app/gui/mainwindow.cpp" line="389"/>
         <source>%1 no longer exists; it was removed from the list.</source>
         <translation>%1 已不存在，已从列表中移除。</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="387"/>
+        <location filename="../app/gui/mainwindow.cpp" line="408"/>
         <source>A folder (IDX files, CIFAR binaries or one sub-folder per class)…</source>
         <translation>文件夹（IDX 文件、CIFAR 二进制文件或每类一个子文件夹）…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="391"/>
+        <location filename="../app/gui/mainwindow.cpp" line="412"/>
         <source>Data set for calibration, training and evaluation (now: %1):</source>
         <translation>用于校准、训练和评估的数据集（当前：%1）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="392"/>
+        <location filename="../app/gui/mainwindow.cpp" line="413"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="398"/>
+        <location filename="../app/gui/mainwindow.cpp" line="419"/>
         <source>Open data folder</source>
         <translation>打开数据文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="409"/>
+        <location filename="../app/gui/mainwindow.cpp" line="430"/>
         <source>Compare with</source>
         <translation>比较对象</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="425"/>
+        <location filename="../app/gui/mainwindow.cpp" line="446"/>
         <source>Quantize a second copy of the model with PTQ and compare it with the current one.</source>
         <translation>用 PTQ 量化模型的第二个副本，并与当前模型比较。</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="426"/>
+        <location filename="../app/gui/mainwindow.cpp" line="447"/>
         <source>Weights</source>
         <translation>权重</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="427"/>
+        <location filename="../app/gui/mainwindow.cpp" line="448"/>
         <source>Weight bits</source>
         <translation>权重位宽</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="428"/>
+        <location filename="../app/gui/mainwindow.cpp" line="449"/>
         <source>Activations</source>
         <translation>激活</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="429"/>
+        <location filename="../app/gui/mainwindow.cpp" line="450"/>
         <source>Activation bits</source>
         <translation>激活位宽</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="438"/>
+        <location filename="../app/gui/mainwindow.cpp" line="459"/>
         <source>Open a model first, and wait for the running job.</source>
         <translation>请先打开模型，并等待正在运行的任务结束。</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="465"/>
+        <location filename="../app/gui/mainwindow.cpp" line="486"/>
         <source> (activations)</source>
         <translation>（激活）</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="465"/>
+        <location filename="../app/gui/mainwindow.cpp" line="486"/>
         <source> (weights)</source>
         <translation>（权重）</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="481"/>
+        <location filename="../app/gui/mainwindow.cpp" line="502"/>
         <source>Export all plots to</source>
         <translation>将所有图表导出到</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="485"/>
+        <location filename="../app/gui/mainwindow.cpp" line="518"/>
         <source>Wrote %1 files to %2</source>
         <translation>已将 %1 个文件写入 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="490"/>
+        <location filename="../app/gui/mainwindow.cpp" line="523"/>
         <source>About QuantLens</source>
         <translation>关于 QuantLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="491"/>
+        <location filename="../app/gui/mainwindow.cpp" line="524"/>
         <source>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;See what quantization does to every layer of a neural network: post-training and quantization-aware training (LSQ, LSQ+, ASQ, POT/POST, multipoint PTQ), live, per layer.&lt;/p&gt;&lt;p&gt;libtorch %2, Qt %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;查看量化对神经网络每一层的影响：训练后量化与量化感知训练（LSQ、LSQ+、ASQ、POT/POST、多点 PTQ），实时、逐层呈现。&lt;/p&gt;&lt;p&gt;libtorch %2，Qt %3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="519"/>
+        <location filename="../app/gui/mainwindow.cpp" line="552"/>
         <source>QuantLens — %1</source>
         <translation>QuantLens — %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="529"/>
+        <location filename="../app/gui/mainwindow.cpp" line="562"/>
         <source>%1…</source>
         <translation>%1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="559"/>
-        <location filename="../app/gui/mainwindow.cpp" line="561"/>
+        <location filename="../app/gui/mainwindow.cpp" line="592"/>
+        <location filename="../app/gui/mainwindow.cpp" line="594"/>
         <source>%1 failed</source>
         <translation>%1 失败</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="595"/>
+        <location filename="../app/gui/mainwindow.cpp" line="628"/>
         <source>  ETA %1 s</source>
         <translation>  预计剩余 %1 秒</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="625"/>
+        <location filename="../app/gui/mainwindow.cpp" line="658"/>
         <source>A job is running</source>
         <translation>有任务正在运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="626"/>
+        <location filename="../app/gui/mainwindow.cpp" line="659"/>
         <source>%1 is still running. Stop it and quit?</source>
         <translation>%1 仍在运行。是否停止并退出？</translation>
     </message>

@@ -158,6 +158,27 @@ void MainWindow::createViews()
     m_docks.value(QStringLiteral("dock.histogram"))->raise();
     m_docks.value(QStringLiteral("dock.training"))->raise();
 
+    // Right-click on any view: export it as an image or its data as CSV.
+    for (ui::InspectorView *view : views()) {
+        view->setContextMenuPolicy(Qt::CustomContextMenu);
+        connect(view, &QWidget::customContextMenuRequested, this, [this, view](const QPoint &pos) {
+            QMenu menu(view);
+            menu.addAction(tr("Export %1 as PNG, PDF, SVG or CSV…").arg(view->viewTitle()), this, [this, view] {
+                const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(view->viewTitle()),
+                                                                  view->fileStem() + QStringLiteral(".png"),
+                                                                  ui::PlotExport::fileDialogFilter());
+                if (path.isEmpty())
+                    return;
+                QString error;
+                if (ui::PlotExport::write(view, path, &error))
+                    m_jobLabel->setText(tr("Wrote %1").arg(path));
+                else
+                    QMessageBox::warning(this, tr("Export failed"), error);
+            });
+            menu.exec(view->mapToGlobal(pos));
+        });
+    }
+
     connect(m_table, &ui::LayerTableView::layerSelected, this, [this](int row, const QString &) { selectLayer(row); });
     connect(m_table, &ui::LayerTableView::configEdited, this, [this](int row, const types::LayerQuantView &v) {
         const QString layer = QString::fromStdString(m_table->model()->layer(row).name);
@@ -481,7 +502,19 @@ void MainWindow::exportPlots()
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Export all plots to"));
     if (dir.isEmpty())
         return;
-    const QStringList written = ui::PlotExport::exportAll(views(), dir, ui::PlotExport::Format::Png);
+    bool ok = false;
+    const QStringList formats{QStringLiteral("PNG"), QStringLiteral("PDF"), QStringLiteral("SVG")};
+    const QString choice = QInputDialog::getItem(this, tr("Export all plots"),
+                                                 tr("Image format (each view's data is written as CSV too):"), formats, 0,
+                                                 false, &ok);
+    if (!ok)
+        return;
+    ui::PlotExport::Format format = ui::PlotExport::Format::Png;
+    ui::PlotExport::formatFromSuffix(choice, &format);
+    QString error;
+    const QStringList written = ui::PlotExport::exportAll(views(), dir, format, &error);
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Export failed"), error);
     m_jobLabel->setText(tr("Wrote %1 files to %2").arg(written.size()).arg(dir));
 }
 

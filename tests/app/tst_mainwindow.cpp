@@ -2,9 +2,11 @@
 #include "app/gui/enginebridge.h"
 #include "app/gui/mainwindow.h"
 #include "app/gui/settings.h"
+#include "widgets/inspectorview.h"
 
 #include <QApplication>
 #include <QDockWidget>
+#include <QMenu>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSignalSpy>
@@ -113,6 +115,29 @@ private Q_SLOTS:
         // The same file again does not make a second entry.
         ql::app::addRecentFile(demo);
         QCOMPARE(ql::app::recentFiles().size(), 1);
+    }
+
+    void everyViewOffersExportOnRightClick()
+    {
+        ql::app::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const auto views = w.views();
+        QCOMPARE(views.size(), 8);
+        int menus = 0;
+        for (auto *view : views) {
+            QCOMPARE(view->contextMenuPolicy(), Qt::CustomContextMenu);
+            // The menu appears (a popup) and offers the export; close it again.
+            QTimer::singleShot(200, this, [&menus] {
+                if (auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget())) {
+                    if (!menu->actions().isEmpty() && menu->actions().first()->text().startsWith(QStringLiteral("Export ")))
+                        ++menus;
+                    menu->close();
+                }
+            });
+            Q_EMIT view->customContextMenuRequested(QPoint(10, 10));
+        }
+        QCOMPARE(menus, 8);
     }
 
     void windowFitsTheScreen()
