@@ -25,13 +25,7 @@ private Q_SLOTS:
     void openAndQuantizeAModel()
     {
         QTemporaryDir dir;
-        torch::manual_seed(0);
-        auto model = ql::core::models::createModel("fmnist-cnn");
-        ql::core::engine::ModelMeta meta;
-        meta.arch = "fmnist-cnn";
-        meta.dataset = "fashion-mnist";
-        const QString path = dir.path() + QStringLiteral("/m.pth");
-        ql::core::engine::saveModel(path.toStdString(), *model, meta);
+        const QString path = writeRandomModel(dir);
 
         ql::app::EngineBridge bridge;
         QSignalSpy opened(&bridge, &ql::app::EngineBridge::modelOpened);
