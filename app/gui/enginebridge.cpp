@@ -97,6 +97,7 @@ bool EngineBridge::start(const QString &name, std::function<QString(std::stop_to
         m_thread.join(); // the previous job has finished: m_busy was false
     Q_EMIT jobStarted(name);
     m_thread = std::jthread([this, name, job = std::move(job)](std::stop_token stop) {
+        core::applyCpuThreads();
         QString summary, error;
         try {
             summary = job(stop);

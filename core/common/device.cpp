@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include <atomic>
 #include <thread>
 
 #ifdef QL_TORCH_CUDA
@@ -14,15 +15,31 @@ namespace ql::core {
 
 bool cudaAvailable() { return torch::cuda::is_available(); }
 
+// The chosen count, for threads started later: libtorch's OpenMP thread count is a
+// per-thread setting, and a new thread starts with the library's default (1 with Debian's
+// libtorch), so every engine thread applies it again (applyCpuThreads).
+static std::atomic<int> s_threads{0};
+
 int setCpuThreads(int threads)
 {
     if (threads <= 0)
         threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     at::set_num_threads(threads);
-    return at::get_num_threads();
+    s_threads = at::get_num_threads();
+    return s_threads;
 }
 
-int cpuThreads() { return at::get_num_threads(); }
+void applyCpuThreads()
+{
+    if (const int n = s_threads.load(); n > 0 && at::get_num_threads() != n)
+        at::set_num_threads(n);
+}
+
+int cpuThreads()
+{
+    const int n = s_threads.load();
+    return n > 0 ? n : at::get_num_threads();
+}
 
 static std::string cudaName(int index)
 {

@@ -26,5 +26,8 @@ int setCpuThreads(int threads);
 
 /// libtorch's intra-op CPU thread count now in effect.
 int cpuThreads();
+/// Applies the count chosen with setCpuThreads to the calling thread. libtorch's CPU thread
+/// count is per thread: call this first on every thread that runs a job.
+void applyCpuThreads();
 
 } // namespace ql::core
