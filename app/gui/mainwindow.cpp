@@ -575,6 +575,9 @@ void MainWindow::onJobFinished(const QString &, const QString &summary)
     m_progress->setVisible(false);
     m_jobLabel->setText(summary);
     m_table->model()->setLayers(m_engine->layers(), m_engine->layerConfigs());
+    // The model was reset: keep the user's layer selected in the table.
+    if (m_selectedRow >= 0 && m_selectedRow < int(m_engine->layers().size()))
+        m_table->tableView()->selectRow(m_selectedRow);
     m_table->model()->updateSnapshots([this] {
         std::vector<std::shared_ptr<const types::LayerSnapshot>> v;
         const auto latest = m_engine->bus()->latest();
