@@ -355,9 +355,11 @@ bool EngineBridge::runErrors(int64_t samples)
 
 bool EngineBridge::runCompare(const core::engine::QuantRecipe &other, int64_t samples)
 {
-    if (!m_session || !m_reopen)
+    if (!m_session)
         return false;
     return start(tr("Compare"), [this, other, samples](std::stop_token stop) {
+        if (!m_reopen) // set on the engine thread by the job that opened the model
+            throw core::Error("Open a model or a session first.");
         const auto device = core::selectDevice("auto");
         const auto cb = callbacks(stop);
         auto result = std::make_shared<Comparison>();
