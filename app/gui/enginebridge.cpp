@@ -319,21 +319,21 @@ bool EngineBridge::runQat(const core::engine::QuantRecipe &recipe, const core::e
     });
 }
 
-static std::string recipeLabel(const core::engine::QuantRecipe &r)
+/// "lsq/lsq+ W4A4": weight and activation methods and bits.
+static std::string configLabel(core::quant::Method w, core::quant::Method a, int wb, int ab)
 {
-    return core::quant::methodName(r.weightMethod) + "/" + core::quant::methodName(r.actMethod) + " W" +
-           std::to_string(r.weightBits) + "A" + std::to_string(r.actBits);
+    return core::quant::methodName(w) + "/" + core::quant::methodName(a) + " W" + std::to_string(wb) + "A" +
+           std::to_string(ab);
 }
 
+/// The label of the layers between the first and the last (those follow the 8-bit rule).
 static std::string sessionLabel(const core::engine::Session &s)
 {
-    // The label of the layers between the first and the last (those follow the 8-bit rule).
     const auto &c = s.config();
     if (c.empty())
         return "quantized";
     const auto &l = c[c.size() > 2 ? 1 : 0];
-    return core::quant::methodName(l.weight.method) + "/" + core::quant::methodName(l.act.method) + " W" +
-           std::to_string(l.weight.bits) + "A" + std::to_string(l.act.bits);
+    return configLabel(l.weight.method, l.act.method, l.weight.bits, l.act.bits);
 }
 
 bool EngineBridge::runErrors(int64_t samples)
@@ -388,16 +388,13 @@ bool EngineBridge::runCompare(const core::engine::QuantRecipe &other, int64_t sa
         b.buildQuantizers();
         core::engine::calibrate(b, core::data::calibrationSubset(trainSet(), 512, 0), device.device, cb);
         auto accB = core::engine::errorAccumulation(b, testSet(), device.device, samples, cb);
-        accB.label = recipeLabel(other) + " (PTQ)";
+        accB.label = configLabel(other.weightMethod, other.actMethod, other.weightBits, other.actBits) + " (PTQ)";
         for (const auto &[k, v] : snapshots(b))
             result->b[k] = v;
         result->labelA = QString::fromStdString(accA.label);
         result->labelB = QString::fromStdString(accB.label);
-        double sumA = 0, sumB = 0;
-        if (!accA.blockL2.empty())
-            sumA = accA.blockL2.back();
-        if (!accB.blockL2.empty())
-            sumB = accB.blockL2.back();
+        const double outputA = accA.blockL2.empty() ? 0.0 : accA.blockL2.back();
+        const double outputB = accB.blockL2.empty() ? 0.0 : accB.blockL2.back();
         result->errorsA = std::make_shared<const types::ErrorAccumulation>(std::move(accA));
         result->errorsB = std::make_shared<const types::ErrorAccumulation>(std::move(accB));
         {
@@ -407,8 +404,8 @@ bool EngineBridge::runCompare(const core::engine::QuantRecipe &other, int64_t sa
         QMetaObject::invokeMethod(this, [this] { Q_EMIT comparisonReady(); }, Qt::QueuedConnection);
         return tr("Compared %1 with %2: output error %3 vs %4")
             .arg(result->labelA, result->labelB)
-            .arg(sumA, 0, 'g', 4)
-            .arg(sumB, 0, 'g', 4);
+            .arg(outputA, 0, 'g', 4)
+            .arg(outputB, 0, 'g', 4);
     });
 }
 
