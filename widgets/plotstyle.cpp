@@ -21,8 +21,11 @@ QColor distributionColor() { return QColor(150, 150, 150); }
 
 void setupPlot(QCustomPlot *plot)
 {
-    plot->setAntialiasedElements(QCP::aeAll);
-    plot->setNotAntialiasedElements(QCP::aeNone);
+    // Curves, items and legend symbols smooth; axis-aligned parts (axes, grids, bar fills)
+    // crisp, which is also where most of the painting time goes.
+    plot->setAntialiasedElements(QCP::aePlottables | QCP::aeItems | QCP::aeLegendItems | QCP::aeScatters);
+    plot->setNotAntialiasedElements(QCP::aeAxes | QCP::aeGrid | QCP::aeSubGrid | QCP::aeZeroLine | QCP::aeFills |
+                                    QCP::aeLegend | QCP::aeOther);
     plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot->setNoAntialiasingOnDrag(true);
     plot->setMinimumSize(200, 130);
@@ -114,10 +117,14 @@ std::vector<double> levelsOf(const types::TensorQuantStats &stats)
     if (!stats.levels.empty())
         return stats.levels;
     std::vector<double> out;
-    if (stats.step > 0 && !stats.codeCounts.empty()) {
+    // The shown channel's step and offset where the quantizer has one per channel.
+    const auto shown = size_t(std::max<int64_t>(0, stats.shownChannel));
+    const double step = shown < stats.stepPerChannel.size() ? stats.stepPerChannel[shown] : stats.step;
+    const double offset = shown < stats.offsetPerChannel.size() ? stats.offsetPerChannel[shown] : stats.offset;
+    if (step > 0 && !stats.codeCounts.empty()) {
         out.reserve(stats.codeCounts.size());
         for (size_t i = 0; i < stats.codeCounts.size(); ++i)
-            out.push_back(double(stats.codeLo + int64_t(i)) * stats.step + stats.offset);
+            out.push_back(double(stats.codeLo + int64_t(i)) * step + offset);
     }
     return out;
 }
@@ -212,6 +219,16 @@ DistributionDrawing drawDistribution(QCustomPlot *plot, const types::TensorQuant
         lo = std::min(lo, stats.clipLo);
         hi = std::max(hi, stats.clipHi);
     }
+    // Per channel: the levels and range are the shown channel's; the other channels' limits
+    // spread around them, drawn as hatched bands.
+    const bool perChannel = stats.channels > 1;
+    const bool spread = clipValid && perChannel && std::isfinite(stats.clipLoMin) && std::isfinite(stats.clipLoMax) &&
+                        std::isfinite(stats.clipHiMin) && std::isfinite(stats.clipHiMax) &&
+                        (stats.clipLoMax > stats.clipLoMin || stats.clipHiMax > stats.clipHiMin);
+    if (spread) {
+        lo = std::min(lo, stats.clipLoMin);
+        hi = std::max(hi, stats.clipHiMax);
+    }
     out.levelCount = int(levels.size());
     if (!levels.empty()) {
         lo = std::min(lo, levels.front());
@@ -248,6 +265,19 @@ DistributionDrawing drawDistribution(QCustomPlot *plot, const types::TensorQuant
             l->point1->setCoords(c, 0);
             l->point2->setCoords(c, 1);
             l->setPen(QPen(clipColor(), 1.5, Qt::DashLine));
+        }
+    }
+    const QBrush spreadBrush(QColor(clipColor().red(), clipColor().green(), clipColor().blue(), 110), Qt::BDiagPattern);
+    if (spread) {
+        for (const auto &[a, b] : {std::pair{stats.clipLoMin, stats.clipLoMax}, std::pair{stats.clipHiMin, stats.clipHiMax}}) {
+            auto *r = new QCPItemRect(plot);
+            r->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
+            r->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
+            r->topLeft->setCoords(a, 0);
+            r->bottomRight->setCoords(b, 1);
+            r->setPen(Qt::NoPen);
+            r->setBrush(spreadBrush);
+            r->setLayer(QStringLiteral("background"));
         }
     }
 
@@ -289,14 +319,28 @@ DistributionDrawing drawDistribution(QCustomPlot *plot, const types::TensorQuant
                       : out.levelLines == out.levelCount
                           ? QCoreApplication::translate("ql::ui::plot", "%1 levels").arg(out.levelCount)
                           : QCoreApplication::translate("ql::ui::plot", "%1 levels (too dense to draw)").arg(out.levelCount));
+    if (perChannel && !levels.empty())
+        levelKey->setName(levelKey->name() + QCoreApplication::translate("ql::ui::plot", ", channel %1 of %2 (median range)")
+                                                 .arg(stats.shownChannel)
+                                                 .arg(stats.channels));
     levelKey->setPen(QPen(levelColor(), 1.5));
     if (clipValid) {
         auto *clipKey = new QCPGraph(x, y);
-        clipKey->setName(QCoreApplication::translate("ql::ui::plot", "clip range [%1, %2]")
+        clipKey->setName((perChannel ? QCoreApplication::translate("ql::ui::plot", "channel %1 clip range [%2, %3]")
+                                           .arg(stats.shownChannel)
+                                     : QCoreApplication::translate("ql::ui::plot", "clip range [%1, %2]"))
                              .arg(stats.clipLo, 0, 'g', 3)
                              .arg(stats.clipHi, 0, 'g', 3));
         clipKey->setPen(QPen(clipColor(), 1.5, Qt::DashLine));
     }
+    if (spread) {
+        auto *spreadKey = new QCPBars(x, y);
+        spreadKey->setName(
+            QCoreApplication::translate("ql::ui::plot", "clip limits of all %1 channels").arg(stats.channels));
+        spreadKey->setPen(Qt::NoPen);
+        spreadKey->setBrush(spreadBrush);
+    }
+    out.spreadBands = spread ? 2 : 0;
     return out;
 }
 

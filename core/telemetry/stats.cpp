@@ -86,8 +86,28 @@ types::TensorQuantStats tensorStats(const torch::Tensor &xIn, quant::QuantizerIm
     const double hi = std::max(range[1].item<double>(), range[3].item<double>());
     s.values = histogram(x, bins, lo, hi > lo ? hi : lo + 1);
 
+    // Per channel: the levels and range of the channel with the median clipping range stand
+    // for the layer (channel 0 may be an outlier); the spread of the limits comes with them.
+    auto loFlat = clipLo.detach().flatten().to(torch::kDouble).to(x.device());
+    auto hiFlat = clipHi.detach().flatten().to(torch::kDouble).to(x.device());
+    if (loFlat.numel() != hiFlat.numel()) { // one side shared by all channels
+        const int64_t n = std::max(loFlat.numel(), hiFlat.numel());
+        loFlat = loFlat.expand({n});
+        hiFlat = hiFlat.expand({n});
+    }
+    const auto limits = torch::stack({loFlat, hiFlat}).to(torch::kCPU);
+    s.channels = limits.size(1);
+    if (s.channels > 1) {
+        const auto order = (limits[1] - limits[0]).argsort();
+        s.shownChannel = order[s.channels / 2].item<int64_t>();
+        const auto mins = std::get<0>(limits.min(1)), maxs = std::get<0>(limits.max(1));
+        s.clipLoMin = mins[0].item<double>();
+        s.clipLoMax = maxs[0].item<double>();
+        s.clipHiMin = mins[1].item<double>();
+        s.clipHiMax = maxs[1].item<double>();
+    }
     const auto lvl = q->levels().detach();
-    s.levels = toVector(lvl.dim() == 2 ? lvl[0] : lvl);
+    s.levels = toVector(lvl.dim() == 2 ? lvl[std::min(s.shownChannel, lvl.size(0) - 1)] : lvl);
 
     const auto codes = q->integerCodes(x);
     const auto cmm = torch::stack({codes.min(), codes.max()}).to(torch::kCPU);
@@ -116,14 +136,17 @@ types::TensorQuantStats tensorStats(const torch::Tensor &xIn, quant::QuantizerIm
     const auto lo_b = perChannel(clipLo.detach().to(x.device()), x, channelDim0);
     const auto hi_b = perChannel(clipHi.detach().to(x.device()), x, channelDim0);
     const double count = double(x.numel());
-    const auto clipped = torch::stack({x.lt(lo_b).sum().to(torch::kDouble) / count, x.gt(hi_b).sum().to(torch::kDouble) / count,
-                                       clipLo.detach().to(torch::kDouble).mean().to(x.device()),
-                                       clipHi.detach().to(torch::kDouble).mean().to(x.device())})
-                             .to(torch::kCPU);
+    const auto clipped =
+        torch::stack({x.lt(lo_b).sum().to(torch::kDouble) / count, x.gt(hi_b).sum().to(torch::kDouble) / count}).to(torch::kCPU);
     s.clippedLow = clipped[0].item<double>();
     s.clippedHigh = clipped[1].item<double>();
-    s.clipLo = clipped[2].item<double>();
-    s.clipHi = clipped[3].item<double>();
+    const int64_t shown = s.channels > 1 ? s.shownChannel : 0;
+    s.clipLo = limits[0][shown].item<double>();
+    s.clipHi = limits[1][shown].item<double>();
+    if (s.channels <= 1) {
+        s.clipLoMin = s.clipLoMax = s.clipLo;
+        s.clipHiMin = s.clipHiMax = s.clipHi;
+    }
 
     const auto params = q->quantParameters();
     if (auto it = params.find("step"); it != params.end() && it->second.defined() && it->second.numel() > 0) {

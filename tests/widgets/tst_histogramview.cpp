@@ -7,6 +7,7 @@
 #include <QComboBox>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -93,6 +94,48 @@ private Q_SLOTS:
         HistogramView view;
         view.setSnapshot(snapshotOf(s));
         QCOMPARE(view.levelLineCount(), 9);
+    }
+
+    void perChannelDrawsTheShownChannel()
+    {
+        // Three channels with steps 0.1, 0.2, 0.4; channel 1 is shown: its 16 levels at
+        // multiples of 0.2, its clip range, and two hatched bands for the other channels' limits.
+        TensorQuantStats s = uniformStats(4, true, 0.2);
+        s.channels = 3;
+        s.shownChannel = 1;
+        s.step = (0.1 + 0.2 + 0.4) / 3; // the mean, which must not be used for the levels
+        s.stepPerChannel = {0.1, 0.2, 0.4};
+        s.clipLoMin = -3.2;
+        s.clipLoMax = -0.8;
+        s.clipHiMin = 0.7;
+        s.clipHiMax = 2.8;
+        HistogramView view;
+        view.setSnapshot(snapshotOf(s));
+        QCOMPARE(view.levelLineCount(), 16);
+        const QCustomPlot *plot = view.plots().at(0);
+        std::vector<double> xs;
+        int bands = 0;
+        for (int i = 0; i < plot->itemCount(); ++i) {
+            if (auto *l = qobject_cast<QCPItemStraightLine *>(plot->item(i)))
+                xs.push_back(l->point1->coords().x());
+            if (auto *r = qobject_cast<QCPItemRect *>(plot->item(i)); r && r->brush().style() == Qt::BDiagPattern)
+                ++bands;
+        }
+        QCOMPARE(bands, 2);
+        std::sort(xs.begin(), xs.end());
+        QCOMPARE(xs.size(), size_t(18)); // 16 levels + 2 clip lines at -1.6 and 1.4
+        QVERIFY(std::abs(xs.front() + 1.6) < 1e-9);
+        QVERIFY(std::abs(xs.back() - 1.4) < 1e-9);
+        for (double x : xs)
+            QVERIFY2(std::abs(x / 0.2 - std::round(x / 0.2)) < 1e-9, qPrintable(QString::number(x)));
+        // The x axis takes in the widest channel's range.
+        QVERIFY(plot->xAxis->range().lower <= -3.2);
+        QVERIFY(plot->xAxis->range().upper >= 2.8);
+        bool named = false;
+        for (int i = 0; i < plot->legend->itemCount(); ++i)
+            if (auto *item = qobject_cast<QCPPlottableLegendItem *>(plot->legend->item(i)))
+                named = named || item->plottable()->name().contains(QStringLiteral("channel 1 of 3"));
+        QVERIFY(named);
     }
 
     void denseGridsAreNotDrawn()

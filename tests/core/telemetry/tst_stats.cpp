@@ -60,6 +60,44 @@ private Q_SLOTS:
         // error: (-1-0, 0.4-0, 1.6-2, 2.5-2, 7-3) -> 1 + .16 + .16 + .25 + 16 = 17.57
         QVERIFY2(std::abs(s.mse - 17.57 / 5) < 1e-5, qPrintable(QString::number(s.mse)));
     }
+
+    void perChannelStatsShowTheMedianChannel()
+    {
+        // Signed 4-bit per-channel LSQ with steps (0.4, 0.1, 0.2): clip widths 6, 1.5, 3 -> the
+        // median is channel 2 (s = 0.2: levels -1.6 .. 1.4); the limits spread over all three.
+        quant::QuantSpec spec;
+        spec.method = quant::Method::Lsq;
+        spec.bits = 4;
+        spec.isSigned = true;
+        spec.perChannel = true;
+        auto q = quant::makeQuantizer(spec, quant::Role::Weight, 3);
+        const auto w = torch::linspace(-2, 2, 3 * 8).reshape({3, 8});
+        q->init({w});
+        for (auto &p : q->named_parameters())
+            if (p.key().find("step") != std::string::npos) {
+                torch::NoGradGuard g;
+                p.value().copy_(torch::tensor({0.4f, 0.1f, 0.2f}).reshape(p.value().sizes()));
+            }
+        const auto s = telemetry::tensorStats(w, q.get(), true, 16);
+        QCOMPARE(s.channels, int64_t(3));
+        QCOMPARE(s.shownChannel, int64_t(2));
+        QCOMPARE(s.levels.size(), size_t(16));
+        QVERIFY(std::abs(s.levels.front() + 1.6) < 1e-6);
+        QVERIFY(std::abs(s.levels.back() - 1.4) < 1e-6);
+        QVERIFY(std::abs(s.clipLo + 1.6) < 1e-6);
+        QVERIFY(std::abs(s.clipHi - 1.4) < 1e-6);
+        QVERIFY(std::abs(s.clipLoMin + 3.2) < 1e-6);
+        QVERIFY(std::abs(s.clipLoMax + 0.8) < 1e-6);
+        QVERIFY(std::abs(s.clipHiMin - 0.7) < 1e-6);
+        QVERIFY(std::abs(s.clipHiMax - 2.8) < 1e-6);
+        // Each channel clips at its own range, not at the shown channel's.
+        const auto lo = torch::tensor({-3.2, -0.8, -1.6}, torch::kDouble).unsqueeze(1);
+        const auto hi = torch::tensor({2.8, 0.7, 1.4}, torch::kDouble).unsqueeze(1);
+        const auto wd = w.to(torch::kDouble);
+        QCOMPARE(s.clippedLow, wd.lt(lo).sum().item<double>() / 24.0);
+        QCOMPARE(s.clippedHigh, wd.gt(hi).sum().item<double>() / 24.0);
+        QVERIFY(s.clippedHigh > 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestStats)

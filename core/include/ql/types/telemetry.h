@@ -40,11 +40,15 @@ struct LayerQuantView {
 struct TensorQuantStats {
     bool valid = false;
     Histogram values;                  ///< FP values
-    std::vector<double> levels;        ///< representable values (per tensor, or of channel 0)
+    int64_t channels = 1;              ///< quantizer channels (1: one grid for the whole tensor)
+    int64_t shownChannel = 0;          ///< channel whose levels and clip range are given: the median range
+    std::vector<double> levels;        ///< representable values of the shown channel
     int64_t codeLo = 0;                ///< integer of codeCounts[0]
     std::vector<double> codeCounts;    ///< usage count of each integer code codeLo..codeLo+n-1
-    double clipLo = 0, clipHi = 0;     ///< clipping range in real units
-    double clippedLow = 0, clippedHigh = 0; ///< fraction of values clipped on each side
+    double clipLo = 0, clipHi = 0;     ///< clipping range of the shown channel, real units
+    double clipLoMin = 0, clipLoMax = 0; ///< lower clip limit over all channels
+    double clipHiMin = 0, clipHiMax = 0; ///< upper clip limit over all channels
+    double clippedLow = 0, clippedHigh = 0; ///< fraction of values clipped on each side (each channel at its own range)
     double step = 0;                   ///< step size (mean over channels)
     double stepMin = 0, stepMax = 0;
     double offset = 0;                 ///< learned offset beta (mean over channels), 0 if none
