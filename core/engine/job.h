@@ -3,6 +3,7 @@
 // stop token. Plain values only; callbacks run on the engine thread.
 #include "ql/types/telemetry.h"
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <stop_token>
@@ -21,21 +22,36 @@ struct JobCallbacks {
     /// Jobs reach it wherever they check for a stop (between steps and batches).
     std::function<void()> pausePoint;
 
-    bool stopRequested() const
-    {
-        if (pausePoint)
-            pausePoint();
-        return stop.stop_requested();
-    }
+    bool stopRequested() const;
 };
 
+/// Seconds the calling thread has spent blocked at pause points. Job clocks (Eta) leave
+/// them out, so a pause neither inflates the ETA nor lowers the reported throughput.
+inline double &pausedSecondsOfThisThread()
+{
+    thread_local double seconds = 0;
+    return seconds;
+}
+
+inline bool JobCallbacks::stopRequested() const
+{
+    if (pausePoint) {
+        const auto t0 = std::chrono::steady_clock::now();
+        pausePoint();
+        pausedSecondsOfThisThread() += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+    return stop.stop_requested();
+}
+
 /// Estimates the remaining time of a job from its rate so far.
+/// Time spent paused (at pause points of the thread that created it) does not count.
 class Eta {
 public:
-    Eta() : m_start(std::chrono::steady_clock::now()) {}
+    Eta() : m_start(std::chrono::steady_clock::now()), m_pausedAtStart(pausedSecondsOfThisThread()) {}
     double elapsedSeconds() const
     {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+        return std::max(0.0, wall - (pausedSecondsOfThisThread() - m_pausedAtStart));
     }
     /// Seconds left when `done` of `total` units are finished; -1 when unknown.
     double remaining(int64_t done, int64_t total) const
@@ -47,6 +63,7 @@ public:
 
 private:
     std::chrono::steady_clock::time_point m_start;
+    double m_pausedAtStart;
 };
 
 inline void reportProgress(const JobCallbacks &cb, const std::string &job, int64_t done, int64_t total, const Eta &eta,

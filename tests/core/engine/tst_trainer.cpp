@@ -8,7 +8,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <chrono>
 #include <set>
+#include <thread>
 
 using namespace ql::core;
 
@@ -70,6 +72,49 @@ private Q_SLOTS:
         QVERIFY(r2.epochs.empty());
         const auto e2 = engine::evaluate(*again.model, m_test, torch::kCPU);
         QVERIFY(std::abs(e2.top1 - r.epochs.back().validation.top1) < 1e-9);
+    }
+
+    void pausedTimeIsLeftOutOfTheClocks()
+    {
+        // A clock started before a 0.4 s pause does not count the pause.
+        engine::JobCallbacks cb;
+        cb.pausePoint = [] { std::this_thread::sleep_for(std::chrono::milliseconds(400)); };
+        const engine::Eta eta;
+        QVERIFY(!cb.stopRequested());
+        QVERIFY2(eta.elapsedSeconds() < 0.2, qPrintable(QString::number(eta.elapsedSeconds())));
+        // A pause-free wait still counts.
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        QVERIFY(eta.elapsedSeconds() >= 0.045);
+
+        // Training paused for 1 s in the middle: the epoch's time and its throughput leave it out.
+        auto m = freshModel();
+        engine::TrainOptions o;
+        o.epochs = 1;
+        o.batchSize = 64;
+        o.maxStepsPerEpoch = 6;
+        o.pointEvery = 2;
+        o.augment = false;
+        o.workers = 1;
+        int calls = 0;
+        engine::JobCallbacks paused;
+        paused.pausePoint = [&calls] {
+            if (++calls == 4)
+                std::this_thread::sleep_for(std::chrono::seconds(1));
+        };
+        std::vector<ql::types::TrainingPoint> points;
+        paused.trainingPoint = [&](const ql::types::TrainingPoint &p) { points.push_back(p); };
+        const auto wall = std::chrono::steady_clock::now();
+        const auto r = engine::train(*m.model, m_train, m_test, torch::kCPU, o, paused);
+        const double wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall).count();
+        QCOMPARE(r.epochs.size(), size_t(1));
+        QVERIFY(calls >= 4);
+        QVERIFY2(r.epochs[0].seconds < wallSeconds - 0.9,
+                 qPrintable(QStringLiteral("epoch %1 s, wall %2 s").arg(r.epochs[0].seconds).arg(wallSeconds)));
+        // The pause came before step 4, in the second window (steps 3-4): its step time is like
+        // the third window's, not half a second longer.
+        QCOMPARE(points.size(), size_t(3));
+        QVERIFY2(std::abs(points[1].stepTimeMs - points[2].stepTimeMs) < 300,
+                 qPrintable(QStringLiteral("%1 vs %2 ms").arg(points[1].stepTimeMs).arg(points[2].stepTimeMs)));
     }
 
     void nanLossStopsAndNamesALayer()
