@@ -161,7 +161,11 @@ void EngineBridge::adoptSession(std::unique_ptr<core::engine::Session> session, 
     auto test = core::data::openDataset(dataName, core::data::Split::Test);
     session->model()->to(core::selectDevice("auto").device);
     session->setDataset(dataName);
-    m_session = std::move(session);
+    {
+        // Written on the engine thread, read under the lock by hasModel() on the GUI thread.
+        std::lock_guard lock(m_mutex);
+        m_session = std::move(session);
+    }
     m_train = train;
     m_test = test;
     m_bus->clear();
@@ -212,28 +216,16 @@ bool EngineBridge::openData(const QString &nameOrPath)
             const auto x = core::data::normalize(test.images(torch::arange(1, torch::kLong)), test.normalization());
             const auto device = core::selectDevice("auto");
             auto model = m_session->model();
-            const auto layers = model->quantLayers();
-            std::vector<core::models::LayerMode> modes;
-            for (const auto &l : layers) {
-                modes.push_back(l->mode());
-                l->setMode(core::models::LayerMode::Fp32);
-            }
-            const bool training = model->is_training();
-            const auto restore = [&] {
-                for (size_t i = 0; i < layers.size(); ++i)
-                    layers[i]->setMode(modes[i]);
-                model->train(training);
-            };
             try {
+                const core::models::ModeGuard modes(*model);
+                model->setMode(core::models::LayerMode::Fp32);
                 model->eval();
                 const auto logits = model->forward(x.to(device.device));
-                restore();
                 if (logits.size(1) != test.numClasses())
                     throw core::Error("The model has " + std::to_string(logits.size(1)) + " outputs but '" + name + "' has " +
                                           std::to_string(test.numClasses()) + " classes.",
                                       "Open a model trained on this data set, or a data set with the model's classes.");
             } catch (const c10::Error &e) {
-                restore();
                 throw core::Error("The model cannot take the images of '" + name + "' (" +
                                       std::to_string(test.channels()) + "×" + std::to_string(test.height()) + "×" +
                                       std::to_string(test.width()) + "): " + e.what_without_backtrace(),
@@ -272,7 +264,7 @@ core::engine::JobCallbacks EngineBridge::callbacks(std::stop_token stop)
 
 bool EngineBridge::runPtq(const core::engine::QuantRecipe &recipe, int64_t calibrationImages)
 {
-    if (!m_session)
+    if (!hasModel())
         return false;
     return start(tr("PTQ"), [this, recipe, calibrationImages](std::stop_token stop) {
         const auto device = core::selectDevice("auto");
@@ -289,7 +281,7 @@ bool EngineBridge::runPtq(const core::engine::QuantRecipe &recipe, int64_t calib
 
 bool EngineBridge::runQat(const core::engine::QuantRecipe &recipe, const core::engine::QatOptions &options)
 {
-    if (!m_session)
+    if (!hasModel())
         return false;
     return start(tr("QAT"), [this, recipe, options](std::stop_token stop) {
         const auto device = core::selectDevice("auto");
@@ -338,7 +330,7 @@ static std::string sessionLabel(const core::engine::Session &s)
 
 bool EngineBridge::runErrors(int64_t samples)
 {
-    if (!m_session)
+    if (!hasModel())
         return false;
     return start(tr("Error accumulation"), [this, samples](std::stop_token stop) {
         const auto device = core::selectDevice("auto");
@@ -355,7 +347,7 @@ bool EngineBridge::runErrors(int64_t samples)
 
 bool EngineBridge::runCompare(const core::engine::QuantRecipe &other, int64_t samples)
 {
-    if (!m_session)
+    if (!hasModel())
         return false;
     return start(tr("Compare"), [this, other, samples](std::stop_token stop) {
         if (!m_reopen) // set on the engine thread by the job that opened the model
@@ -429,7 +421,7 @@ void EngineBridge::collectMultipoint()
 
 bool EngineBridge::runSensitivity(int64_t samples)
 {
-    if (!m_session)
+    if (!hasModel())
         return false;
     return start(tr("Sensitivity"), [this, samples](std::stop_token stop) {
         const auto device = core::selectDevice("auto");
@@ -448,7 +440,7 @@ bool EngineBridge::runSensitivity(int64_t samples)
 
 bool EngineBridge::whatIf(const QString &layer, int weightBits, int actBits, int64_t samples)
 {
-    if (!m_session)
+    if (!hasModel())
         return false;
     return start(tr("What-if"), [this, layer, weightBits, actBits, samples](std::stop_token) {
         const auto device = core::selectDevice("auto");
@@ -468,7 +460,7 @@ bool EngineBridge::whatIf(const QString &layer, int weightBits, int actBits, int
 
 bool EngineBridge::saveSession(const QString &path)
 {
-    if (!m_session)
+    if (!hasModel())
         return false;
     return start(tr("Save session"), [this, path](std::stop_token) {
         m_session->save(path.toStdString());

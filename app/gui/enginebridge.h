@@ -109,7 +109,8 @@ private:
     mutable std::mutex m_mutex; ///< guards everything below
     bool m_busy = false;
     QString m_job;
-    std::unique_ptr<core::engine::Session> m_session; ///< touched on the engine thread only while busy
+    /// Used on the engine thread only (while busy); set under m_mutex, which hasModel() reads.
+    std::unique_ptr<core::engine::Session> m_session;
     std::optional<core::data::Dataset> m_train, m_test;
     std::vector<types::LayerInfo> m_layers;
     std::vector<types::LayerQuantView> m_configs;

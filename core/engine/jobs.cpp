@@ -40,20 +40,6 @@ private:
     std::vector<std::shared_ptr<QuantLayerImpl>> m_layers;
 };
 
-/// Restores the model's training mode and the session's per-layer modes.
-class ModeScope {
-public:
-    explicit ModeScope(Session &s) : m_session(s), m_training(s.model()->is_training()) {}
-    ~ModeScope()
-    {
-        m_session.setFp32(false);
-        m_session.model()->train(m_training);
-    }
-
-private:
-    Session &m_session;
-    bool m_training;
-};
 
 /// im2col rows of a convolution input (at most `maxRows`), or the input rows of a linear layer.
 torch::Tensor layerInputRows(const QuantLayerImpl &layer, const torch::Tensor &x, int64_t maxRows)
@@ -103,7 +89,7 @@ void calibrate(Session &session, const data::Dataset &calibration, c10::Device d
     const auto layers = model->quantLayers();
     std::vector<std::vector<torch::Tensor>> inputs(layers.size());
     {
-        ModeScope modes(session);
+        models::ModeGuard modes(*session.model());
         session.setFp32(true);
         model->eval();
         ObserverScope observers(layers);
@@ -235,7 +221,7 @@ static QuantEval evalBoth(Session &session, const data::Dataset &validation, c10
 {
     QuantEval r;
     {
-        ModeScope modes(session);
+        models::ModeGuard modes(*session.model());
         session.setFp32(true);
         r.fp32 = evaluate(*session.model(), validation, device, eo, cb);
     }
@@ -256,7 +242,7 @@ QatResult runQat(Session &session, const data::Dataset &trainSet, const data::Da
 
     QatResult result;
     {
-        ModeScope modes(session);
+        models::ModeGuard modes(*session.model());
         session.setFp32(true);
         JobCallbacks quiet;
         quiet.stop = cb.stop;
@@ -306,7 +292,7 @@ types::ErrorAccumulation errorAccumulation(Session &session, const data::Dataset
 {
     auto model = session.model();
     model->to(device);
-    ModeScope modes(session);
+    models::ModeGuard modes(*session.model());
     model->eval();
     torch::NoGradGuard noGrad;
     const auto x = firstImages(data, samples, device);
@@ -345,7 +331,7 @@ std::vector<SensitivityRow> sensitivity(Session &session, const data::Dataset &d
 {
     auto model = session.model();
     model->to(device);
-    ModeScope modes(session);
+    models::ModeGuard modes(*session.model());
     model->eval();
     torch::NoGradGuard noGrad;
     const int64_t n = std::min(samples, data.size());

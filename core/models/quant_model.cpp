@@ -55,6 +55,20 @@ void QuantModelImpl::finishConstruction()
     }
 }
 
+ModeGuard::ModeGuard(QuantModelImpl &model) : m_model(model), m_layers(model.quantLayers()), m_training(model.is_training())
+{
+    m_modes.reserve(m_layers.size());
+    for (const auto &l : m_layers)
+        m_modes.push_back(l->mode());
+}
+
+ModeGuard::~ModeGuard()
+{
+    for (size_t i = 0; i < m_layers.size(); ++i)
+        m_layers[i]->setMode(m_modes[i]);
+    m_model.train(m_training);
+}
+
 std::vector<std::shared_ptr<QuantLayerImpl>> QuantModelImpl::quantLayers() const
 {
     std::vector<std::shared_ptr<QuantLayerImpl>> layers;

@@ -78,6 +78,23 @@ private:
     std::vector<std::pair<QuantConv2d, FoldableBatchNorm2d>> m_foldPairs;
 };
 
+/// Remembers every quantizable layer's mode and the model's training flag and puts them
+/// back as they were when it goes out of scope, e.g. around an FP32 pass of a model whose
+/// quantizers may or may not exist yet.
+class ModeGuard {
+public:
+    explicit ModeGuard(QuantModelImpl &model);
+    ~ModeGuard();
+    ModeGuard(const ModeGuard &) = delete;
+    ModeGuard &operator=(const ModeGuard &) = delete;
+
+private:
+    QuantModelImpl &m_model;
+    std::vector<std::shared_ptr<QuantLayerImpl>> m_layers;
+    std::vector<LayerMode> m_modes;
+    bool m_training;
+};
+
 using QuantModel = std::shared_ptr<QuantModelImpl>;
 
 /// Whether a dotted parameter name lies below a quantizer (not part of the state dict).

@@ -233,6 +233,25 @@ private Q_SLOTS:
         QVERIFY(b->forwardBlocks(x).front().min().item<float>() < 0.0f);
     }
 
+    void modeGuardRestoresModesAsTheyWere()
+    {
+        // Mixed modes and training mode before; everything FP32 and eval inside; as before after.
+        auto model = models::createModel("fmnist-cnn");
+        const auto layers = model->quantLayers();
+        QVERIFY(layers.size() >= 3);
+        layers[1]->setMode(models::LayerMode::FakeQuant);
+        model->train(true);
+        {
+            const models::ModeGuard guard(*model);
+            model->setMode(models::LayerMode::Fp32);
+            model->eval();
+            QCOMPARE(layers[1]->mode(), models::LayerMode::Fp32);
+        }
+        QVERIFY(model->is_training());
+        for (size_t i = 0; i < layers.size(); ++i)
+            QCOMPARE(layers[i]->mode(), i == 1 ? models::LayerMode::FakeQuant : models::LayerMode::Fp32);
+    }
+
     void unknownNameIsAnError()
     {
         try {
