@@ -74,112 +74,112 @@
 <context>
     <name>EngineBridge</name>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="182"/>
+        <location filename="../app/gui/enginebridge.cpp" line="187"/>
         <source>Open model</source>
         <translation>Modell öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="150"/>
+        <location filename="../app/gui/enginebridge.cpp" line="151"/>
         <source>%1 (%2, %3 parameters) on %4</source>
         <translation>%1 (%2, %3 Parameter) auf %4</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="195"/>
+        <location filename="../app/gui/enginebridge.cpp" line="200"/>
         <source>Open session</source>
         <translation>Sitzung öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="198"/>
+        <location filename="../app/gui/enginebridge.cpp" line="203"/>
         <source>Session %1: %2</source>
         <translation>Sitzung %1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="204"/>
+        <location filename="../app/gui/enginebridge.cpp" line="209"/>
         <source>Open data</source>
         <translation>Daten öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="243"/>
+        <location filename="../app/gui/enginebridge.cpp" line="236"/>
         <source>%1: %2 training and %3 test images, %4 classes</source>
         <translation>%1: %2 Trainings- und %3 Testbilder, %4 Klassen</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="276"/>
+        <location filename="../app/gui/enginebridge.cpp" line="269"/>
         <source>PTQ</source>
         <translation>PTQ</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="285"/>
+        <location filename="../app/gui/enginebridge.cpp" line="278"/>
         <source>PTQ: FP32 top-1 %1%, quantized %2%</source>
         <translation>PTQ: FP32 Top-1 %1%, quantisiert %2%</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="293"/>
+        <location filename="../app/gui/enginebridge.cpp" line="286"/>
         <source>QAT</source>
         <translation>QAT</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="314"/>
+        <location filename="../app/gui/enginebridge.cpp" line="307"/>
         <source>QAT: FP32 top-1 %1%, quantized %2%%3</source>
         <translation>QAT: FP32 Top-1 %1%, quantisiert %2%%3</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="317"/>
+        <location filename="../app/gui/enginebridge.cpp" line="310"/>
         <source> (stopped)</source>
         <translation> (gestoppt)</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="342"/>
+        <location filename="../app/gui/enginebridge.cpp" line="335"/>
         <source>Error accumulation</source>
         <translation>Fehlerakkumulation</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="351"/>
+        <location filename="../app/gui/enginebridge.cpp" line="344"/>
         <source>Error accumulation done</source>
         <translation>Fehlerakkumulation abgeschlossen</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="359"/>
+        <location filename="../app/gui/enginebridge.cpp" line="352"/>
         <source>Compare</source>
         <translation>Vergleichen</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="380"/>
+        <location filename="../app/gui/enginebridge.cpp" line="375"/>
         <source>Compare stopped</source>
         <translation>Vergleich abgebrochen</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="405"/>
+        <location filename="../app/gui/enginebridge.cpp" line="397"/>
         <source>Compared %1 with %2: output error %3 vs %4</source>
         <translation>%1 mit %2 verglichen: Ausgabefehler %3 gegenüber %4</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="434"/>
+        <location filename="../app/gui/enginebridge.cpp" line="426"/>
         <source>Sensitivity</source>
         <translation>Sensitivität</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="445"/>
+        <location filename="../app/gui/enginebridge.cpp" line="437"/>
         <source>Sensitivity ranked %1 layers</source>
         <translation>Sensitivität: %1 Schichten eingestuft</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="453"/>
+        <location filename="../app/gui/enginebridge.cpp" line="445"/>
         <source>What-if</source>
         <translation>Was-wäre-wenn</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="459"/>
+        <location filename="../app/gui/enginebridge.cpp" line="451"/>
         <source>%1 at W%2A%3: top-1 %4% on %5 images (%6 ms)</source>
         <translation>%1 bei W%2A%3: Top-1 %4% auf %5 Bildern (%6 ms)</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="473"/>
+        <location filename="../app/gui/enginebridge.cpp" line="465"/>
         <source>Save session</source>
         <translation>Sitzung speichern</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="475"/>
+        <location filename="../app/gui/enginebridge.cpp" line="467"/>
         <source>Session saved to %1</source>
         <translation>Sitzung gespeichert unter %1</translation>
     </message>
@@ -1069,23 +1069,23 @@ normiert auf die Clipping-Schwelle α</translation>
         <translation>%1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="592"/>
-        <location filename="../app/gui/mainwindow.cpp" line="594"/>
+        <location filename="../app/gui/mainwindow.cpp" line="595"/>
+        <location filename="../app/gui/mainwindow.cpp" line="597"/>
         <source>%1 failed</source>
         <translation>%1 fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="628"/>
+        <location filename="../app/gui/mainwindow.cpp" line="631"/>
         <source>  ETA %1 s</source>
         <translation>  ETA %1 s</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="658"/>
+        <location filename="../app/gui/mainwindow.cpp" line="661"/>
         <source>A job is running</source>
         <translation>Ein Job läuft</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="659"/>
+        <location filename="../app/gui/mainwindow.cpp" line="662"/>
         <source>%1 is still running. Stop it and quit?</source>
         <translation>%1 läuft noch. Stoppen und beenden?</translation>
     </message>
@@ -1429,44 +1429,59 @@ Loss %3 · Genauigkeit %4 %</translation>
 <context>
     <name>ql::ui::plot</name>
     <message>
-        <location filename="../widgets/plotstyle.cpp" line="191"/>
+        <location filename="../widgets/plotstyle.cpp" line="198"/>
         <source>FP values</source>
         <translation>FP-Werte</translation>
     </message>
     <message>
-        <location filename="../widgets/plotstyle.cpp" line="281"/>
+        <location filename="../widgets/plotstyle.cpp" line="311"/>
         <source>clipped below: %1</source>
         <translation>unten abgeschnitten: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/plotstyle.cpp" line="282"/>
+        <location filename="../widgets/plotstyle.cpp" line="312"/>
         <source>clipped above: %1</source>
         <translation>oben abgeschnitten: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/plotstyle.cpp" line="286"/>
+        <location filename="../widgets/plotstyle.cpp" line="316"/>
         <source>no levels reported</source>
         <translation>keine Stufen gemeldet</translation>
     </message>
     <message>
-        <location filename="../widgets/plotstyle.cpp" line="288"/>
+        <location filename="../widgets/plotstyle.cpp" line="318"/>
         <source>%1 levels (ticks along the bottom)</source>
         <translation>%1 Stufen (Striche am unteren Rand)</translation>
     </message>
     <message>
-        <location filename="../widgets/plotstyle.cpp" line="290"/>
+        <location filename="../widgets/plotstyle.cpp" line="320"/>
         <source>%1 levels</source>
         <translation>%1 Stufen</translation>
     </message>
     <message>
-        <location filename="../widgets/plotstyle.cpp" line="291"/>
+        <location filename="../widgets/plotstyle.cpp" line="321"/>
         <source>%1 levels (too dense to draw)</source>
         <translation>%1 Stufen (zu dicht zum Zeichnen)</translation>
     </message>
     <message>
-        <location filename="../widgets/plotstyle.cpp" line="295"/>
+        <location filename="../widgets/plotstyle.cpp" line="323"/>
+        <source>, channel %1 of %2 (median range)</source>
+        <translation>, Kanal %1 von %2 (mittlerer Bereich)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plotstyle.cpp" line="329"/>
+        <source>channel %1 clip range [%2, %3]</source>
+        <translation>Kanal %1 Clipping-Bereich [%2, %3]</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plotstyle.cpp" line="331"/>
         <source>clip range [%1, %2]</source>
         <translation>Clipping-Bereich [%1, %2]</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plotstyle.cpp" line="339"/>
+        <source>clip limits of all %1 channels</source>
+        <translation>Clipping-Grenzen aller %1 Kanäle</translation>
     </message>
 </context>
 </TS>

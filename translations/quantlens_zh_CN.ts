@@ -74,112 +74,112 @@
 <context>
     <name>EngineBridge</name>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="182"/>
+        <location filename="../app/gui/enginebridge.cpp" line="187"/>
         <source>Open model</source>
         <translation>打开模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="150"/>
+        <location filename="../app/gui/enginebridge.cpp" line="151"/>
         <source>%1 (%2, %3 parameters) on %4</source>
         <translation>%1（%2，%3 个参数），运行于 %4</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="195"/>
+        <location filename="../app/gui/enginebridge.cpp" line="200"/>
         <source>Open session</source>
         <translation>打开会话</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="198"/>
+        <location filename="../app/gui/enginebridge.cpp" line="203"/>
         <source>Session %1: %2</source>
         <translation>会话 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="204"/>
+        <location filename="../app/gui/enginebridge.cpp" line="209"/>
         <source>Open data</source>
         <translation>打开数据</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="243"/>
+        <location filename="../app/gui/enginebridge.cpp" line="236"/>
         <source>%1: %2 training and %3 test images, %4 classes</source>
         <translation>%1：%2 张训练图像，%3 张测试图像，%4 个类别</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="276"/>
+        <location filename="../app/gui/enginebridge.cpp" line="269"/>
         <source>PTQ</source>
         <translation>PTQ</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="285"/>
+        <location filename="../app/gui/enginebridge.cpp" line="278"/>
         <source>PTQ: FP32 top-1 %1%, quantized %2%</source>
         <translation>PTQ：FP32 top-1 %1%，量化后 %2%</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="293"/>
+        <location filename="../app/gui/enginebridge.cpp" line="286"/>
         <source>QAT</source>
         <translation>QAT</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="314"/>
+        <location filename="../app/gui/enginebridge.cpp" line="307"/>
         <source>QAT: FP32 top-1 %1%, quantized %2%%3</source>
         <translation>QAT：FP32 top-1 %1%，量化后 %2%%3</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="317"/>
+        <location filename="../app/gui/enginebridge.cpp" line="310"/>
         <source> (stopped)</source>
         <translation>（已停止）</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="342"/>
+        <location filename="../app/gui/enginebridge.cpp" line="335"/>
         <source>Error accumulation</source>
         <translation>误差累积</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="351"/>
+        <location filename="../app/gui/enginebridge.cpp" line="344"/>
         <source>Error accumulation done</source>
         <translation>误差累积完成</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="359"/>
+        <location filename="../app/gui/enginebridge.cpp" line="352"/>
         <source>Compare</source>
         <translation>比较</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="380"/>
+        <location filename="../app/gui/enginebridge.cpp" line="375"/>
         <source>Compare stopped</source>
         <translation>比较已停止</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="405"/>
+        <location filename="../app/gui/enginebridge.cpp" line="397"/>
         <source>Compared %1 with %2: output error %3 vs %4</source>
         <translation>已比较 %1 与 %2：输出误差 %3 对 %4</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="434"/>
+        <location filename="../app/gui/enginebridge.cpp" line="426"/>
         <source>Sensitivity</source>
         <translation>敏感度</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="445"/>
+        <location filename="../app/gui/enginebridge.cpp" line="437"/>
         <source>Sensitivity ranked %1 layers</source>
         <translation>敏感度：已对 %1 个层排序</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="453"/>
+        <location filename="../app/gui/enginebridge.cpp" line="445"/>
         <source>What-if</source>
         <translation>假设分析</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="459"/>
+        <location filename="../app/gui/enginebridge.cpp" line="451"/>
         <source>%1 at W%2A%3: top-1 %4% on %5 images (%6 ms)</source>
         <translation>%1 在 W%2A%3 下：%5 张图像上 top-1 为 %4%（%6 ms）</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="473"/>
+        <location filename="../app/gui/enginebridge.cpp" line="465"/>
         <source>Save session</source>
         <translation>保存会话</translation>
     </message>
     <message>
-        <location filename="../app/gui/enginebridge.cpp" line="475"/>
+        <location filename="../app/gui/enginebridge.cpp" line="467"/>
         <source>Session saved to %1</source>
         <translation>会话已保存到 %1</translation>
     </message>
@@ -1069,23 +1069,23 @@ normalised to the clipping threshold α</source>
         <translation>%1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="592"/>
-        <location filename="../app/gui/mainwindow.cpp" line="594"/>
+        <location filename="../app/gui/mainwindow.cpp" line="595"/>
+        <location filename="../app/gui/mainwindow.cpp" line="597"/>
         <source>%1 failed</source>
         <translation>%1 失败</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="628"/>
+        <location filename="../app/gui/mainwindow.cpp" line="631"/>
         <source>  ETA %1 s</source>
         <translation>  预计剩余 %1 秒</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="658"/>
+        <location filename="../app/gui/mainwindow.cpp" line="661"/>
         <source>A job is running</source>
         <translation>有任务正在运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="659"/>
+        <location filename="../app/gui/mainwindow.cpp" line="662"/>
         <source>%1 is still running. Stop it and quit?</source>
         <translation>%1 仍在运行。是否停止并退出？</translation>
     </message>
@@ -1429,44 +1429,59 @@ loss %3 · accuracy %4 %</source>
 <context>
     <name>ql::ui::plot</name>
     <message>
-        <location filename="../widgets/plotstyle.cpp" line="191"/>
+        <location filename="../widgets/plotstyle.cpp" line="198"/>
         <source>FP values</source>
         <translation>FP 值</translation>
     </message>
     <message>
-        <location filename="../widgets/plotstyle.cpp" line="281"/>
+        <location filename="../widgets/plotstyle.cpp" line="311"/>
         <source>clipped below: %1</source>
         <translation>下侧截断：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/plotstyle.cpp" line="282"/>
+        <location filename="../widgets/plotstyle.cpp" line="312"/>
         <source>clipped above: %1</source>
         <translation>上侧截断：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/plotstyle.cpp" line="286"/>
+        <location filename="../widgets/plotstyle.cpp" line="316"/>
         <source>no levels reported</source>
         <translation>未报告级别</translation>
     </message>
     <message>
-        <location filename="../widgets/plotstyle.cpp" line="288"/>
+        <location filename="../widgets/plotstyle.cpp" line="318"/>
         <source>%1 levels (ticks along the bottom)</source>
         <translation>%1 个量化级（底部刻度）</translation>
     </message>
     <message>
-        <location filename="../widgets/plotstyle.cpp" line="290"/>
+        <location filename="../widgets/plotstyle.cpp" line="320"/>
         <source>%1 levels</source>
         <translation>%1 个级别</translation>
     </message>
     <message>
-        <location filename="../widgets/plotstyle.cpp" line="291"/>
+        <location filename="../widgets/plotstyle.cpp" line="321"/>
         <source>%1 levels (too dense to draw)</source>
         <translation>%1 个级别（过密，无法绘制）</translation>
     </message>
     <message>
-        <location filename="../widgets/plotstyle.cpp" line="295"/>
+        <location filename="../widgets/plotstyle.cpp" line="323"/>
+        <source>, channel %1 of %2 (median range)</source>
+        <translation>，第 %1 个通道（共 %2 个，中位范围）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plotstyle.cpp" line="329"/>
+        <source>channel %1 clip range [%2, %3]</source>
+        <translation>通道 %1 截断范围 [%2, %3]</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plotstyle.cpp" line="331"/>
         <source>clip range [%1, %2]</source>
         <translation>截断范围 [%1, %2]</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plotstyle.cpp" line="339"/>
+        <source>clip limits of all %1 channels</source>
+        <translation>全部 %1 个通道的截断界限</translation>
     </message>
 </context>
 </TS>
