@@ -57,13 +57,15 @@ QCPTextElement *addTitle(QCustomPlot *plot, const QString &text)
 
 namespace {
 
-// Re-flows a legend below a plot as the plot's width changes: as many columns
-// as fit (about 200 px each), at most maxColumns, so entries are never cut off.
+// Re-flows a legend below a plot as the plot's width or its entries change: as many
+// columns as the widest entry allows, at most maxColumns, so entries are never cut off.
 class LegendFlow : public QObject {
 public:
     LegendFlow(QCustomPlot *plot, int maxColumns) : QObject(plot), m_plot(plot), m_max(maxColumns)
     {
         plot->installEventFilter(this);
+        // Entries come and go with the data: re-flow before every replot lays the legend out.
+        connect(plot, &QCustomPlot::beforeReplot, this, [this] { apply(m_plot->width()); });
         apply(plot->width());
     }
     bool eventFilter(QObject *, QEvent *e) override
@@ -76,12 +78,19 @@ public:
 private:
     void apply(int width)
     {
-        const int cols = std::clamp(width / 200, 1, std::max(1, m_max));
-        if (m_plot->legend->wrap() == cols)
+        QCPLegend *legend = m_plot->legend;
+        int widest = 0;
+        for (int i = 0; i < legend->itemCount(); ++i)
+            if (QCPAbstractLegendItem *item = legend->item(i))
+                widest = std::max(widest, item->minimumOuterSizeHint().width());
+        const int column = std::max(120, widest + legend->columnSpacing());
+        const int usable = width - legend->margins().left() - legend->margins().right();
+        const int cols = std::clamp(usable / column, 1, std::max(1, m_max));
+        if (legend->wrap() == cols)
             return;
-        m_plot->legend->setWrap(cols);
+        legend->setWrap(cols);
         // setWrap() alone only places entries added later; re-flow the existing ones.
-        m_plot->legend->setFillOrder(m_plot->legend->fillOrder(), /*rearrange=*/true);
+        legend->setFillOrder(legend->fillOrder(), /*rearrange=*/true);
     }
     QCustomPlot *m_plot;
     int m_max;

@@ -33,6 +33,21 @@ TensorQuantStats uniformStats(int bits, bool isSigned, double step)
     return s;
 }
 
+// Signed 4 bits over three channels with steps 0.1, 0.2, 0.4; channel 1 shown.
+TensorQuantStats perChannelStats()
+{
+    TensorQuantStats s = uniformStats(4, true, 0.2);
+    s.channels = 3;
+    s.shownChannel = 1;
+    s.step = (0.1 + 0.2 + 0.4) / 3; // the mean, which must not be used for the levels
+    s.stepPerChannel = {0.1, 0.2, 0.4};
+    s.clipLoMin = -3.2;
+    s.clipLoMax = -0.8;
+    s.clipHiMin = 0.7;
+    s.clipHiMax = 2.8;
+    return s;
+}
+
 std::shared_ptr<const LayerSnapshot> snapshotOf(const TensorQuantStats &w, const TensorQuantStats &a = {})
 {
     auto s = std::make_shared<LayerSnapshot>();
@@ -100,17 +115,8 @@ private Q_SLOTS:
     {
         // Three channels with steps 0.1, 0.2, 0.4; channel 1 is shown: its 16 levels at
         // multiples of 0.2, its clip range, and two hatched bands for the other channels' limits.
-        TensorQuantStats s = uniformStats(4, true, 0.2);
-        s.channels = 3;
-        s.shownChannel = 1;
-        s.step = (0.1 + 0.2 + 0.4) / 3; // the mean, which must not be used for the levels
-        s.stepPerChannel = {0.1, 0.2, 0.4};
-        s.clipLoMin = -3.2;
-        s.clipLoMax = -0.8;
-        s.clipHiMin = 0.7;
-        s.clipHiMax = 2.8;
         HistogramView view;
-        view.setSnapshot(snapshotOf(s));
+        view.setSnapshot(snapshotOf(perChannelStats()));
         QCOMPARE(view.levelLineCount(), 16);
         const QCustomPlot *plot = view.plots().at(0);
         std::vector<double> xs;
@@ -133,9 +139,47 @@ private Q_SLOTS:
         QVERIFY(plot->xAxis->range().upper >= 2.8);
         bool named = false;
         for (int i = 0; i < plot->legend->itemCount(); ++i)
-            if (auto *item = qobject_cast<QCPPlottableLegendItem *>(plot->legend->item(i)))
+            if (auto *item = qobject_cast<QCPPlottableLegendItem *>(plot->legend->item(i)); item && item->plottable())
                 named = named || item->plottable()->name().contains(QStringLiteral("channel 1 of 3"));
         QVERIFY(named);
+    }
+
+    void legendEntriesAreNeverCut_data()
+    {
+        QTest::addColumn<int>("width");
+        for (int w : {420, 700, 900, 1300, 1800})
+            QTest::newRow(qPrintable(QString::number(w))) << w;
+    }
+    void legendEntriesAreNeverCut()
+    {
+        // The per-channel legend has long entries: at any width that can hold an entry it gets
+        // the room its text needs (fewer columns), and the legend stays inside the plot.
+        QFETCH(int, width);
+        HistogramView view;
+        view.resize(width, 520);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setSnapshot(snapshotOf(perChannelStats()));
+        for (QCustomPlot *plot : view.plots()) {
+            plot->replot(QCustomPlot::rpImmediateRefresh);
+            int entries = 0;
+            for (int i = 0; i < plot->legend->itemCount(); ++i) {
+                const QCPAbstractLegendItem *item = plot->legend->item(i);
+                if (!item)
+                    continue; // an empty cell of the legend's grid
+                ++entries;
+                const int needed = item->minimumOuterSizeHint().width();
+                if (plot->width() < needed + 16)
+                    continue; // a plot narrower than the entry cannot show it whole
+                QVERIFY2(item->outerRect().width() >= item->minimumOuterSizeHint().width(),
+                         qPrintable(QStringLiteral("entry %1: %2 px of %3 needed")
+                                        .arg(i)
+                                        .arg(item->outerRect().width())
+                                        .arg(item->minimumOuterSizeHint().width())));
+                QVERIFY(item->outerRect().right() <= plot->width());
+            }
+            QVERIFY(entries >= 2);
+        }
     }
 
     void denseGridsAreNotDrawn()
