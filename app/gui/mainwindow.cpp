@@ -106,7 +106,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_engine(new Engi
         size = size.boundedTo(screen->availableGeometry().size() * 0.95);
     resize(size);
     // Room for the plots: the table and the right-hand views wide, the bottom views tall
-    // enough to read; the central panel takes what is left.
+    // enough to read; the welcome panel takes what is left until a model is open.
     resizeDocks({m_docks.value(QStringLiteral("dock.layers")), m_docks.value(QStringLiteral("dock.histogram"))},
                 {size.width() / 3, size.width() * 2 / 5}, Qt::Horizontal);
     resizeDocks({m_docks.value(QStringLiteral("dock.training"))}, {size.height() / 3}, Qt::Vertical);
@@ -545,10 +545,10 @@ void MainWindow::onModelOpened()
                 m_table->tableView()->selectRow(int(i));
         m_layerOnOpen.clear();
     }
-    setCentralWidget(new ui::EmptyState(m_engine->modelDescription(),
-                                        tr("Choose the quantizers in the tool bar and run PTQ or QAT; edit bits in the "
-                                           "layer table to see the effect at once."),
-                                        this));
+    // With a model open the views take the whole window: the welcome panel goes and the
+    // model's description moves to the title (and the status bar, as the open job's summary).
+    if (QWidget *welcome = centralWidget())
+        welcome->hide();
     setWindowTitle(tr("QuantLens — %1").arg(m_engine->modelDescription()));
     if (m_ptqOnOpen) {
         m_ptqOnOpen = false;
