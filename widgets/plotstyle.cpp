@@ -252,23 +252,22 @@ DistributionDrawing drawDistribution(QCustomPlot *plot, const types::TensorQuant
     x->setRange(lo - pad, hi + pad);
     setCountAxis(y, logScale, maxCount);
 
+    // A band over the plot's whole height from x = a to x = b, behind the data.
+    const auto band = [plot](double a, double b, const QBrush &brush) {
+        auto *r = new QCPItemRect(plot);
+        r->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        r->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        r->topLeft->setCoords(a, 0);
+        r->bottomRight->setCoords(b, 1);
+        r->setPen(Qt::NoPen);
+        r->setBrush(brush);
+        r->setLayer(QStringLiteral("background"));
+    };
     // Shade what lies outside the clipping range: the mass the quantizer clips.
     if (clipValid) {
         const QColor shade(clipColor().red(), clipColor().green(), clipColor().blue(), 40);
-        auto shadeRect = [&](double a, double b) {
-            auto *r = new QCPItemRect(plot);
-            r->topLeft->setTypeX(QCPItemPosition::ptPlotCoords);
-            r->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
-            r->bottomRight->setTypeX(QCPItemPosition::ptPlotCoords);
-            r->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
-            r->topLeft->setCoords(a, 0);
-            r->bottomRight->setCoords(b, 1);
-            r->setPen(Qt::NoPen);
-            r->setBrush(shade);
-            r->setLayer(QStringLiteral("background"));
-        };
-        shadeRect(lo - 10 * pad - std::abs(lo), stats.clipLo);
-        shadeRect(stats.clipHi, hi + 10 * pad + std::abs(hi));
+        band(lo - 10 * pad - std::abs(lo), stats.clipLo, shade);
+        band(stats.clipHi, hi + 10 * pad + std::abs(hi), shade);
         for (double c : {stats.clipLo, stats.clipHi}) {
             auto *l = new QCPItemStraightLine(plot);
             l->point1->setCoords(c, 0);
@@ -278,16 +277,8 @@ DistributionDrawing drawDistribution(QCustomPlot *plot, const types::TensorQuant
     }
     const QBrush spreadBrush(QColor(clipColor().red(), clipColor().green(), clipColor().blue(), 110), Qt::BDiagPattern);
     if (spread) {
-        for (const auto &[a, b] : {std::pair{stats.clipLoMin, stats.clipLoMax}, std::pair{stats.clipHiMin, stats.clipHiMax}}) {
-            auto *r = new QCPItemRect(plot);
-            r->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
-            r->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
-            r->topLeft->setCoords(a, 0);
-            r->bottomRight->setCoords(b, 1);
-            r->setPen(Qt::NoPen);
-            r->setBrush(spreadBrush);
-            r->setLayer(QStringLiteral("background"));
-        }
+        band(stats.clipLoMin, stats.clipLoMax, spreadBrush);
+        band(stats.clipHiMin, stats.clipHiMax, spreadBrush);
     }
 
     // Up to kMaxFullLevelLines levels: full-height lines over the distribution. Denser grids
