@@ -4,7 +4,8 @@
 //  2. the time of one full refresh of every view for a 50-layer model (set the data, paint);
 //  3. QAT training throughput with the GUI attached against the same QAT without a GUI
 //     (the engine called directly, as quantlens-cli does), as a ratio; the two alternate for
-//     `rounds` rounds (0: the refresh figure only).
+//     `rounds` rounds (0: the refresh figure only); the summary is the median over rounds, since
+//     a neighbour on a shared machine can slow any single run.
 // Usage: bench_gui_responsiveness [threads] [steps] [rounds]   (QT_QPA_PLATFORM=offscreen unless set)
 #include "app/gui/enginebridge.h"
 #include "app/gui/mainwindow.h"
@@ -30,7 +31,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <numeric>
 
 using namespace ql;
 
@@ -78,6 +78,34 @@ double medianThroughput(const std::vector<types::TrainingPoint> &points)
     return percentile(rates, 0.5);
 }
 
+
+/// Busy and stolen jiffies of all CPUs (/proc/stat; zeros where it cannot be read).
+struct CpuTimes {
+    double total = 0;
+    double steal = 0;
+};
+
+CpuTimes cpuTimes()
+{
+    CpuTimes t;
+    if (std::FILE *f = std::fopen("/proc/stat", "r")) {
+        double v[8] = {};
+        if (std::fscanf(f, "cpu %lf %lf %lf %lf %lf %lf %lf %lf", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+                        &v[7]) == 8) {
+            for (double x : v)
+                t.total += x;
+            t.steal = v[7];
+        }
+        std::fclose(f);
+    }
+    return t;
+}
+
+double stealPercent(const CpuTimes &a, const CpuTimes &b)
+{
+    const double total = b.total - a.total;
+    return total > 0 ? 100.0 * (b.steal - a.steal) / total : 0.0;
+}
 
 /// QAT without a GUI: the engine called directly, as quantlens-cli does.
 double cliThroughput(int steps)
@@ -305,20 +333,28 @@ int main(int argc, char **argv)
         const auto series = engine->bus()->trainingSeries();
         return medianThroughput({series.begin() + std::ptrdiff_t(std::min(before, series.size())), series.end()});
     };
-    std::vector<double> cli, gui;
+    // Each run's share of CPU time the hypervisor gave to other guests ("steal"): a run with a
+    // high share was slowed from outside, which is why the summary is a median over rounds.
+    std::vector<double> cli, gui, ratios;
     for (int round = 0; round < rounds; ++round) {
+        const CpuTimes t0 = cpuTimes();
         cli.push_back(cliThroughput(steps));
+        const CpuTimes t1 = cpuTimes();
         gui.push_back(guiThroughput());
+        const CpuTimes t2 = cpuTimes();
         if (gui.back() < 0)
             return 1;
-        std::printf("round %d: QAT without GUI %6.0f img/s, with GUI %6.0f img/s\n", round + 1, cli.back(), gui.back());
+        ratios.push_back(cli.back() > 0 ? gui.back() / cli.back() : 0.0);
+        std::printf("round %d: QAT without GUI %6.0f img/s (steal %4.1f %%), with GUI %6.0f img/s (steal %4.1f %%), "
+                    "ratio %.3f\n",
+                    round + 1, cli.back(), stealPercent(t0, t1), gui.back(), stealPercent(t1, t2), ratios.back());
         std::fflush(stdout);
     }
     std::printf("event loop during QAT (10 ms timer, %zu ticks)    p99 late %6.1f ms   worst %6.1f ms   (target < 50 ms)\n",
                 lateness.size(), percentile(lateness, 0.99), percentile(lateness, 1.0));
-    const double cliMean = std::accumulate(cli.begin(), cli.end(), 0.0) / double(cli.size());
-    const double guiMean = std::accumulate(gui.begin(), gui.end(), 0.0) / double(gui.size());
-    std::printf("QAT throughput  without GUI %8.0f img/s   with GUI %8.0f img/s   ratio GUI/CLI %.3f   (target >= 0.95)\n",
-                cliMean, guiMean, cliMean > 0 ? guiMean / cliMean : 0.0);
+    std::printf("QAT throughput  without GUI %8.0f img/s   with GUI %8.0f img/s (medians of %d rounds)   ratio GUI/CLI: "
+                "median over rounds %.3f, of the medians %.3f   (target >= 0.95)\n",
+                percentile(cli, 0.5), percentile(gui, 0.5), rounds, percentile(ratios, 0.5),
+                percentile(cli, 0.5) > 0 ? percentile(gui, 0.5) / percentile(cli, 0.5) : 0.0);
     return 0;
 }
