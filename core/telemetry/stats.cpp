@@ -88,24 +88,24 @@ types::TensorQuantStats tensorStats(const torch::Tensor &xIn, quant::QuantizerIm
 
     // Per channel: the levels and range of the channel with the median clipping range stand
     // for the layer (channel 0 may be an outlier); the spread of the limits comes with them.
-    auto loFlat = clipLo.detach().flatten().to(torch::kDouble).to(x.device());
-    auto hiFlat = clipHi.detach().flatten().to(torch::kDouble).to(x.device());
+    auto loFlat = clipLo.detach().flatten().to(torch::kCPU, torch::kDouble);
+    auto hiFlat = clipHi.detach().flatten().to(torch::kCPU, torch::kDouble);
     if (loFlat.numel() != hiFlat.numel()) { // one side shared by all channels
         const int64_t n = std::max(loFlat.numel(), hiFlat.numel());
         loFlat = loFlat.expand({n});
         hiFlat = hiFlat.expand({n});
     }
-    const auto limits = torch::stack({loFlat, hiFlat}).to(torch::kCPU);
+    const auto limits = torch::stack({loFlat, hiFlat});
     s.channels = limits.size(1);
-    if (s.channels > 1) {
-        const auto order = (limits[1] - limits[0]).argsort();
-        s.shownChannel = order[s.channels / 2].item<int64_t>();
-        const auto mins = std::get<0>(limits.min(1)), maxs = std::get<0>(limits.max(1));
-        s.clipLoMin = mins[0].item<double>();
-        s.clipLoMax = maxs[0].item<double>();
-        s.clipHiMin = mins[1].item<double>();
-        s.clipHiMax = maxs[1].item<double>();
-    }
+    if (s.channels > 1)
+        s.shownChannel = (limits[1] - limits[0]).argsort()[s.channels / 2].item<int64_t>();
+    s.clipLo = limits[0][s.shownChannel].item<double>();
+    s.clipHi = limits[1][s.shownChannel].item<double>();
+    const auto mins = std::get<0>(limits.min(1)), maxs = std::get<0>(limits.max(1));
+    s.clipLoMin = mins[0].item<double>();
+    s.clipLoMax = maxs[0].item<double>();
+    s.clipHiMin = mins[1].item<double>();
+    s.clipHiMax = maxs[1].item<double>();
     const auto lvl = q->levels().detach();
     s.levels = toVector(lvl.dim() == 2 ? lvl[std::min(s.shownChannel, lvl.size(0) - 1)] : lvl);
 
@@ -140,13 +140,6 @@ types::TensorQuantStats tensorStats(const torch::Tensor &xIn, quant::QuantizerIm
         torch::stack({x.lt(lo_b).sum().to(torch::kDouble) / count, x.gt(hi_b).sum().to(torch::kDouble) / count}).to(torch::kCPU);
     s.clippedLow = clipped[0].item<double>();
     s.clippedHigh = clipped[1].item<double>();
-    const int64_t shown = s.channels > 1 ? s.shownChannel : 0;
-    s.clipLo = limits[0][shown].item<double>();
-    s.clipHi = limits[1][shown].item<double>();
-    if (s.channels <= 1) {
-        s.clipLoMin = s.clipLoMax = s.clipLo;
-        s.clipHiMin = s.clipHiMax = s.clipHi;
-    }
 
     const auto params = q->quantParameters();
     if (auto it = params.find("step"); it != params.end() && it->second.defined() && it->second.numel() > 0) {
