@@ -40,7 +40,6 @@ private:
     std::vector<std::shared_ptr<QuantLayerImpl>> m_layers;
 };
 
-
 /// im2col rows of a convolution input (at most `maxRows`), or the input rows of a linear layer.
 torch::Tensor layerInputRows(const QuantLayerImpl &layer, const torch::Tensor &x, int64_t maxRows)
 {

@@ -118,12 +118,7 @@ private Q_SLOTS:
         ql::core::engine::QuantRecipe r; // LSQ W4A4 by default
         r.weightMethod = r.actMethod = ql::core::quant::Method::Lsq;
         r.weightBits = r.actBits = 3;
-        ql::core::engine::QatOptions o;
-        o.calibrationImages = 64;
-        o.train.epochs = 2;
-        o.train.batchSize = 32;
-        o.train.maxStepsPerEpoch = 2;
-        o.train.workers = 0;
+        const auto o = shortQat(/*epochs=*/2, /*stepsPerEpoch=*/2);
         QVERIFY(bridge.runQat(r, o));
         QVERIFY(finished.wait(600000));
         QCOMPARE(saved.count(), 2); // after each epoch
@@ -151,13 +146,8 @@ private Q_SLOTS:
         QVERIFY(bridge.openModel(path));
         QVERIFY(finished.wait(120000));
 
-        ql::core::engine::QatOptions o;
-        o.calibrationImages = 64;
-        o.train.epochs = 1;
-        o.train.batchSize = 32;
-        o.train.maxStepsPerEpoch = 400;
+        auto o = shortQat(/*epochs=*/1, /*stepsPerEpoch=*/400);
         o.train.pointEvery = 1;
-        o.train.workers = 0;
         QSignalSpy paused(&bridge, &ql::app::EngineBridge::pausedChanged);
         QVERIFY(bridge.runQat({}, o));
         QTRY_VERIFY_WITH_TIMEOUT(!bridge.bus()->trainingSeries().empty(), 120000); // training has started
@@ -202,6 +192,18 @@ private Q_SLOTS:
     }
 
 private:
+    /// QAT small enough for a test: 64 calibration images, batches of 32, no loader threads.
+    static ql::core::engine::QatOptions shortQat(int epochs, int64_t stepsPerEpoch)
+    {
+        ql::core::engine::QatOptions o;
+        o.calibrationImages = 64;
+        o.train.epochs = epochs;
+        o.train.batchSize = 32;
+        o.train.maxStepsPerEpoch = stepsPerEpoch;
+        o.train.workers = 0;
+        return o;
+    }
+
     static QString writeRandomModel(const QTemporaryDir &dir)
     {
         torch::manual_seed(0);
