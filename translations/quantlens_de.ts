@@ -276,49 +276,59 @@
         <translation>Integer-Code</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="52"/>
+        <location filename="../widgets/histogramview.cpp" line="133"/>
         <source>No layer selected</source>
         <translation>Keine Schicht ausgewählt</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="53"/>
+        <location filename="../widgets/histogramview.cpp" line="134"/>
         <source>Select a layer in the layer table, or start a job: the distribution of its weights or activations appears here with the quantization levels over it.</source>
         <translation>Wählen Sie eine Schicht in der Schichttabelle aus oder starten Sie einen Job: Die Verteilung ihrer Gewichte oder Aktivierungen erscheint hier, überlagert von den Quantisierungsstufen.</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="69"/>
+        <location filename="../widgets/histogramview.cpp" line="67"/>
         <source>Histogram</source>
         <translation>Histogramm</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="119"/>
-        <source>Layer %1: no %2 statistics yet</source>
-        <translation>Schicht %1: noch keine Statistik für %2</translation>
-    </message>
-    <message>
-        <location filename="../widgets/histogramview.cpp" line="121"/>
-        <location filename="../widgets/histogramview.cpp" line="138"/>
+        <location filename="../widgets/histogramview.cpp" line="130"/>
+        <location filename="../widgets/histogramview.cpp" line="161"/>
         <source>weight</source>
         <translation>Gewichte</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="121"/>
-        <location filename="../widgets/histogramview.cpp" line="138"/>
+        <location filename="../widgets/histogramview.cpp" line="130"/>
+        <location filename="../widgets/histogramview.cpp" line="161"/>
         <source>activation</source>
         <translation>Aktivierungen</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="122"/>
+        <location filename="../widgets/histogramview.cpp" line="132"/>
         <source>No layer</source>
         <translation>Keine Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="127"/>
+        <location filename="../widgets/histogramview.cpp" line="138"/>
+        <source>%1: no %2 statistics yet</source>
+        <translation>%1: noch keine Statistik der %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/histogramview.cpp" line="140"/>
+        <source>Run PTQ or QAT (toolbar): the distribution of this layer&apos;s weights appears here with the quantization levels over it, and updates while the job runs.</source>
+        <translation>PTQ oder QAT starten (Werkzeugleiste): Die Verteilung der Gewichte dieser Schicht erscheint hier mit den Quantisierungsstufen darüber und wird während des Laufs aktualisiert.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/histogramview.cpp" line="142"/>
+        <source>Run PTQ or QAT (toolbar): the distribution of this layer&apos;s activations appears here with the quantization levels over it, and updates while the job runs.</source>
+        <translation>PTQ oder QAT starten (Werkzeugleiste): Die Verteilung der Aktivierungen dieser Schicht erscheint hier mit den Quantisierungsstufen darüber und wird während des Laufs aktualisiert.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/histogramview.cpp" line="150"/>
         <source>&lt;b&gt;%1&lt;/b&gt; at step %2</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; bei Schritt %2</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="137"/>
+        <location filename="../widgets/histogramview.cpp" line="160"/>
         <source>FP %1 distribution
 %2
 %3</source>
@@ -327,24 +337,24 @@
 %3</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="161"/>
+        <location filename="../widgets/histogramview.cpp" line="184"/>
         <source>used codes</source>
         <translation>genutzte Codes</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="167"/>
+        <location filename="../widgets/histogramview.cpp" line="190"/>
         <source>unused code</source>
         <translation>ungenutzter Code</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="180"/>
+        <location filename="../widgets/histogramview.cpp" line="203"/>
         <source>Integer codes
 %1 of %2 used</source>
         <translation>Integer-Codes
 %1 von %2 genutzt</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="183"/>
+        <location filename="../widgets/histogramview.cpp" line="206"/>
         <source>Integer codes
 not reported</source>
         <translation>Integer-Codes
@@ -933,11 +943,6 @@ normiert auf die Clipping-Schwelle α</translation>
         <translation>Bildformat (die Daten jeder Ansicht werden zusätzlich als CSV geschrieben):</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="549"/>
-        <source>Choose the quantizers in the tool bar and run PTQ or QAT; edit bits in the layer table to see the effect at once.</source>
-        <translation>Wählen Sie die Quantisierer in der Werkzeugleiste und starten Sie PTQ oder QAT; ändern Sie Bits in der Schichttabelle, um die Wirkung sofort zu sehen.</translation>
-    </message>
-    <message>
         <location filename="../app/gui/mainwindow.cpp" line="411"/>
         <source>Open data</source>
         <translation>Daten öffnen</translation>
@@ -1075,17 +1080,17 @@ normiert auf die Clipping-Schwelle α</translation>
         <translation>%1 fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="631"/>
+        <location filename="../app/gui/mainwindow.cpp" line="633"/>
         <source>  ETA %1 s</source>
         <translation>  ETA %1 s</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="661"/>
+        <location filename="../app/gui/mainwindow.cpp" line="663"/>
         <source>A job is running</source>
         <translation>Ein Job läuft</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="662"/>
+        <location filename="../app/gui/mainwindow.cpp" line="664"/>
         <source>%1 is still running. Stop it and quit?</source>
         <translation>%1 läuft noch. Stoppen und beenden?</translation>
     </message>
@@ -1429,7 +1434,7 @@ Loss %3 · Genauigkeit %4 %</translation>
 <context>
     <name>ql::ui::plot</name>
     <message>
-        <location filename="../widgets/plotstyle.cpp" line="198"/>
+        <location filename="../widgets/plotstyle.cpp" line="207"/>
         <source>FP values</source>
         <translation>FP-Werte</translation>
     </message>

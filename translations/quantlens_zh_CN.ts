@@ -276,49 +276,59 @@
         <translation>整数码</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="52"/>
+        <location filename="../widgets/histogramview.cpp" line="133"/>
         <source>No layer selected</source>
         <translation>未选择层</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="53"/>
+        <location filename="../widgets/histogramview.cpp" line="134"/>
         <source>Select a layer in the layer table, or start a job: the distribution of its weights or activations appears here with the quantization levels over it.</source>
         <translation>在层表中选择一个层，或启动一个任务：其权重或激活的分布将显示在此处，并叠加显示量化级别。</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="69"/>
+        <location filename="../widgets/histogramview.cpp" line="67"/>
         <source>Histogram</source>
         <translation>直方图</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="119"/>
-        <source>Layer %1: no %2 statistics yet</source>
-        <translation>层 %1：尚无%2统计数据</translation>
-    </message>
-    <message>
-        <location filename="../widgets/histogramview.cpp" line="121"/>
-        <location filename="../widgets/histogramview.cpp" line="138"/>
+        <location filename="../widgets/histogramview.cpp" line="130"/>
+        <location filename="../widgets/histogramview.cpp" line="161"/>
         <source>weight</source>
         <translation>权重</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="121"/>
-        <location filename="../widgets/histogramview.cpp" line="138"/>
+        <location filename="../widgets/histogramview.cpp" line="130"/>
+        <location filename="../widgets/histogramview.cpp" line="161"/>
         <source>activation</source>
         <translation>激活</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="122"/>
+        <location filename="../widgets/histogramview.cpp" line="132"/>
         <source>No layer</source>
         <translation>无层</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="127"/>
+        <location filename="../widgets/histogramview.cpp" line="138"/>
+        <source>%1: no %2 statistics yet</source>
+        <translation>%1：尚无%2统计</translation>
+    </message>
+    <message>
+        <location filename="../widgets/histogramview.cpp" line="140"/>
+        <source>Run PTQ or QAT (toolbar): the distribution of this layer&apos;s weights appears here with the quantization levels over it, and updates while the job runs.</source>
+        <translation>运行 PTQ 或 QAT（工具栏）：此层权重的分布将显示在这里，并叠加量化级别，任务运行时实时更新。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/histogramview.cpp" line="142"/>
+        <source>Run PTQ or QAT (toolbar): the distribution of this layer&apos;s activations appears here with the quantization levels over it, and updates while the job runs.</source>
+        <translation>运行 PTQ 或 QAT（工具栏）：此层激活的分布将显示在这里，并叠加量化级别，任务运行时实时更新。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/histogramview.cpp" line="150"/>
         <source>&lt;b&gt;%1&lt;/b&gt; at step %2</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;，第 %2 步</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="137"/>
+        <location filename="../widgets/histogramview.cpp" line="160"/>
         <source>FP %1 distribution
 %2
 %3</source>
@@ -327,24 +337,24 @@
 %3</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="161"/>
+        <location filename="../widgets/histogramview.cpp" line="184"/>
         <source>used codes</source>
         <translation>已用码</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="167"/>
+        <location filename="../widgets/histogramview.cpp" line="190"/>
         <source>unused code</source>
         <translation>未用码</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="180"/>
+        <location filename="../widgets/histogramview.cpp" line="203"/>
         <source>Integer codes
 %1 of %2 used</source>
         <translation>整数码
 已用 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../widgets/histogramview.cpp" line="183"/>
+        <location filename="../widgets/histogramview.cpp" line="206"/>
         <source>Integer codes
 not reported</source>
         <translation>整数码
@@ -933,11 +943,6 @@ normalised to the clipping threshold α</source>
         <translation>图像格式（每个视图的数据也会写成 CSV）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="549"/>
-        <source>Choose the quantizers in the tool bar and run PTQ or QAT; edit bits in the layer table to see the effect at once.</source>
-        <translation>在工具栏中选择量化器并运行 PTQ 或 QAT；在层表中修改位宽即可立即看到效果。</translation>
-    </message>
-    <message>
         <location filename="../app/gui/mainwindow.cpp" line="411"/>
         <source>Open data</source>
         <translation>打开数据</translation>
@@ -1075,17 +1080,17 @@ normalised to the clipping threshold α</source>
         <translation>%1 失败</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="631"/>
+        <location filename="../app/gui/mainwindow.cpp" line="633"/>
         <source>  ETA %1 s</source>
         <translation>  预计剩余 %1 秒</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="661"/>
+        <location filename="../app/gui/mainwindow.cpp" line="663"/>
         <source>A job is running</source>
         <translation>有任务正在运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="662"/>
+        <location filename="../app/gui/mainwindow.cpp" line="664"/>
         <source>%1 is still running. Stop it and quit?</source>
         <translation>%1 仍在运行。是否停止并退出？</translation>
     </message>
@@ -1429,7 +1434,7 @@ loss %3 · accuracy %4 %</source>
 <context>
     <name>ql::ui::plot</name>
     <message>
-        <location filename="../widgets/plotstyle.cpp" line="198"/>
+        <location filename="../widgets/plotstyle.cpp" line="207"/>
         <source>FP values</source>
         <translation>FP 值</translation>
     </message>

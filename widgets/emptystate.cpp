@@ -23,6 +23,10 @@ EmptyState::EmptyState(const QString &title, const QString &hint, QWidget *paren
     layout->addStretch(2);
 }
 
+void EmptyState::setTitle(const QString &title) { m_title->setText(title); }
+
+QString EmptyState::title() const { return m_title->text(); }
+
 void EmptyState::setHint(const QString &hint) { m_hint->setText(hint); }
 
 QString EmptyState::hint() const { return m_hint->text(); }

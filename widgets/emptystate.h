@@ -11,6 +11,8 @@ class EmptyState : public QWidget {
     Q_OBJECT
 public:
     explicit EmptyState(const QString &title, const QString &hint, QWidget *parent = nullptr);
+    void setTitle(const QString &title);
+    QString title() const;
     void setHint(const QString &hint);
     QString hint() const;
 

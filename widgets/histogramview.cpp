@@ -49,10 +49,8 @@ HistogramView::HistogramView(QWidget *parent)
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
 
-    m_stack->addWidget(new EmptyState(tr("No layer selected"),
-                                      tr("Select a layer in the layer table, or start a job: the distribution of its "
-                                         "weights or activations appears here with the quantization levels over it."),
-                                      this));
+    m_empty = new EmptyState(QString(), QString(), this);
+    m_stack->addWidget(m_empty);
     m_stack->addWidget(split);
 
     auto *layout = new QVBoxLayout(this);
@@ -73,8 +71,20 @@ QList<QCustomPlot *> HistogramView::plots() const { return {m_dist, m_codes}; }
 void HistogramView::setSnapshot(std::shared_ptr<const types::LayerSnapshot> snapshot)
 {
     m_snapshot = std::move(snapshot);
+    m_pendingLayer.clear();
     rebuild();
 }
+
+void HistogramView::setLayerWithoutStatistics(const QString &layer)
+{
+    m_snapshot.reset();
+    m_pendingLayer = layer;
+    rebuild();
+}
+
+QString HistogramView::emptyTitle() const { return m_stack->currentIndex() == 0 ? m_empty->title() : QString(); }
+
+QString HistogramView::emptyHint() const { return m_stack->currentIndex() == 0 ? m_empty->hint() : QString(); }
 
 void HistogramView::setTensor(Tensor tensor)
 {
@@ -116,10 +126,23 @@ void HistogramView::rebuild()
 
     const types::TensorQuantStats *stats = currentStats();
     if (!stats) {
-        m_layerLabel->setText(m_snapshot ? tr("Layer %1: no %2 statistics yet")
-                                               .arg(QString::fromStdString(m_snapshot->layer),
-                                                    m_tensor == Tensor::Weight ? tr("weight") : tr("activation"))
-                                         : tr("No layer"));
+        const QString layer = m_snapshot ? QString::fromStdString(m_snapshot->layer) : m_pendingLayer;
+        const QString tensor = m_tensor == Tensor::Weight ? tr("weight") : tr("activation");
+        if (layer.isEmpty()) {
+            m_layerLabel->setText(tr("No layer"));
+            m_empty->setTitle(tr("No layer selected"));
+            m_empty->setHint(tr("Select a layer in the layer table, or start a job: the distribution of its "
+                                "weights or activations appears here with the quantization levels over it."));
+        } else {
+            m_layerLabel->setText(QStringLiteral("<b>%1</b>").arg(layer.toHtmlEscaped()));
+            m_empty->setTitle(tr("%1: no %2 statistics yet").arg(layer, tensor));
+            m_empty->setHint(m_tensor == Tensor::Weight
+                                 ? tr("Run PTQ or QAT (toolbar): the distribution of this layer's weights appears "
+                                      "here with the quantization levels over it, and updates while the job runs.")
+                                 : tr("Run PTQ or QAT (toolbar): the distribution of this layer's activations "
+                                      "appears here with the quantization levels over it, and updates while the "
+                                      "job runs."));
+        }
         m_stack->setCurrentIndex(0);
         return;
     }

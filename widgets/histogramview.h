@@ -13,6 +13,8 @@ class QCPTextElement;
 
 namespace ql::ui {
 
+class EmptyState;
+
 /// The selected layer's FP distribution with the quantization levels drawn
 /// over it, the clipping range shaded and the clipped mass written out, and
 /// beside it the histogram of the integer codes used, unused codes marked
@@ -27,6 +29,11 @@ public:
     /// Shows a layer's newest statistics; nullptr shows the empty state.
     void setSnapshot(std::shared_ptr<const types::LayerSnapshot> snapshot);
     std::shared_ptr<const types::LayerSnapshot> snapshot() const { return m_snapshot; }
+    /// Shows that `layer` is selected but has no statistics yet (no job has run on it).
+    void setLayerWithoutStatistics(const QString &layer);
+    /// The empty state's title and hint, as the user reads them (empty while a plot shows).
+    QString emptyTitle() const;
+    QString emptyHint() const;
 
     void setTensor(Tensor tensor);
     Tensor tensor() const { return m_tensor; }
@@ -57,6 +64,7 @@ private:
     const types::TensorQuantStats *currentStats() const;
 
     std::shared_ptr<const types::LayerSnapshot> m_snapshot;
+    QString m_pendingLayer;
     Tensor m_tensor = Tensor::Weight;
     bool m_log = false;
     int m_levelLines = 0;
@@ -71,6 +79,7 @@ private:
     QCheckBox *m_logBox;
     QLabel *m_layerLabel;
     QStackedWidget *m_stack;
+    EmptyState *m_empty;
     QCustomPlot *m_dist;
     QCustomPlot *m_codes;
     QCPTextElement *m_distTitle;

@@ -605,8 +605,10 @@ void MainWindow::selectLayer(int row)
         return;
     const auto latest = m_engine->bus()->latest();
     const auto it = latest.find(layers[size_t(row)].name);
-    if (it == latest.end())
+    if (it == latest.end()) {
+        m_histogram->setLayerWithoutStatistics(QString::fromStdString(layers[size_t(row)].name));
         return;
+    }
     m_histogram->setSnapshot(it->second);
     m_multipoint->setMap(m_engine->multipointMap(it->second->layer));
     showComparison(it->second->layer);

@@ -2,7 +2,9 @@
 #include "app/gui/enginebridge.h"
 #include "app/gui/mainwindow.h"
 #include "app/gui/settings.h"
+#include "widgets/histogramview.h"
 #include "widgets/inspectorview.h"
+#include "widgets/layertableview.h"
 
 #include <QApplication>
 #include <QDockWidget>
@@ -10,6 +12,7 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTimer>
 #include <QMenuBar>
 #include <QStatusBar>
@@ -115,6 +118,20 @@ private Q_SLOTS:
         // The same file again does not make a second entry.
         ql::app::addRecentFile(demo);
         QCOMPARE(ql::app::recentFiles().size(), 1);
+
+        // No job has run: the table's highlighted layer and the histogram agree on which layer it
+        // is, and the histogram says how to get its statistics.
+        auto *table = w.findChild<ql::ui::LayerTableView *>();
+        auto *histogram = w.findChild<ql::ui::HistogramView *>();
+        QVERIFY(table && histogram);
+        const QString first = QString::fromStdString(w.engine()->layers().at(0).name);
+        QTRY_VERIFY_WITH_TIMEOUT(histogram->emptyTitle().startsWith(first + QStringLiteral(":")), 10000);
+        const auto rows = table->tableView()->selectionModel()->selectedRows();
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows.first().row(), 0);
+        QVERIFY2(histogram->emptyTitle().contains(QStringLiteral("no weight statistics yet")),
+                 qPrintable(histogram->emptyTitle()));
+        QVERIFY2(histogram->emptyHint().contains(QStringLiteral("PTQ or QAT")), qPrintable(histogram->emptyHint()));
     }
 
     void everyViewOffersExportOnRightClick()

@@ -269,6 +269,26 @@ private Q_SLOTS:
         QCOMPARE(view.levelLineCount(), 0);
         view.setSnapshot(nullptr);
         QCOMPARE(view.toCsv().count(QLatin1Char('\n')), 1); // header only
+        QCOMPARE(view.emptyTitle(), QStringLiteral("No layer selected"));
+    }
+
+    void selectedLayerWithoutStatisticsIsNamed()
+    {
+        HistogramView view;
+        view.setLayerWithoutStatistics(QStringLiteral("conv1"));
+        QCOMPARE(view.emptyTitle(), QStringLiteral("conv1: no weight statistics yet"));
+        QVERIFY(view.emptyHint().contains(QStringLiteral("weights")));
+        view.setTensor(HistogramView::Tensor::Activation);
+        QCOMPARE(view.emptyTitle(), QStringLiteral("conv1: no activation statistics yet"));
+        QVERIFY(view.emptyHint().contains(QStringLiteral("activations")));
+        // Statistics arrive: the plot replaces the empty state.
+        view.setTensor(HistogramView::Tensor::Weight);
+        view.setSnapshot(snapshotOf(uniformStats(3, true, 0.1)));
+        QCOMPARE(view.emptyTitle(), QString());
+        QCOMPARE(view.levelLineCount(), 8);
+        // A snapshot of a layer whose weights are not quantized names that layer.
+        view.setSnapshot(snapshotOf(TensorQuantStats{}));
+        QCOMPARE(view.emptyTitle(), QStringLiteral("layer1.0.conv1: no weight statistics yet"));
     }
 };
 
