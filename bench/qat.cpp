@@ -36,6 +36,7 @@ static double msPerStep(models::QuantModelImpl &model, const torch::Tensor &x, c
 
 int main(int argc, char **argv)
 {
+    keepFreedMemoryForReuse();
     setCpuThreads(argc > 1 ? std::atoi(argv[1]) : 0);
     const auto test = data::openDataset("fashion-mnist", data::Split::Test);
     const auto idx = torch::arange(128, torch::kLong);
@@ -66,13 +67,16 @@ int main(int argc, char **argv)
                     quant::methodName(a).c_str(), q, q / fp32);
         if (w == quant::Method::Lsq && a == quant::Method::Lsq) {
             auto bus = std::make_shared<telemetry::Bus>();
-            engine::TelemetryProbe probe(s, test, torch::kCPU, bus);
+            // As QAT takes them: the training probe's images, the training budget.
+            engine::TelemetryProbe probe(s, test, torch::kCPU, bus, engine::kTrainingProbeImages);
             const auto t0 = Clock::now();
             for (int i = 0; i < 5; ++i)
                 probe.publish(i);
             const double pub = std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / 5;
-            std::printf("telemetry publish (5 layers)  %8.1f ms = %.1f steps; at the 3%% budget, every %.0f steps\n", pub,
-                        pub / q, std::ceil(pub / (0.03 * q)));
+            std::printf("telemetry publish (5 layers, %lld images)  %6.1f ms = %.2f steps; at the %.0f%% budget, every %.0f "
+                        "steps\n",
+                        static_cast<long long>(engine::kTrainingProbeImages), pub, pub / q,
+                        100 * engine::kTelemetryBudget, std::ceil(pub / (engine::kTelemetryBudget * q)));
             // What-if as the layer table triggers it: one column of one layer edited.
             for (const auto &[wb, ab, what] : std::vector<std::tuple<int, int, const char *>>{
                      {3, 0, "weights to W3"}, {0, 3, "activations to A3"}, {2, 2, "both to W2A2"}}) {

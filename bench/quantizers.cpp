@@ -50,6 +50,7 @@ ql::core::quant::QuantSpec spec(ql::core::quant::Method m, int bits, bool isSign
 
 int main()
 {
+    ql::core::keepFreedMemoryForReuse();
     namespace q = ql::core::quant;
     const int threads = ql::core::setCpuThreads(0);
     torch::manual_seed(0);

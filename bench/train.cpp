@@ -63,6 +63,7 @@ static double trainThroughput(const std::string &arch, const data::Dataset &d, i
 
 int main(int argc, char **argv)
 {
+    keepFreedMemoryForReuse();
     setCpuThreads(argc > 1 ? std::atoi(argv[1]) : 0);
     const int steps = argc > 2 ? std::atoi(argv[2]) : 20;
     const auto fmnist = data::openDataset("fashion-mnist", data::Split::Train);

@@ -1,4 +1,5 @@
 #include "app/cli/cli.h"
+#include "core/common/device.h"
 #include "core/common/error.h"
 #include "core/core.h"
 
@@ -24,6 +25,7 @@ void printUsage(std::ostream &out)
 
 int main(int argc, char **argv)
 {
+    ql::core::keepFreedMemoryForReuse();
     using namespace ql::app::cli;
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) {

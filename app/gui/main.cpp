@@ -10,6 +10,7 @@
 
 int main(int argc, char **argv)
 {
+    ql::core::keepFreedMemoryForReuse();
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("QuantLens"));
     QApplication::setApplicationName(QStringLiteral("QuantLens"));

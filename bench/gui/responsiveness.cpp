@@ -5,7 +5,10 @@
 //  3. QAT training throughput with the GUI attached against the same QAT without a GUI
 //     (the engine called directly, as quantlens-cli does), as a ratio; the two alternate for
 //     `rounds` rounds (0: the refresh figure only); the summary is the median over rounds, since
-//     a neighbour on a shared machine can slow any single run.
+//     a neighbour on a shared machine can slow any single run. Beside the images per second,
+//     each run's process CPU time per image over the same stretch of training: time the
+//     hypervisor gives to other guests is not counted in it, so it shows what the window costs
+//     when the wall clock is too noisy to.
 // Usage: bench_gui_responsiveness [threads] [steps] [rounds]   (QT_QPA_PLATFORM=offscreen unless set)
 #include "app/gui/enginebridge.h"
 #include "app/gui/mainwindow.h"
@@ -28,7 +31,12 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <ctime>
+#include <sys/resource.h>
+#include <functional>
+#include <thread>
 #include <cmath>
 #include <cstdio>
 
@@ -68,17 +76,6 @@ double percentile(std::vector<double> v, double q)
     return v[std::min(v.size() - 1, size_t(q * double(v.size())))];
 }
 
-/// Median images per second over the training points of a run: the first point includes the
-/// warm-up; the median of the rest is steady state, robust to a stray slow window.
-double medianThroughput(const std::vector<types::TrainingPoint> &points)
-{
-    std::vector<double> rates;
-    for (size_t i = 1; i < points.size(); ++i)
-        rates.push_back(points[i].imagesPerSecond);
-    return percentile(rates, 0.5);
-}
-
-
 /// Busy and stolen jiffies of all CPUs (/proc/stat; zeros where it cannot be read).
 struct CpuTimes {
     double total = 0;
@@ -107,18 +104,98 @@ double stealPercent(const CpuTimes &a, const CpuTimes &b)
     return total > 0 ? 100.0 * (b.steal - a.steal) / total : 0.0;
 }
 
+double processCpuSeconds()
+{
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
+/// One training run as measured between its first and its last training point (the first
+/// window, with the warm-up, and the calibration and evaluations around training are left out).
+struct RunFigures {
+    double imagesPerSecond = 0;
+    double cpuMsPerImage = 0; ///< process CPU time (all threads) per trained image
+    double stealPercent = 0;
+    double faultsPerImage = 0; ///< minor page faults of the process per trained image
+    bool valid() const { return imagesPerSecond > 0 && cpuMsPerImage > 0; }
+};
+
+/// Samples the wall clock, the process CPU time, /proc/stat and the number of training points
+/// published so far every 20 ms on a thread of its own, the same way for both kinds of run.
+class Sampler {
+public:
+    explicit Sampler(std::function<uint64_t()> points) : m_points(std::move(points))
+    {
+        m_thread = std::jthread([this](std::stop_token stop) {
+            while (!stop.stop_requested()) {
+                sample();
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+        });
+    }
+
+    /// Stops sampling; figures over the points after the first, `imagesPerPoint` images apart.
+    RunFigures finish(double imagesPerPoint)
+    {
+        m_thread.request_stop();
+        m_thread.join();
+        sample();
+        RunFigures f;
+        const uint64_t last = m_samples.back().points;
+        const auto first = std::find_if(m_samples.begin(), m_samples.end(), [](const Sample &x) { return x.points >= 1; });
+        const auto end = std::find_if(m_samples.begin(), m_samples.end(), [last](const Sample &x) { return x.points >= last; });
+        if (first == m_samples.end() || end <= first || end->points <= first->points)
+            return f;
+        const double images = double(end->points - first->points) * imagesPerPoint;
+        f.imagesPerSecond = images / (end->wall - first->wall);
+        f.cpuMsPerImage = 1000.0 * (end->cpu - first->cpu) / images;
+        f.stealPercent = stealPercent(first->stat, end->stat);
+        f.faultsPerImage = (end->faults - first->faults) / images;
+        return f;
+    }
+
+private:
+    struct Sample {
+        double wall = 0;
+        double cpu = 0;
+        CpuTimes stat;
+        double faults = 0;
+        uint64_t points = 0;
+    };
+
+    void sample()
+    {
+        Sample x;
+        x.points = m_points();
+        x.wall = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+        x.cpu = processCpuSeconds();
+        x.stat = cpuTimes();
+        rusage u{};
+        getrusage(RUSAGE_SELF, &u);
+        x.faults = double(u.ru_minflt);
+        m_samples.push_back(x);
+    }
+
+    std::function<uint64_t()> m_points;
+    std::vector<Sample> m_samples; ///< written by the sampling thread until finish() joins it
+    std::jthread m_thread;
+};
+
 /// QAT without a GUI: the engine called directly, as quantlens-cli does.
-double cliThroughput(int steps)
+RunFigures cliRun(int steps)
 {
     auto loaded = core::engine::loadModel(demoModel().toStdString());
     core::engine::Session s(std::move(loaded), "fashion-mnist", recipe());
     const auto train = core::data::openDataset("fashion-mnist", core::data::Split::Train);
     const auto test = core::data::openDataset("fashion-mnist", core::data::Split::Test);
-    std::vector<types::TrainingPoint> points;
+    std::atomic<uint64_t> points{0};
     core::engine::JobCallbacks cb;
-    cb.trainingPoint = [&points](const types::TrainingPoint &p) { points.push_back(p); };
-    core::engine::runQat(s, train, test, c10::Device(c10::kCPU), qatOptions(steps), cb);
-    return medianThroughput(points);
+    cb.trainingPoint = [&points](const types::TrainingPoint &) { ++points; };
+    const auto o = qatOptions(steps);
+    Sampler sampler([&points] { return points.load(); });
+    core::engine::runQat(s, train, test, c10::Device(c10::kCPU), o, cb);
+    return sampler.finish(double(o.train.pointEvery * o.train.batchSize));
 }
 
 /// Fake statistics of a 50-layer model, as the telemetry bus would hold them.
@@ -232,6 +309,7 @@ double refreshMs(ui::LayerTableView &table, ui::HistogramView &hist, ui::Offsets
 
 int main(int argc, char **argv)
 {
+    core::keepFreedMemoryForReuse(); // as both applications do
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
@@ -311,15 +389,18 @@ int main(int argc, char **argv)
             lateness.push_back(std::max(0.0, double(now - last) / 1e6 - 10.0));
         last = now;
     });
-    const auto guiThroughput = [&](bool withTimer) -> double {
-        const size_t before = engine->bus()->trainingSeries().size();
+    const auto guiRun = [&](bool withTimer) -> RunFigures {
         last = 0;
         clock.start();
         if (withTimer)
             tick.start(10);
-        if (!engine->runQat(recipe(), qatOptions(steps))) {
+        const auto bus = engine->bus();
+        const uint64_t before = bus->trainingPublished();
+        Sampler sampler([bus, before] { return bus->trainingPublished() - before; });
+        const auto o = qatOptions(steps);
+        if (!engine->runQat(recipe(), o)) {
             std::fprintf(stderr, "the engine is busy\n");
-            return -1;
+            return {};
         }
         {
             // A blocking event loop, as the application's: processEvents() with a time limit
@@ -330,15 +411,15 @@ int main(int argc, char **argv)
             loop.exec();
         }
         tick.stop();
+        const RunFigures f = sampler.finish(double(o.train.pointEvery * o.train.batchSize));
         if (!failed.isEmpty()) {
             std::fprintf(stderr, "QAT failed: %s\n", qPrintable(failed.first().at(1).toString()));
-            return -1;
+            return {};
         }
-        const auto series = engine->bus()->trainingSeries();
-        return medianThroughput({series.begin() + std::ptrdiff_t(std::min(before, series.size())), series.end()});
+        return f;
     };
-    std::vector<double> cli, gui, ratios;
-    if (guiThroughput(/*withTimer=*/true) < 0)
+    std::vector<double> cli, gui, ratios, cpuRatios;
+    if (!guiRun(/*withTimer=*/true).valid())
         return 1;
     std::printf("event loop during QAT (10 ms timer, %zu ticks)    p99 late %6.1f ms   worst %6.1f ms   (target < 50 ms)\n",
                 lateness.size(), percentile(lateness, 0.99), percentile(lateness, 1.0));
@@ -346,22 +427,25 @@ int main(int argc, char **argv)
     // Each run's share of CPU time the hypervisor gave to other guests ("steal"): a run with a
     // high share was slowed from outside, which is why the summary is a median over rounds.
     for (int round = 0; round < rounds; ++round) {
-        const CpuTimes t0 = cpuTimes();
-        cli.push_back(cliThroughput(steps));
-        const CpuTimes t1 = cpuTimes();
-        gui.push_back(guiThroughput(/*withTimer=*/false));
-        const CpuTimes t2 = cpuTimes();
-        if (gui.back() < 0)
+        const RunFigures c = cliRun(steps);
+        const RunFigures g = guiRun(/*withTimer=*/false);
+        if (!c.valid() || !g.valid())
             return 1;
-        ratios.push_back(cli.back() > 0 ? gui.back() / cli.back() : 0.0);
-        std::printf("round %d: QAT without GUI %6.0f img/s (steal %4.1f %%), with GUI %6.0f img/s (steal %4.1f %%), "
-                    "ratio %.3f\n",
-                    round + 1, cli.back(), stealPercent(t0, t1), gui.back(), stealPercent(t1, t2), ratios.back());
+        cli.push_back(c.imagesPerSecond);
+        gui.push_back(g.imagesPerSecond);
+        ratios.push_back(g.imagesPerSecond / c.imagesPerSecond);
+        cpuRatios.push_back(c.cpuMsPerImage / g.cpuMsPerImage);
+        std::printf("round %d: without GUI %5.0f img/s, %5.3f CPU-ms/img, %5.1f faults/img (steal %4.1f %%); with GUI "
+                    "%5.0f img/s, %5.3f CPU-ms/img, %5.1f faults/img (steal %4.1f %%); ratio %.3f, by CPU time %.3f\n",
+                    round + 1, c.imagesPerSecond, c.cpuMsPerImage, c.faultsPerImage, c.stealPercent, g.imagesPerSecond,
+                    g.cpuMsPerImage, g.faultsPerImage, g.stealPercent, ratios.back(), cpuRatios.back());
         std::fflush(stdout);
     }
-    std::printf("QAT throughput  without GUI %8.0f img/s   with GUI %8.0f img/s (medians of %d rounds)   ratio GUI/CLI: "
-                "median over rounds %.3f, of the medians %.3f   (target >= 0.95)\n",
+    std::printf("QAT throughput  without GUI %6.0f img/s   with GUI %6.0f img/s (medians of %d rounds)   ratio GUI/CLI: "
+                "median over rounds %.3f, of the medians %.3f; by CPU time per image %.3f (min %.3f, max %.3f)   "
+                "(target >= 0.95)\n",
                 percentile(cli, 0.5), percentile(gui, 0.5), rounds, percentile(ratios, 0.5),
-                percentile(cli, 0.5) > 0 ? percentile(gui, 0.5) / percentile(cli, 0.5) : 0.0);
+                percentile(gui, 0.5) / percentile(cli, 0.5), percentile(cpuRatios, 0.5), percentile(cpuRatios, 0.0),
+                percentile(cpuRatios, 1.0));
     return 0;
 }

@@ -7,6 +7,10 @@
 #include <atomic>
 #include <thread>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #ifdef QL_TORCH_CUDA
 #include <ATen/cuda/CUDAContext.h>
 #endif
@@ -39,6 +43,20 @@ int cpuThreads()
 {
     const int n = s_threads.load();
     return n > 0 ? n : at::get_num_threads();
+}
+
+bool keepFreedMemoryForReuse()
+{
+#if defined(__GLIBC__)
+    // Allocations up to 32 MiB (glibc's largest threshold) come from the heap, not from mmap;
+    // up to 1 GiB of free memory at the top of a heap stays there; heaps grow by 64 MiB more
+    // than asked, which also keeps a thread's freed heaps from being unmapped.
+    constexpr int kMiB = 1 << 20;
+    return mallopt(M_MMAP_THRESHOLD, 32 * kMiB) == 1 && mallopt(M_TRIM_THRESHOLD, 1024 * kMiB) == 1 &&
+           mallopt(M_TOP_PAD, 64 * kMiB) == 1;
+#else
+    return false;
+#endif
 }
 
 static std::string cudaName(int index)

@@ -251,7 +251,7 @@ QatResult runQat(Session &session, const data::Dataset &trainSet, const data::Da
     JobCallbacks trainCb = cb;
     StepHook hook;
     if (bus) {
-        probe = std::make_unique<TelemetryProbe>(session, validation, device, bus);
+        probe = std::make_unique<TelemetryProbe>(session, validation, device, bus, kTrainingProbeImages);
         probe->publish(0);
         hook = [&probe](int64_t step) { probe->publishIfDue(step); };
         trainCb.trainingPoint = [bus, outer = cb.trainingPoint](const types::TrainingPoint &p) {

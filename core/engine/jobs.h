@@ -20,6 +20,15 @@ namespace ql::core::engine {
 void calibrate(Session &session, const data::Dataset &calibration, c10::Device device, const JobCallbacks &cb = {},
                int64_t batchSize = 128);
 
+/// Images a one-off snapshot runs through the model (after PTQ, a what-if).
+constexpr int64_t kSnapshotImages = 64;
+/// Images of the snapshots taken while training: the probe's forward pass is most of a
+/// snapshot's cost, and the histograms of 16 images' activations (tens of thousands of values
+/// per layer) look the same as those of 64.
+constexpr int64_t kTrainingProbeImages = 16;
+/// Share of the training time that snapshots may take.
+constexpr double kTelemetryBudget = 0.02;
+
 /// Publishes per-layer statistics of the session's model to a Bus: it runs a
 /// fixed probe batch through the model (no gradient) and measures every
 /// layer's weight and input. publishIfDue() adapts its period so that the
@@ -27,7 +36,8 @@ void calibrate(Session &session, const data::Dataset &calibration, c10::Device d
 class TelemetryProbe {
 public:
     TelemetryProbe(Session &session, const data::Dataset &source, c10::Device device,
-                   std::shared_ptr<telemetry::Bus> bus, int64_t probeImages = 64, double budget = 0.03);
+                   std::shared_ptr<telemetry::Bus> bus, int64_t probeImages = kSnapshotImages,
+                   double budget = kTelemetryBudget);
     /// Publishes a snapshot of every layer now, tagged `step`.
     void publish(int64_t step);
     /// Publishes when enough time has passed since the last one for the budget to hold.

@@ -49,6 +49,7 @@ void Bus::publishTraining(const types::TrainingPoint &point)
 {
     std::unique_lock lock(m_mutex);
     pushBounded(m_training, point, m_capacity);
+    ++m_trainingPublished;
     m_new.training.push_back(point);
     if (m_new.training.size() > m_capacity)
         m_new.training.erase(m_new.training.begin());
@@ -127,6 +128,12 @@ uint64_t Bus::notifications() const
 {
     std::lock_guard lock(m_mutex);
     return m_notifications;
+}
+
+uint64_t Bus::trainingPublished() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_trainingPublished;
 }
 
 void Bus::clear()

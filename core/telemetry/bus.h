@@ -66,6 +66,8 @@ public:
     std::map<std::string, std::shared_ptr<const types::LayerSnapshot>> latest() const;
     /// Number of notifications sent so far (for tests and benchmarks).
     uint64_t notifications() const;
+    /// Training points published so far, including those the bounded series has dropped.
+    uint64_t trainingPublished() const;
     void clear();
 
 private:
@@ -75,6 +77,7 @@ private:
     std::function<void()> m_notify;
     bool m_pending = false;
     uint64_t m_notifications = 0;
+    uint64_t m_trainingPublished = 0;
     size_t m_capacity;
     Drained m_new;
     std::map<std::string, std::shared_ptr<const types::LayerSnapshot>> m_latest;

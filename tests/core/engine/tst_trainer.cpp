@@ -336,6 +336,36 @@ private Q_SLOTS:
         QVERIFY(snap.weight.step > 0);
         QCOMPARE(bus->trainingSeries().size(), size_t(2));
     }
+
+    void telemetryProbeKeepsToItsBudget()
+    {
+        auto m = freshModel();
+        engine::Session s(m, "fashion-mnist", {});
+        s.buildQuantizers();
+        engine::calibrate(s, m_test.subset(torch::arange(64, torch::kLong)), torch::kCPU);
+        auto bus = std::make_shared<telemetry::Bus>();
+        const double budget = 0.25;
+        engine::TelemetryProbe probe(s, m_test, torch::kCPU, bus, engine::kTrainingProbeImages, budget);
+        probe.publishIfDue(1); // the first is always due
+        QCOMPARE(probe.published(), int64_t(1));
+        QVERIFY(probe.lastSeconds() > 0);
+        probe.publishIfDue(2); // no time has passed: over the budget
+        QCOMPARE(probe.published(), int64_t(1));
+        // After the time that the budget asks for, the next one is due.
+        QTest::qSleep(int(1000 * probe.lastSeconds() / budget) + 20);
+        probe.publishIfDue(3);
+        QCOMPARE(probe.published(), int64_t(2));
+        // Asked all the time, it publishes only as often as the budget allows.
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 1500) {
+            probe.publishIfDue(4);
+            QTest::qSleep(1);
+        }
+        QVERIFY2(probe.overhead() < 1.5 * budget, qPrintable(QString::number(probe.overhead())));
+        QVERIFY2(probe.overhead() > 0.3 * budget, qPrintable(QString::number(probe.overhead())));
+        QCOMPARE(bus->latest().at(s.config().front().layer)->step, int64_t(4));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTrainer)

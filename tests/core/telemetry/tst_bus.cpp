@@ -60,6 +60,7 @@ private Q_SLOTS:
         const auto t = bus.trainingSeries();
         QCOMPARE(t.size(), size_t(8));
         QCOMPARE(t.back().step, int64_t(19));
+        QCOMPARE(bus.trainingPublished(), uint64_t(20)); // counts what the series dropped
         QVERIFY(bus.paramSeries("nope", false).empty());
     }
 
