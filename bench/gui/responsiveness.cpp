@@ -6,9 +6,9 @@
 //     (the engine called directly, as quantlens-cli does), as a ratio; the two alternate for
 //     `rounds` rounds (0: the refresh figure only); the summary is the median over rounds, since
 //     a neighbour on a shared machine can slow any single run. Beside the images per second,
-//     each run's process CPU time per image over the same stretch of training: time the
-//     hypervisor gives to other guests is not counted in it, so it shows what the window costs
-//     when the wall clock is too noisy to.
+//     each run's process CPU time and page faults per image over the same stretch of training:
+//     the CPU time leaves out most of what other guests take ("steal"), so it varies less than
+//     the wall clock, though not nothing (threads that wait for a stalled partner spin).
 // Usage: bench_gui_responsiveness [threads] [steps] [rounds]   (QT_QPA_PLATFORM=offscreen unless set)
 #include "app/gui/enginebridge.h"
 #include "app/gui/mainwindow.h"
@@ -34,9 +34,10 @@
 #include <atomic>
 #include <chrono>
 #include <ctime>
-#include <sys/resource.h>
 #include <functional>
 #include <thread>
+
+#include <sys/resource.h>
 #include <cmath>
 #include <cstdio>
 
@@ -419,8 +420,10 @@ int main(int argc, char **argv)
         return f;
     };
     std::vector<double> cli, gui, ratios, cpuRatios;
-    if (!guiRun(/*withTimer=*/true).valid())
+    if (!guiRun(/*withTimer=*/true).valid()) {
+        std::fprintf(stderr, "the window's QAT run gave too few training points to measure (steps: %d)\n", steps);
         return 1;
+    }
     std::printf("event loop during QAT (10 ms timer, %zu ticks)    p99 late %6.1f ms   worst %6.1f ms   (target < 50 ms)\n",
                 lateness.size(), percentile(lateness, 0.99), percentile(lateness, 1.0));
     std::fflush(stdout);
@@ -429,8 +432,10 @@ int main(int argc, char **argv)
     for (int round = 0; round < rounds; ++round) {
         const RunFigures c = cliRun(steps);
         const RunFigures g = guiRun(/*withTimer=*/false);
-        if (!c.valid() || !g.valid())
+        if (!c.valid() || !g.valid()) {
+            std::fprintf(stderr, "round %d gave too few training points to measure (steps: %d)\n", round + 1, steps);
             return 1;
+        }
         cli.push_back(c.imagesPerSecond);
         gui.push_back(g.imagesPerSecond);
         ratios.push_back(g.imagesPerSecond / c.imagesPerSecond);

@@ -26,15 +26,15 @@ int setCpuThreads(int threads);
 
 /// libtorch's intra-op CPU thread count now in effect.
 int cpuThreads();
-
-/// Lets the C library keep freed memory for reuse instead of handing it back to the system
-/// after every training step. Without it, glibc returns the top of the heap once more than
-/// a few tens of MiB are free, and every step page-faults its activations in again (hundreds
-/// of thousands of faults a second on the demo model). Call first thing in main(), before any
-/// thread starts. Returns false where the C library has no such settings (not glibc).
-bool keepFreedMemoryForReuse();
 /// Applies the count chosen with setCpuThreads to the calling thread. libtorch's CPU thread
 /// count is per thread: call this first on every thread that runs a job.
 void applyCpuThreads();
+
+/// Lets the C library keep freed memory for reuse instead of handing it back to the system
+/// after every training step. Without it, glibc returns the top of the heap once more than
+/// a few tens of MiB are free, and every step page-faults its activations in again (tens of
+/// thousands of faults a second per thread on the demo model). Call first thing in main(),
+/// before any thread starts. Returns false where the C library has no such settings (not glibc).
+bool keepFreedMemoryForReuse();
 
 } // namespace ql::core
