@@ -21,8 +21,3 @@ target_compile_definitions(ql_project_options INTERFACE
 # Where Qt and libtorch meet, Qt's keywords must be off (libtorch uses `slots` as a name).
 add_library(ql_qt_no_keywords INTERFACE)
 target_compile_definitions(ql_qt_no_keywords INTERFACE QT_NO_KEYWORDS)
-
-# Precompiled torch header shared by the core libraries.
-function(ql_torch_pch target)
-  target_precompile_headers(${target} PRIVATE <torch/torch.h>)
-endfunction()

@@ -4,6 +4,8 @@
 
 #include <QComboBox>
 
+#include "ql/types/methods.h"
+
 namespace ql::ui {
 
 BitsSpinBox::BitsSpinBox(QWidget *parent) : QSpinBox(parent)
@@ -76,11 +78,17 @@ void BitsDelegate::setModelData(QWidget *editor, QAbstractItemModel *model, cons
     }
 }
 
+MethodDelegate::MethodDelegate(types::Role role, QObject *parent) : QStyledItemDelegate(parent), m_role(role) {}
+
 QWidget *MethodDelegate::createEditor(QWidget *parent, const QStyleOptionViewItem &, const QModelIndex &) const
 {
     auto *box = new QComboBox(parent);
-    box->addItems(quantMethodNames());
-    box->setToolTip(tr("Quantization method"));
+    for (const types::Method m : types::methodsFor(m_role, /*withNone=*/true)) {
+        const auto &info = types::methodInfo(m);
+        box->addItem(QString::fromUtf8(info.name));
+        box->setItemData(box->count() - 1, QString::fromUtf8(info.description), Qt::ToolTipRole);
+    }
+    box->setToolTip(m_role == types::Role::Weight ? tr("Weight quantization method") : tr("Activation quantization method"));
     return box;
 }
 

@@ -2,6 +2,8 @@
 #include <QSpinBox>
 #include <QStyledItemDelegate>
 
+#include "ql/types/quant.h"
+
 namespace ql::ui {
 
 /// Spin box of bit-widths 2..16 plus 32, shown as "FP32": stepping up from 16
@@ -27,14 +29,19 @@ public:
     void setModelData(QWidget *editor, QAbstractItemModel *model, const QModelIndex &index) const override;
 };
 
-/// Editor for the method columns: a combo of quantMethodNames().
+/// Editor for a method column: a combo of the methods the registry allows for the column's
+/// role (weights or activations), each with its description as a tooltip.
 class MethodDelegate : public QStyledItemDelegate {
     Q_OBJECT
 public:
-    using QStyledItemDelegate::QStyledItemDelegate;
+    MethodDelegate(types::Role role, QObject *parent = nullptr);
+    types::Role role() const { return m_role; }
     QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     void setEditorData(QWidget *editor, const QModelIndex &index) const override;
     void setModelData(QWidget *editor, QAbstractItemModel *model, const QModelIndex &index) const override;
+
+private:
+    types::Role m_role;
 };
 
 } // namespace ql::ui

@@ -14,9 +14,7 @@ namespace {
 bool validBits(int bits) { return (bits >= 2 && bits <= 16) || bits == 32; }
 
 // Method picked when a tensor gets fewer than 32 bits but no method yet.
-const char *const kDefaultMethod = "lsq";
-// Bits picked when a tensor gets a method but was FP32.
-constexpr int kDefaultBits = 8;
+constexpr types::Method kDefaultMethod = types::Method::Lsq;
 
 QString bitsText(int bits) { return bits >= 32 ? QStringLiteral("FP32") : QString::number(bits); }
 
@@ -29,28 +27,20 @@ QVariant numberOrDash(bool valid, double v, int precision)
 
 } // namespace
 
-const QStringList &quantMethodNames()
+QStringList quantMethodNames(types::Role role)
 {
-    static const QStringList kNames = {
-        QStringLiteral("none"), QStringLiteral("lsq"),     QStringLiteral("lsq+"),       QStringLiteral("asq"),
-        QStringLiteral("pot"),  QStringLiteral("post"),    QStringLiteral("apot"),       QStringLiteral("pact"),
-        QStringLiteral("minmax"), QStringLiteral("percentile"), QStringLiteral("mse"), QStringLiteral("multipoint")};
-    return kNames;
+    QStringList names;
+    for (const types::Method m : types::methodsFor(role, /*withNone=*/true))
+        names << QString::fromStdString(types::methodName(m));
+    return names;
 }
 
-int effectiveWeightBits(const types::LayerQuantView &cfg)
-{
-    return (!cfg.enabled || cfg.weightMethod == "none") ? 32 : cfg.weightBits;
-}
-
-int effectiveActBits(const types::LayerQuantView &cfg)
-{
-    return (!cfg.enabled || cfg.actMethod == "none") ? 32 : cfg.actBits;
-}
+static int effectiveWeightBits(const types::LayerQuantConfig &cfg) { return types::effectiveBits(cfg, types::Role::Weight); }
+static int effectiveActBits(const types::LayerQuantConfig &cfg) { return types::effectiveBits(cfg, types::Role::Activation); }
 
 LayerTableModel::LayerTableModel(QObject *parent) : QAbstractTableModel(parent) {}
 
-void LayerTableModel::setLayers(std::vector<types::LayerInfo> layers, std::vector<types::LayerQuantView> configs)
+void LayerTableModel::setLayers(std::vector<types::LayerInfo> layers, std::vector<types::LayerQuantConfig> configs)
 {
     beginResetModel();
     m_layers = std::move(layers);
@@ -62,7 +52,7 @@ void LayerTableModel::setLayers(std::vector<types::LayerInfo> layers, std::vecto
     Q_EMIT summaryChanged();
 }
 
-void LayerTableModel::setConfig(int row, const types::LayerQuantView &cfg)
+void LayerTableModel::setConfig(int row, const types::LayerQuantConfig &cfg)
 {
     if (row < 0 || row >= layerCount())
         return;
@@ -97,6 +87,17 @@ void LayerTableModel::updateSnapshots(const std::vector<std::shared_ptr<const ty
         Q_EMIT dataChanged(index(lo, WeightStep), index(hi, ActSqnr), {Qt::DisplayRole, Qt::BackgroundRole});
 }
 
+void LayerTableModel::setSensitivity(const std::vector<types::SensitivityRow> &rows)
+{
+    std::vector<int> ranks(m_layers.size(), 0);
+    for (const auto &r : rows) {
+        const int row = rowOfLayer(QString::fromStdString(r.layer));
+        if (row >= 0)
+            ranks[size_t(row)] = r.rank;
+    }
+    setSensitivityRanks(ranks);
+}
+
 void LayerTableModel::setSensitivityRanks(const std::vector<int> &ranks)
 {
     for (size_t i = 0; i < m_ranks.size(); ++i)
@@ -105,18 +106,24 @@ void LayerTableModel::setSensitivityRanks(const std::vector<int> &ranks)
         Q_EMIT dataChanged(index(0, SensitivityRank), index(layerCount() - 1, SensitivityRank));
 }
 
-bool LayerTableModel::applyBits(types::LayerQuantView &cfg, int bits, bool weights) const
+bool LayerTableModel::applyBits(types::LayerQuantConfig &cfg, int bits, bool weights) const
 {
-    int &b = weights ? cfg.weightBits : cfg.actBits;
-    std::string &m = weights ? cfg.weightMethod : cfg.actMethod;
-    const int oldBits = b;
-    const std::string oldMethod = m;
-    b = bits;
-    if (bits == 32)
-        m = "none";
-    else if (m == "none")
-        m = kDefaultMethod;
-    return b != oldBits || m != oldMethod;
+    const types::Role role = weights ? types::Role::Weight : types::Role::Activation;
+    types::QuantSpec &spec = weights ? cfg.weight : cfg.act;
+    types::QuantSpec next = spec;
+    if (bits == 32) {
+        next = types::withMethod(next, types::Method::None, role);
+    } else {
+        if (next.method == types::Method::None)
+            next = types::withMethod(next, kDefaultMethod, role);
+        if (!types::bitsAllowed(next, bits, role))
+            return false; // e.g. 12 bits for POT: the method defines no such grid
+        next.bits = bits;
+    }
+    if (next == spec)
+        return false;
+    spec = next;
+    return true;
 }
 
 void LayerTableModel::setBitsForRows(const QList<int> &rows, int bits, BitsTarget target)
@@ -128,7 +135,7 @@ void LayerTableModel::setBitsForRows(const QList<int> &rows, int bits, BitsTarge
     for (int row : rows) {
         if (row < 0 || row >= layerCount())
             continue;
-        types::LayerQuantView &cfg = m_configs[size_t(row)];
+        types::LayerQuantConfig &cfg = m_configs[size_t(row)];
         bool c = false;
         if (target != BitsTarget::Activations)
             c = applyBits(cfg, bits, true) || c;
@@ -184,12 +191,12 @@ QVariant LayerTableModel::data(const QModelIndex &index, int role) const
         return {};
     const auto row = size_t(index.row());
     const types::LayerInfo &l = m_layers[row];
-    const types::LayerQuantView &c = m_configs[row];
+    const types::LayerQuantConfig &c = m_configs[row];
     const types::LayerSnapshot *s = m_snapshots[row].get();
     const int col = index.column();
 
     if (role == Qt::CheckStateRole && col == PerChannel)
-        return c.perChannel ? Qt::Checked : Qt::Unchecked;
+        return c.weight.perChannel ? Qt::Checked : Qt::Unchecked;
     if (role == Qt::TextAlignmentRole)
         return int((col >= Parameters && col != WeightMethod && col != ActMethod ? Qt::AlignRight : Qt::AlignLeft) |
                    Qt::AlignVCenter);
@@ -215,10 +222,10 @@ QVariant LayerTableModel::data(const QModelIndex &index, int role) const
         return tr("%1 (block %2)").arg(QString::fromStdString(l.name)).arg(l.block);
     if (role == Qt::EditRole) {
         switch (col) {
-        case WeightBits: return c.weightBits;
-        case ActBits: return c.actBits;
-        case WeightMethod: return QString::fromStdString(c.weightMethod);
-        case ActMethod: return QString::fromStdString(c.actMethod);
+        case WeightBits: return effectiveWeightBits(c);
+        case ActBits: return effectiveActBits(c);
+        case WeightMethod: return QString::fromStdString(types::methodName(c.weight.method));
+        case ActMethod: return QString::fromStdString(types::methodName(c.act.method));
         default: break;
         }
     }
@@ -236,10 +243,10 @@ QVariant LayerTableModel::data(const QModelIndex &index, int role) const
     }
     case Parameters: return QLocale().toString(qint64(l.parameters));
     case Macs: return QLocale().toString(qint64(l.macs));
-    case WeightBits: return bitsText(c.weightBits);
-    case ActBits: return bitsText(c.actBits);
-    case WeightMethod: return QString::fromStdString(c.weightMethod);
-    case ActMethod: return QString::fromStdString(c.actMethod);
+    case WeightBits: return bitsText(effectiveWeightBits(c));
+    case ActBits: return bitsText(effectiveActBits(c));
+    case WeightMethod: return QString::fromStdString(types::methodName(c.weight.method));
+    case ActMethod: return QString::fromStdString(types::methodName(c.act.method));
     case PerChannel: return {};
     case WeightStep: return numberOrDash(s && s->weight.valid, s ? s->weight.step : 0, 4);
     case ActStep: return numberOrDash(s && s->activation.valid, s ? s->activation.step : 0, 4);
@@ -316,10 +323,13 @@ bool LayerTableModel::setData(const QModelIndex &index, const QVariant &value, i
     if (!index.isValid() || index.row() >= layerCount())
         return false;
     const int row = index.row();
-    types::LayerQuantView cfg = m_configs[size_t(row)];
+    types::LayerQuantConfig cfg = m_configs[size_t(row)];
     const int col = index.column();
     if (col == PerChannel && role == Qt::CheckStateRole) {
-        cfg.perChannel = value.toInt() == Qt::Checked;
+        if (cfg.weight.method == types::Method::None)
+            return false;
+        cfg.weight.perChannel = value.toInt() == Qt::Checked;
+        cfg.weight.gradScale = cfg.weight.perChannel ? types::GradScale::PerChannel : types::GradScale::PerTensor;
     } else if (role != Qt::EditRole) {
         return false;
     } else if (col == WeightBits || col == ActBits) {
@@ -334,27 +344,21 @@ bool LayerTableModel::setData(const QModelIndex &index, const QVariant &value, i
         }
         if (!validBits(bits))
             return false;
-        applyBits(cfg, bits, col == WeightBits);
+        if (!applyBits(cfg, bits, col == WeightBits) && cfg == m_configs[size_t(row)])
+            return types::effectiveBits(cfg, col == WeightBits ? types::Role::Weight : types::Role::Activation) == bits;
     } else if (col == WeightMethod || col == ActMethod) {
+        const types::Role r = col == WeightMethod ? types::Role::Weight : types::Role::Activation;
         const QString m = value.toString().trimmed().toLower();
-        if (!quantMethodNames().contains(m))
-            return false;
-        std::string &method = col == WeightMethod ? cfg.weightMethod : cfg.actMethod;
-        int &bits = col == WeightMethod ? cfg.weightBits : cfg.actBits;
-        method = m.toStdString();
-        if (method == "none")
-            bits = 32;
-        else if (bits == 32)
-            bits = kDefaultBits;
+        if (!quantMethodNames(r).contains(m))
+            return false; // e.g. PACT for weights: the registry says it quantizes activations only
+        types::QuantSpec &spec = r == types::Role::Weight ? cfg.weight : cfg.act;
+        spec = types::withMethod(spec, types::methodFromName(m.toStdString()), r);
     } else {
         return false;
     }
 
-    types::LayerQuantView &cur = m_configs[size_t(row)];
-    const bool same = cur.weightBits == cfg.weightBits && cur.actBits == cfg.actBits &&
-                      cur.weightMethod == cfg.weightMethod && cur.actMethod == cfg.actMethod &&
-                      cur.perChannel == cfg.perChannel && cur.enabled == cfg.enabled;
-    if (same)
+    types::LayerQuantConfig &cur = m_configs[size_t(row)];
+    if (cur == cfg)
         return true;
     cur = cfg;
     Q_EMIT dataChanged(this->index(row, WeightBits), this->index(row, PerChannel));

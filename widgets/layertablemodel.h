@@ -2,6 +2,9 @@
 #include <QAbstractTableModel>
 #include <QStringList>
 
+#include "ql/types/jobs.h"
+#include "ql/types/methods.h"
+#include "ql/types/quant.h"
 #include "ql/types/telemetry.h"
 
 #include <memory>
@@ -9,19 +12,16 @@
 
 namespace ql::ui {
 
-/// Spellings of the quantization methods the table offers (quant::methodName()).
-const QStringList &quantMethodNames();
-
-/// Bit-width the size and BOP figures use: 32 where the tensor is not
-/// quantized (method "none" or the layer disabled).
-int effectiveWeightBits(const types::LayerQuantView &cfg);
-int effectiveActBits(const types::LayerQuantView &cfg);
+/// Method names the table offers for weights or activations, from the method registry
+/// ("none" first).
+QStringList quantMethodNames(types::Role role);
 
 /// Every quantizable layer in execution order with its shape, cost, its
-/// quantization setting (editable) and the newest statistics. Bits and methods
-/// are kept consistent: bits 32 means method "none"; choosing bits below 32
-/// for an unquantized tensor selects "lsq"; choosing "none" sets 32 bits.
-/// GUI thread only.
+/// quantization setting (editable: bits, methods, per-channel) and the newest
+/// statistics. Bits and methods are kept consistent through the method
+/// registry: bits 32 means method "none"; choosing bits below 32 for an
+/// unquantized tensor selects "lsq"; choosing "none" shows FP32; bits a method
+/// does not define are refused. GUI thread only.
 class LayerTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
@@ -50,12 +50,14 @@ public:
     explicit LayerTableModel(QObject *parent = nullptr);
 
     /// Replaces the layers; configs default to FP32 where missing.
-    void setLayers(std::vector<types::LayerInfo> layers, std::vector<types::LayerQuantView> configs = {});
+    void setLayers(std::vector<types::LayerInfo> layers, std::vector<types::LayerQuantConfig> configs = {});
     /// Replaces one layer's setting without emitting configEdited (engine-side change).
-    void setConfig(int row, const types::LayerQuantView &cfg);
+    void setConfig(int row, const types::LayerQuantConfig &cfg);
     /// Merges the newest statistics (matched by layer name) and emits one dataChanged
     /// spanning the rows and statistic columns that changed.
     void updateSnapshots(const std::vector<std::shared_ptr<const types::LayerSnapshot>> &snapshots);
+    /// Sensitivity per layer (matched by name): rank, accuracy drop and KL.
+    void setSensitivity(const std::vector<types::SensitivityRow> &rows);
     /// Sensitivity rank per row (1 = most sensitive, <= 0 unknown).
     void setSensitivityRanks(const std::vector<int> &ranks);
     /// Sets bits on many rows at once (the "set bits for selection" action);
@@ -63,7 +65,7 @@ public:
     void setBitsForRows(const QList<int> &rows, int bits, BitsTarget target);
 
     const types::LayerInfo &layer(int row) const { return m_layers.at(size_t(row)); }
-    const types::LayerQuantView &config(int row) const { return m_configs.at(size_t(row)); }
+    const types::LayerQuantConfig &config(int row) const { return m_configs.at(size_t(row)); }
     std::shared_ptr<const types::LayerSnapshot> snapshot(int row) const { return m_snapshots.at(size_t(row)); }
     int rowOfLayer(const QString &name) const;
     int layerCount() const { return int(m_layers.size()); }
@@ -84,19 +86,19 @@ public:
 
 Q_SIGNALS:
     /// The user changed a layer's setting (in place, or for a selection).
-    void configEdited(int row, const ql::types::LayerQuantView &config);
+    void configEdited(int row, const ql::types::LayerQuantConfig &config);
     /// modelBytes() or bops() may have changed.
     void summaryChanged();
 
 private:
-    bool applyBits(types::LayerQuantView &cfg, int bits, bool weights) const;
+    bool applyBits(types::LayerQuantConfig &cfg, int bits, bool weights) const;
 
     std::vector<types::LayerInfo> m_layers;
-    std::vector<types::LayerQuantView> m_configs;
+    std::vector<types::LayerQuantConfig> m_configs;
     std::vector<std::shared_ptr<const types::LayerSnapshot>> m_snapshots;
     std::vector<int> m_ranks;
 };
 
 } // namespace ql::ui
 
-Q_DECLARE_METATYPE(ql::types::LayerQuantView)
+Q_DECLARE_METATYPE(ql::types::LayerQuantConfig)

@@ -62,11 +62,12 @@ LayerTableView::LayerTableView(QWidget *parent)
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     auto *bits = new BitsDelegate(this);
-    auto *methods = new MethodDelegate(this);
+    auto *weightMethods = new MethodDelegate(types::Role::Weight, this);
+    auto *actMethods = new MethodDelegate(types::Role::Activation, this);
     m_table->setItemDelegateForColumn(LayerTableModel::WeightBits, bits);
     m_table->setItemDelegateForColumn(LayerTableModel::ActBits, bits);
-    m_table->setItemDelegateForColumn(LayerTableModel::WeightMethod, methods);
-    m_table->setItemDelegateForColumn(LayerTableModel::ActMethod, methods);
+    m_table->setItemDelegateForColumn(LayerTableModel::WeightMethod, weightMethods);
+    m_table->setItemDelegateForColumn(LayerTableModel::ActMethod, actMethods);
 
     m_targetBox->addItem(tr("weights and activations"), int(LayerTableModel::BitsTarget::Both));
     m_targetBox->addItem(tr("weights"), int(LayerTableModel::BitsTarget::Weights));
@@ -168,9 +169,12 @@ QString LayerTableView::toCsv() const
             dims << QString::number(d);
         auto stat = [&](bool valid, double v) { return valid ? csv::num(v) : QString(); };
         out += csv::row({QString::fromStdString(l.name), QString::fromStdString(l.type), dims.join(QLatin1Char('x')),
-                         QString::number(l.parameters), QString::number(l.macs), QString::number(c.weightBits),
-                         QString::number(c.actBits), QString::fromStdString(c.weightMethod),
-                         QString::fromStdString(c.actMethod), c.perChannel ? QStringLiteral("1") : QStringLiteral("0"),
+                         QString::number(l.parameters), QString::number(l.macs),
+                         QString::number(types::effectiveBits(c, types::Role::Weight)),
+                         QString::number(types::effectiveBits(c, types::Role::Activation)),
+                         QString::fromStdString(types::methodName(c.weight.method)),
+                         QString::fromStdString(types::methodName(c.act.method)),
+                         c.weight.perChannel ? QStringLiteral("1") : QStringLiteral("0"),
                          stat(s && s->weight.valid, s ? s->weight.step : 0),
                          stat(s && s->activation.valid, s ? s->activation.step : 0),
                          stat(s && s->activation.valid, s ? s->activation.offset : 0),

@@ -39,7 +39,7 @@ public:
 
 Q_SIGNALS:
     /// Forwarded from the model: the user changed a layer's setting.
-    void configEdited(int row, const ql::types::LayerQuantView &config);
+    void configEdited(int row, const ql::types::LayerQuantConfig &config);
     /// The current layer changed (name as in LayerInfo::name).
     void layerSelected(int row, const QString &name);
 

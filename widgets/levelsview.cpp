@@ -66,8 +66,14 @@ LevelsView::LevelsView(QWidget *parent)
 
     connect(m_bitsBox, &QSpinBox::valueChanged, this, &LevelsView::setBits);
     connect(m_variantBox, &QComboBox::currentIndexChanged, this, [this](int i) {
-        setPotVariant(i == 0 ? levels::PotVariant::Paper : levels::PotVariant::Strict);
+        setPotVariant(i == 0 ? types::PotVariant::Paper : types::PotVariant::Strict);
     });
+    rebuild();
+}
+
+void LevelsView::setLevelProvider(LevelProvider provider)
+{
+    m_provider = std::move(provider);
     rebuild();
 }
 
@@ -85,12 +91,12 @@ void LevelsView::setBits(int bits)
     rebuild();
 }
 
-void LevelsView::setPotVariant(levels::PotVariant variant)
+void LevelsView::setPotVariant(types::PotVariant variant)
 {
     if (variant == m_variant)
         return;
     m_variant = variant;
-    m_variantBox->setCurrentIndex(variant == levels::PotVariant::Paper ? 0 : 1);
+    m_variantBox->setCurrentIndex(variant == types::PotVariant::Paper ? 0 : 1);
     rebuild();
 }
 
@@ -105,16 +111,17 @@ void LevelsView::setWeights(const types::Histogram &weights, double alpha, const
 std::vector<double> LevelsView::rowLevels(Row row) const
 {
     switch (row) {
-    case Uniform: return levels::uniformSymmetricLevels(m_bits);
-    case Pot: return levels::potLevels(m_bits, m_variant);
-    case Post: return levels::postLevels(m_bits, m_variant);
-    case Apot: return levels::apotLevels(m_bits);
+    case Uniform: return m_sets.uniform;
+    case Pot: return m_sets.pot;
+    case Post: return m_sets.post;
+    case Apot: return m_sets.apot;
     default: return {};
     }
 }
 
 void LevelsView::rebuild()
 {
+    m_sets = m_provider ? m_provider(m_bits, m_variant) : types::LevelSets{};
     m_plot->clearPlottables();
     m_plot->clearItems();
     QCPAxisRect *top = m_plot->axisRect(0);

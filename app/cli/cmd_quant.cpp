@@ -1,11 +1,11 @@
-// quantlens-cli ptq, qat, errors, sensitivity, whatif: the quantization jobs.
+// quantlens-cli ptq, qat, errors, sensitivity, whatif: the quantization jobs, on the
+// engine's Workbench (the same functions the GUI calls).
 #include "app/cli/common.h"
-#include "core/common/device.h"
 #include "core/common/error.h"
-#include "core/engine/jobs.h"
-#include "core/engine/model_io.h"
+#include "core/engine/workbench.h"
+#include "ql/types/methods.h"
 
-#include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <iostream>
@@ -13,7 +13,7 @@
 namespace ql::app::cli {
 namespace {
 
-using core::engine::Session;
+using core::engine::Workbench;
 
 std::vector<OptionSpec> sessionOptions()
 {
@@ -22,9 +22,9 @@ std::vector<OptionSpec> sessionOptions()
         {"arch", "ARCH", "architecture when the model file has no description beside it", ""},
         {"session", "FILE", "start from a saved session (.qls) instead of --model", ""},
         dataOption(),
-        {"wmethod", "M", "weight quantizer: lsq, lsq+, pot, post, apot, minmax, percentile, mse, multipoint, none", ""},
-        {"amethod", "M", "activation quantizer: lsq, lsq+, asq, pact, minmax, percentile, mse, none", ""},
-        {"wbits", "B", "weight bits (2..16)", "4"},
+        {"wmethod", "M", "weight quantizer: " + types::methodNames(types::Role::Weight), ""},
+        {"amethod", "M", "activation quantizer: " + types::methodNames(types::Role::Activation), ""},
+        {"wbits", "B", "weight bits (2..16; POT/POST 2..8)", "4"},
         {"abits", "B", "activation bits (2..16)", "4"},
         {"per-tensor", "", "one weight step size per layer instead of per output channel", ""},
         {"lsqplus-config", "N", "LSQ+ configuration 1..4 (Table I of the paper)", "4"},
@@ -44,88 +44,82 @@ std::vector<OptionSpec> plus(std::vector<OptionSpec> a, const std::vector<Option
     return a;
 }
 
-core::quant::InitMode initFrom(const std::string &s)
+types::InitMode initFrom(const std::string &s)
 {
     if (s == "default")
-        return core::quant::InitMode::Default;
+        return types::InitMode::Default;
     if (s == "minmax")
-        return core::quant::InitMode::MinMax;
+        return types::InitMode::MinMax;
     if (s == "mse")
-        return core::quant::InitMode::Mse;
+        return types::InitMode::Mse;
     throw UsageError("--init must be default, minmax or mse");
 }
 
-/// The recipe the flags describe, with the given weight and activation methods.
-core::engine::QuantRecipe recipeFromArgs(const Args &args, const std::string &wmethod, const std::string &amethod)
+/// The recipe the flags describe, with the given weight and activation methods. A method or
+/// bit-width the registry does not allow is a bad command line (exit 2).
+types::QuantRecipe recipeFromArgs(const Args &args, const std::string &wmethod, const std::string &amethod)
 {
-    core::engine::QuantRecipe r;
-    r.weightMethod = core::engine::parseMethod(wmethod);
-    r.actMethod = core::engine::parseMethod(amethod);
-    r.weightBits = args.getInt("wbits");
-    r.actBits = args.getInt("abits");
-    r.perChannel = !args.has("per-tensor");
-    r.lsqPlusConfig = args.getInt("lsqplus-config");
-    r.actInit = initFrom(args.get("init"));
-    r.firstLastBits = args.getInt("first-last-bits");
-    r.multipointBudget = args.getDouble("budget");
+    types::QuantRecipe r;
+    try {
+        r.weightMethod = types::methodFromName(wmethod, types::Role::Weight);
+        r.actMethod = types::methodFromName(amethod, types::Role::Activation);
+        r.weightBits = args.getInt("wbits");
+        r.actBits = args.getInt("abits");
+        r.perChannel = !args.has("per-tensor");
+        r.lsqPlusConfig = args.getInt("lsqplus-config");
+        r.actInit = initFrom(args.get("init"));
+        r.firstLastBits = args.getInt("first-last-bits");
+        r.multipointBudget = args.getDouble("budget");
+        types::validateRecipe(r);
+    } catch (const core::Error &e) {
+        throw UsageError(e.full());
+    }
     return r;
 }
 
 /// What every quantization command sets up first: device and threads, a progress bar with
-/// Ctrl-C handling, and the training and test splits of --data.
+/// Ctrl-C handling, and the workbench.
 struct JobContext {
-    explicit JobContext(const Args &args)
-        : device(core::selectDevice(applyComputeOptions(args))), cb(terminalCallbacks(bar)),
-          train(openData(args, core::data::Split::Train)), test(openData(args, core::data::Split::Test))
-    {
-    }
-    core::DeviceInfo device;
+    explicit JobContext(const Args &args) : cb(terminalCallbacks(bar)) { wb.setDevice(applyComputeOptions(args)); }
+    Workbench wb;
     ProgressBar bar;
     core::engine::JobCallbacks cb;
-    core::data::Dataset train;
-    core::data::Dataset test;
 };
 
-/// Builds the session from --session or --model plus the recipe flags.
-Session openSession(const Args &args, const std::string &defaultW, const std::string &defaultA)
+/// Opens --data (when given), then --session or --model, then applies the recipe flags (over a
+/// session only when a method or bit flag is given) and --config.
+void openFromArgs(Workbench &wb, const Args &args, const std::string &defaultW, const std::string &defaultA)
 {
-    Session s;
     const bool fromSession = !args.get("session").empty();
+    if (!fromSession && args.get("model").empty())
+        throw UsageError("--model FILE or --session FILE is required");
+    const bool recipeFlags = args.has("wmethod") || args.has("amethod") || args.has("wbits") || args.has("abits");
+    const auto recipe = recipeFromArgs(args, args.has("wmethod") ? args.get("wmethod") : defaultW,
+                                       args.has("amethod") ? args.get("amethod") : defaultA);
+    if (args.has("data"))
+        wb.openData(args.get("data"));
     if (fromSession) {
-        s = Session::load(args.get("session"));
+        wb.openSession(args.get("session"));
+        if (recipeFlags)
+            wb.applyRecipe(recipe);
     } else {
-        if (args.get("model").empty())
-            throw UsageError("--model FILE or --session FILE is required");
-        s = Session(core::engine::loadModel(args.get("model"), args.get("arch")), args.get("data"));
-    }
-    if (!fromSession || args.has("wmethod") || args.has("amethod") || args.has("wbits") || args.has("abits")) {
-        const auto r = recipeFromArgs(args, args.has("wmethod") ? args.get("wmethod") : defaultW,
-                                      args.has("amethod") ? args.get("amethod") : defaultA);
-        s.applyRecipe(r);
-        for (const auto &c : s.config()) {
-            core::quant::validateSpec(c.weight);
-            core::quant::validateSpec(c.act);
-        }
+        wb.openModel(args.get("model"), args.get("arch"), recipe);
     }
     if (!args.get("config").empty())
-        s.applyConfigFile(args.get("config"));
-    return s;
+        wb.applyConfigFile(args.get("config"));
 }
 
-nlohmann::json evalJson(const core::engine::EvalResult &e)
+nlohmann::json evalJson(const types::EvalResult &e)
 {
     return {{"top1", e.top1}, {"top5", e.top5}, {"loss", e.loss}, {"count", e.count}, {"seconds", e.seconds}};
 }
 
-/// Per-layer statistics of the session's current quantizers, for --json.
-nlohmann::json layerJson(Session &s, const core::data::Dataset &data, c10::Device device)
+/// Per-layer statistics of the current quantizers, for --json and the table.
+nlohmann::json layerJson(Workbench &wb)
 {
-    auto bus = std::make_shared<core::telemetry::Bus>();
-    core::engine::TelemetryProbe probe(s, data, device, bus, /*probeImages=*/128);
-    probe.publish(0);
-    const auto latest = bus->latest();
+    const auto latest = wb.snapshot(/*probeImages=*/128);
     nlohmann::json out = nlohmann::json::array();
-    for (const auto &c : s.config()) {
+    for (const auto &c : wb.config()) {
         nlohmann::json l{{"name", c.layer},
                          {"weight", nlohmann::json::parse(c.weight.toJson())},
                          {"act", nlohmann::json::parse(c.act.toJson())},
@@ -145,41 +139,46 @@ nlohmann::json layerJson(Session &s, const core::data::Dataset &data, c10::Devic
     return out;
 }
 
-void printLayerTable(Session &s, const nlohmann::json &layers)
+void printLayerTable(Workbench &wb, const nlohmann::json &layers)
 {
     std::printf("%-22s %-26s %-26s %10s %10s %9s\n", "layer", "weight", "activation", "w SQNR dB", "a SQNR dB", "a offset");
-    for (const auto &l : layers) {
-        const auto &c = s.layerConfig(l["name"].get<std::string>());
+    const auto &config = wb.config();
+    for (size_t i = 0; i < config.size() && i < layers.size(); ++i) {
+        const auto &c = config[i];
+        const auto &l = layers[i];
         std::printf("%-22s %-26s %-26s %10.2f %10.2f %9.4f\n", c.layer.c_str(), c.weight.label().c_str(),
                     c.act.label().c_str(), l.value("/weight_stats/sqnr_db"_json_pointer, 0.0),
                     l.value("/act_stats/sqnr_db"_json_pointer, 0.0), l.value("/act_stats/offset"_json_pointer, 0.0));
     }
 }
 
-void saveIfAsked(const Args &args, Session &s, const nlohmann::json &results)
+void saveIfAsked(const Args &args, Workbench &wb, const nlohmann::json &results)
 {
     if (args.get("out").empty())
         return;
-    s.save(args.get("out"), &results);
+    wb.save(args.get("out"), results.dump());
     std::cerr << "session written to " << args.get("out") << "\n";
 }
 
 int runPtq(const Args &args)
 {
     JobContext ctx(args);
-    auto &[device, bar, cb, train, test] = ctx;
-    Session s = openSession(args, "mse", "mse");
-    core::engine::EvalOptions eo;
+    auto &[wb, bar, cb] = ctx;
+    openFromArgs(wb, args, "mse", "mse");
+    types::EvalOptions eo;
     eo.maxSamples = args.getInt("limit");
-    const auto r = core::engine::runPtq(s, train, test, device.device, args.getInt("calib"), cb, eo);
+    const auto r = wb.ptq(args.getInt("calib"), eo, cb);
     bar.finish();
-    const auto layers = layerJson(s, test, device.device);
-    printLayerTable(s, layers);
+    const auto layers = layerJson(wb);
+    printLayerTable(wb, layers);
     std::printf("FP32 top-1 %.2f%%   quantized top-1 %.2f%%   (drop %.2f points, %lld images)\n", 100 * r.fp32.top1,
                 100 * r.quantized.top1, 100 * (r.fp32.top1 - r.quantized.top1), static_cast<long long>(r.quantized.count));
-    nlohmann::json j{{"job", "ptq"}, {"device", device.name}, {"fp32", evalJson(r.fp32)}, {"quantized", evalJson(r.quantized)},
+    nlohmann::json j{{"job", "ptq"},
+                     {"device", wb.deviceName()},
+                     {"fp32", evalJson(r.fp32)},
+                     {"quantized", evalJson(r.quantized)},
                      {"layers", layers}};
-    saveIfAsked(args, s, j);
+    saveIfAsked(args, wb, j);
     writeJsonIfAsked(args, j);
     return 0;
 }
@@ -187,15 +186,14 @@ int runPtq(const Args &args)
 int runQat(const Args &args)
 {
     JobContext ctx(args);
-    auto &[device, bar, cb, train, test] = ctx;
-    torch::manual_seed(static_cast<uint64_t>(args.getInt("seed")));
-    Session s = openSession(args, "lsq", "lsq");
-    core::engine::QatOptions o;
+    auto &[wb, bar, cb] = ctx;
+    openFromArgs(wb, args, "lsq", "lsq");
+    types::QatOptions o;
     o.calibrationImages = args.getInt("calib");
     o.train.epochs = args.getInt("epochs");
     o.train.batchSize = args.getInt("batch");
     o.train.learningRate = args.getDouble("lr");
-    o.train.quantLearningRate = args.getDouble("qlr");
+    o.train.quantLearningRate = args.has("qlr") ? args.getDouble("qlr") : -1.0;
     o.train.weightDecay = args.getDouble("wd");
     o.train.seed = static_cast<uint64_t>(args.getInt("seed"));
     o.train.workers = args.getInt("workers");
@@ -203,14 +201,14 @@ int runQat(const Args &args)
     o.train.checkpoint = args.get("checkpoint");
     o.train.resume = args.has("resume");
     core::engine::Eta total;
-    const auto r = core::engine::runQat(s, train, test, device.device, o, cb);
+    const auto r = wb.qat(o, cb);
     bar.finish();
-    const auto layers = layerJson(s, test, device.device);
-    printLayerTable(s, layers);
+    const auto layers = layerJson(wb);
+    printLayerTable(wb, layers);
     std::printf("FP32 top-1 %.2f%%   after QAT top-1 %.2f%%  (%d epochs, %.1f s)\n", 100 * r.eval.fp32.top1,
                 100 * r.eval.quantized.top1, static_cast<int>(r.train.epochs.size()), total.elapsedSeconds());
     nlohmann::json j{{"job", "qat"},
-                     {"device", device.name},
+                     {"device", wb.deviceName()},
                      {"seed", args.getInt("seed")},
                      {"fp32", evalJson(r.eval.fp32)},
                      {"quantized", evalJson(r.eval.quantized)},
@@ -220,57 +218,66 @@ int runQat(const Args &args)
     for (const auto &e : r.train.epochs)
         j["epochs"].push_back({{"epoch", e.epoch}, {"train_loss", e.trainLoss}, {"val_top1", e.validation.top1},
                                {"seconds", e.seconds}, {"images_per_second", e.imagesPerSecond}});
-    saveIfAsked(args, s, j);
+    j["quantizer_movement"] = nlohmann::json::array();
+    for (const auto &m : r.movement)
+        j["quantizer_movement"].push_back({{"layer", m.layer},
+                                           {"tensor", m.tensor},
+                                           {"parameter", m.parameter},
+                                           {"start", m.start},
+                                           {"end", m.end},
+                                           {"relative_change", m.relativeChange}});
+    saveIfAsked(args, wb, j);
     writeJsonIfAsked(args, j);
     return r.train.cancelled ? 1 : 0;
 }
 
-/// Sessions for errors/sensitivity/whatif: calibrated PTQ unless a session is given.
-void prepare(Session &s, const Args &args, const core::data::Dataset &train, c10::Device device,
-             const core::engine::JobCallbacks &cb)
+/// Errors, sensitivity and what-if work on calibrated quantizers: a saved session's, or
+/// PTQ-calibrated ones from the flags.
+void ensureCalibrated(Workbench &wb, const Args &args, const core::engine::JobCallbacks &cb)
 {
-    if (!args.get("session").empty() && !args.has("wmethod") && !args.has("wbits") && !args.has("abits") &&
-        !args.has("amethod"))
-        return; // a saved session is already calibrated or trained
-    s.buildQuantizers();
-    core::engine::calibrate(s, core::data::calibrationSubset(train, args.getInt("calib"), 0), device, cb);
+    if (!wb.calibrated())
+        wb.calibrate(args.getInt("calib"), cb);
+}
+
+nlohmann::json errorsJson(const types::ErrorAccumulation &acc)
+{
+    return {{"label", acc.label}, {"blocks", acc.blocks}, {"block_l2", acc.blockL2}, {"layers", acc.layers},
+            {"layer_l2", acc.layerL2}};
+}
+
+void printErrors(const types::ErrorAccumulation &acc)
+{
+    std::printf("%s\n%-14s %12s\n", acc.label.c_str(), "block", "L2 error");
+    for (size_t b = 0; b < acc.blockL2.size(); ++b)
+        std::printf("%-14s %12.5f\n", acc.blocks[b].c_str(), acc.blockL2[b]);
 }
 
 int runErrors(const Args &args)
 {
     JobContext ctx(args);
-    auto &[device, bar, cb, train, test] = ctx;
-    nlohmann::json j{{"job", "errors"}, {"device", device.name}};
-    std::vector<std::pair<std::string, std::string>> configs{{args.get("wmethod"), args.get("amethod")}};
-    if (!args.get("compare").empty()) {
+    auto &[wb, bar, cb] = ctx;
+    openFromArgs(wb, args, "minmax", "minmax");
+    ensureCalibrated(wb, args, cb);
+    nlohmann::json j{{"job", "errors"}, {"device", wb.deviceName()}};
+    if (args.get("compare").empty()) {
+        const auto acc = wb.errors(args.getInt("samples"), cb);
+        bar.finish();
+        printErrors(acc);
+        j["configs"].push_back(errorsJson(acc));
+    } else {
         const auto spec = args.get("compare");
         const auto slash = spec.find('/');
         if (slash == std::string::npos)
             throw UsageError("--compare expects WMETHOD/AMETHOD, e.g. lsq/asq");
-        configs.emplace_back(spec.substr(0, slash), spec.substr(slash + 1));
-    }
-    for (const auto &[w, a] : configs) {
-        Session s = openSession(args, w.empty() ? "minmax" : w, a.empty() ? "minmax" : a);
-        if (!w.empty() || !a.empty()) {
-            const auto r = recipeFromArgs(args, w.empty() ? "minmax" : w, a.empty() ? "minmax" : a);
-            s.applyRecipe(r);
-            s.buildQuantizers();
-            core::engine::calibrate(s, core::data::calibrationSubset(train, args.getInt("calib"), 0), device.device, cb);
-        } else {
-            prepare(s, args, train, device.device, cb);
-        }
-        auto acc = core::engine::errorAccumulation(s, test, device.device, args.getInt("samples"), cb);
-        acc.label = (w.empty() ? std::string("minmax") : w) + "/" + (a.empty() ? std::string("minmax") : a) + " W" +
-                    args.get("wbits") + "A" + args.get("abits");
+        const auto other = recipeFromArgs(args, spec.substr(0, slash), spec.substr(slash + 1));
+        const auto c = wb.compare(other, args.getInt("calib"), args.getInt("samples"), cb);
         bar.finish();
-        std::printf("%s\n%-14s %12s\n", acc.label.c_str(), "block", "L2 error");
-        for (size_t b = 0; b < acc.blockL2.size(); ++b)
-            std::printf("%-14s %12.5f\n", acc.blocks[b].c_str(), acc.blockL2[b]);
-        j["configs"].push_back({{"label", acc.label},
-                                {"blocks", acc.blocks},
-                                {"block_l2", acc.blockL2},
-                                {"layers", acc.layers},
-                                {"layer_l2", acc.layerL2}});
+        for (const auto &acc : {c.errorsA, c.errorsB}) {
+            if (!acc)
+                continue;
+            printErrors(*acc);
+            j["configs"].push_back(errorsJson(*acc));
+        }
     }
     writeJsonIfAsked(args, j);
     return 0;
@@ -279,23 +286,24 @@ int runErrors(const Args &args)
 int runSensitivity(const Args &args)
 {
     JobContext ctx(args);
-    auto &[device, bar, cb, train, test] = ctx;
-    Session s = openSession(args, "minmax", "minmax");
-    prepare(s, args, train, device.device, cb);
-    const auto rows = core::engine::sensitivity(s, test, device.device, args.getInt("samples"), cb);
+    auto &[wb, bar, cb] = ctx;
+    openFromArgs(wb, args, "minmax", "minmax");
+    ensureCalibrated(wb, args, cb);
+    const auto rows = wb.sensitivity(args.getInt("samples"), cb);
     bar.finish();
-    std::vector<const core::engine::SensitivityRow *> sorted;
+    std::vector<const types::SensitivityRow *> sorted;
     for (const auto &r : rows)
         sorted.push_back(&r);
     std::sort(sorted.begin(), sorted.end(), [](auto *a, auto *b) { return a->rank < b->rank; });
     std::printf("%4s %-24s %-26s %10s %10s\n", "rank", "layer", "weight / act", "top-1 drop", "KL");
-    nlohmann::json j{{"job", "sensitivity"}, {"device", device.name}};
+    nlohmann::json j{{"job", "sensitivity"}, {"device", wb.deviceName()}};
     for (const auto *r : sorted) {
-        const auto &c = s.layerConfig(r->layer);
+        const auto &c = wb.layerConfig(r->layer);
         const std::string cfg = "W" + std::to_string(c.weight.bits) + "A" + std::to_string(c.act.bits) + " " +
-                                core::quant::methodName(c.weight.method);
+                                types::methodName(c.weight.method);
         std::printf("%4d %-24s %-26s %9.2f%% %10.5f\n", r->rank, r->layer.c_str(), cfg.c_str(), 100 * r->top1Drop, r->kl);
-        j["layers"].push_back({{"rank", r->rank}, {"layer", r->layer}, {"top1", r->top1}, {"top1_drop", r->top1Drop}, {"kl", r->kl}});
+        j["layers"].push_back(
+            {{"rank", r->rank}, {"layer", r->layer}, {"top1", r->top1}, {"top1_drop", r->top1Drop}, {"kl", r->kl}});
     }
     writeJsonIfAsked(args, j);
     return 0;
@@ -303,24 +311,28 @@ int runSensitivity(const Args &args)
 
 int runWhatIf(const Args &args)
 {
-    JobContext ctx(args);
-    auto &[device, bar, cb, train, test] = ctx;
-    Session s = openSession(args, "minmax", "minmax");
-    prepare(s, args, train, device.device, cb);
     const std::string layer = args.get("layer");
     if (layer.empty())
         throw UsageError("--layer NAME is required");
-    core::engine::EvalOptions eo;
+    JobContext ctx(args);
+    auto &[wb, bar, cb] = ctx;
+    openFromArgs(wb, args, "minmax", "minmax");
+    auto change = wb.layerConfig(layer); // an unknown layer fails here, before any calibration
+    if (args.getInt("to-wbits") > 0)
+        change.weight.bits = args.getInt("to-wbits");
+    if (args.getInt("to-abits") > 0)
+        change.act.bits = args.getInt("to-abits");
+    ensureCalibrated(wb, args, cb);
+    types::EvalOptions eo;
     eo.maxSamples = args.getInt("samples");
-    const auto before = core::engine::evaluate(*s.model(), test, device.device, eo);
-    const auto r = core::engine::whatIf(s, layer, args.getInt("to-wbits"), args.getInt("to-abits"), test, device.device,
-                                        args.getInt("samples"));
+    const auto before = wb.evaluate(core::engine::DataSplit::Test, eo);
+    const auto r = wb.whatIf(change, args.getInt("samples"));
     bar.finish();
     std::printf("%s: top-1 %.2f%% -> %.2f%% on %lld images (re-quantize + evaluate: %.0f ms)\n", layer.c_str(),
                 100 * before.top1, 100 * r.eval.top1, static_cast<long long>(r.eval.count), 1000 * r.seconds);
     nlohmann::json j{{"job", "whatif"}, {"layer", layer}, {"before", evalJson(before)}, {"after", evalJson(r.eval)},
                      {"seconds", r.seconds}};
-    saveIfAsked(args, s, j);
+    saveIfAsked(args, wb, j);
     writeJsonIfAsked(args, j);
     return 0;
 }
@@ -341,13 +353,16 @@ const CommandRegistrar kQat{Command{
     "quantization-aware training (LSQ, LSQ+, ASQ, POT/POST, PACT) from an FP32 model",
     "quantlens-cli qat --model FILE [--wmethod lsq] [--amethod lsq+] [--wbits 4] [--abits 4] --epochs N [--out S.qls]",
     "Quantizers are initialised as each method specifies on --calib images, then trained with SGD\n"
-    "(momentum, cosine decay, weight decay on weights only) and a separate learning rate --qlr for\n"
-    "step sizes, offsets and adapters. A loss or parameter that turns NaN stops the run naming the layer.",
+    "(momentum, cosine decay, weight decay on weights only). As in the papers, the quantizer\n"
+    "parameters (step sizes, offsets, alpha, ASQ adapters) learn with the network's optimiser,\n"
+    "learning rate and schedule, without weight decay; --qlr gives them a learning rate of their own.\n"
+    "The JSON result reports each learned parameter's start and end value. A loss or parameter\n"
+    "that turns NaN stops the run naming the layer.",
     plus(plus(sessionOptions(),
               {{"epochs", "N", "training epochs", "3"},
-               {"batch", "N", "batch size", "128"},
+               {"batch", "N", "batch size", std::to_string(types::qatDefaults().batchSize)},
                {"lr", "LR", "learning rate of the weights", "0.005"},
-               {"qlr", "LR", "learning rate of the quantizer parameters", "0.001"},
+               {"qlr", "LR", "learning rate of the quantizer parameters (default: --lr)", ""},
                {"wd", "WD", "weight decay (weights only)", "1e-4"},
                {"seed", "N", "random seed", "0"},
                {"workers", "N", "data-loader threads", "2"},
@@ -364,7 +379,7 @@ const CommandRegistrar kErrors{Command{
     "quantlens-cli errors --model FILE [--wmethod M --amethod M] [--compare WM/AM] [--samples N]",
     "For each block, ||y_fp - y_q||_2 of its output with the model quantized up to and including that\n"
     "block (mean over samples), and each layer's own weight quantization error. --compare adds a\n"
-    "second configuration on the same axes.",
+    "second configuration (PTQ-calibrated) on the same axes.",
     plus(plus(sessionOptions(), {{"compare", "WM/AM", "a second configuration, e.g. lsq/asq", ""},
                                  {"samples", "N", "test images", "256"}}),
          computeOptions()),

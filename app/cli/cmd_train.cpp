@@ -1,9 +1,8 @@
+// quantlens-cli train: FP32 training of a zoo model, on the engine's Workbench.
 #include "app/cli/common.h"
-#include "core/common/device.h"
-#include "core/engine/model_io.h"
-#include "core/engine/trainer.h"
+#include "core/engine/workbench.h"
 
-#include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include <iostream>
 
@@ -12,26 +11,21 @@ namespace {
 
 int runTrain(const Args &args)
 {
-    const auto device = core::selectDevice(applyComputeOptions(args));
     const std::string out = args.get("out");
     if (out.empty())
         throw UsageError("--out FILE is required (where the trained model is written)");
-
+    core::engine::Workbench wb;
+    wb.setDevice(applyComputeOptions(args));
     ProgressBar bar;
     auto cb = terminalCallbacks(bar);
     bar.message("loading " + args.get("data") + " …");
-    const auto trainSet = openData(args, core::data::Split::Train);
-    const auto testSet = openData(args, core::data::Split::Test);
+    const auto data = wb.openData(args.get("data"));
 
-    core::models::ZooOptions zo;
-    zo.inChannels = trainSet.channels();
-    zo.numClasses = trainSet.numClasses();
-    zo.activation = core::models::activationFromName(args.get("act"));
     const int64_t seed = args.getInt("seed");
-    torch::manual_seed(static_cast<uint64_t>(seed));
-    auto model = core::models::createModel(args.get("model"), zo);
+    core::engine::seedEverything(static_cast<uint64_t>(seed));
+    wb.newModel(args.get("model"), args.get("act"));
 
-    core::engine::TrainOptions o;
+    types::TrainOptions o;
     o.epochs = args.getInt("epochs");
     o.batchSize = args.getInt("batch");
     o.learningRate = args.getDouble("lr");
@@ -46,33 +40,27 @@ int runTrain(const Args &args)
     if (o.resume && o.checkpoint.empty())
         o.checkpoint = out + ".ckpt";
 
-    bar.message("training " + args.get("model") + " (" + args.get("act") + ", " +
-                std::to_string(model->parameterCount()) + " parameters) on " + trainSet.name() + " (" +
-                std::to_string(trainSet.size()) + " images) on " + device.name);
-    const auto result = core::engine::train(*model, trainSet, testSet, device.device, o, cb);
+    const auto m = wb.summary();
+    bar.message("training " + m.arch + " (" + m.activation + ", " + std::to_string(m.parameters) + " parameters) on " +
+                data.name + " (" + std::to_string(data.trainCount) + " images) on " + wb.deviceName());
+    const auto result = wb.train(o, cb);
     bar.finish();
     if (result.cancelled && result.epochs.empty()) {
         std::cerr << "stopped before the first epoch ended; nothing written\n";
         return 1;
     }
-
-    core::engine::ModelMeta meta;
-    meta.arch = args.get("model");
-    meta.activation = core::models::activationName(zo.activation);
-    meta.inChannels = zo.inChannels;
-    meta.numClasses = zo.numClasses;
-    meta.dataset = args.get("data");
-    meta.top1 = result.epochs.empty() ? -1 : result.epochs.back().validation.top1;
-    meta.command = "quantlens-cli train --model " + meta.arch + " --act " + meta.activation + " --data " +
-                   args.get("data") + " --epochs " + std::to_string(o.epochs) + " --batch " + std::to_string(o.batchSize) +
-                   " --lr " + args.get("lr") + " --seed " + std::to_string(seed) + " --out " + out;
-    core::engine::saveModel(out, *model, meta);
-    std::cout << "model written to " << out << " (validation top-1 " << 100 * meta.top1 << "%)\n";
+    const double top1 = result.epochs.empty() ? -1 : result.epochs.back().validation.top1;
+    const std::string command = "quantlens-cli train --model " + m.arch + " --act " + m.activation + " --data " +
+                                args.get("data") + " --epochs " + std::to_string(o.epochs) + " --batch " +
+                                std::to_string(o.batchSize) + " --lr " + args.get("lr") + " --seed " +
+                                std::to_string(seed) + " --out " + out;
+    wb.saveModel(out, args.get("data"), top1, command);
+    std::cout << "model written to " << out << " (validation top-1 " << 100 * top1 << "%)\n";
 
     nlohmann::json j;
-    j["model"] = meta.arch;
-    j["activation"] = meta.activation;
-    j["device"] = device.name;
+    j["model"] = m.arch;
+    j["activation"] = m.activation;
+    j["device"] = wb.deviceName();
     j["cancelled"] = result.cancelled;
     for (const auto &e : result.epochs)
         j["epochs"].push_back({{"epoch", e.epoch},

@@ -1,11 +1,14 @@
 #pragma once
-// The QObject bridge between the GUI thread and the engine thread. Jobs run
-// one at a time on an engine thread; results are kept here and announced by
-// signals (queued to the GUI thread); telemetry arrives through the Bus and
-// is pulled by the GUI at most 30 times a second.
-#include "core/engine/jobs.h"
-#include "core/engine/session.h"
+// The QObject bridge between the GUI thread and the engine thread: thread
+// plumbing only. Every request runs one Workbench call on the engine thread
+// (one job at a time); results are kept here and announced by signals queued
+// to the GUI thread; telemetry arrives through the Bus and is pulled by the GUI
+// at most 30 times a second. Torch-free: the window includes this header.
+#include "core/engine/workbench.h"
 #include "core/telemetry/bus.h"
+#include "ql/types/jobs.h"
+#include "ql/types/quant.h"
+#include "ql/types/telemetry.h"
 
 #include <QObject>
 #include <QString>
@@ -15,7 +18,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <thread>
 
 namespace ql::app {
@@ -28,24 +30,30 @@ public:
     ~EngineBridge() override;
 
     bool busy() const;
+    /// The compute device, e.g. "CPU (2 threads)".
+    QString deviceName() const { return m_deviceName; }
     QString currentJob() const;
     std::shared_ptr<core::telemetry::Bus> bus() const { return m_bus; }
 
     /// Loads a model file (and the data set it was trained on, or Fashion-MNIST).
     bool openModel(const QString &path);
-    /// Loads a saved session (.qls) with its quantizers as they were saved.
+    /// Loads a saved session (.qls) with its quantizers as they were saved, and evaluates it.
     bool openSession(const QString &path);
     /// Uses another data set (name or folder) for calibration, training and evaluation.
     bool openData(const QString &nameOrPath);
     /// Quantizes a second copy of the model with `other` (PTQ calibration) and compares it
     /// with the current session: error accumulation of both, per-layer statistics of both.
-    bool runCompare(const core::engine::QuantRecipe &other, int64_t samples = 256);
-    bool runPtq(const core::engine::QuantRecipe &recipe, int64_t calibrationImages = 512);
-    bool runQat(const core::engine::QuantRecipe &recipe, const core::engine::QatOptions &options);
+    bool runCompare(const types::QuantRecipe &other, int64_t samples = 256);
+    /// PTQ with `recipe`; evaluates on `evalSamples` test images (0: all).
+    bool runPtq(const types::QuantRecipe &recipe, int64_t calibrationImages = 512, int64_t evalSamples = 0);
+    bool runQat(const types::QuantRecipe &recipe, const types::QatOptions &options);
     bool runErrors(int64_t samples = 256);
     bool runSensitivity(int64_t samples = 1000);
-    /// Re-quantizes one layer with new bits and re-evaluates on a small subset.
-    bool whatIf(const QString &layer, int weightBits, int actBits, int64_t samples = 512);
+    /// FP32 and quantized accuracy of the current quantizers (no recalibration).
+    bool runEvaluate(int64_t samples = 0);
+    /// Applies a layer's new configuration (bits, methods, per-channel) and re-evaluates on
+    /// a small subset; the quantizers that did not change keep what they learned.
+    bool applyLayerConfig(const types::LayerQuantConfig &change, int64_t samples = 512);
     /// Asks the running job to stop after its current step.
     void stop();
     /// Pauses the running job after its current step (or batch), or lets it go on.
@@ -59,22 +67,17 @@ public:
 
     // Results of the last jobs (GUI thread, after the matching signal).
     std::vector<types::LayerInfo> layers() const;
-    std::vector<types::LayerQuantView> layerConfigs() const;
+    std::vector<types::LayerQuantConfig> layerConfigs() const;
     std::shared_ptr<const types::ErrorAccumulation> lastErrors() const;
-    std::vector<int> sensitivityRanks() const;
+    std::vector<types::SensitivityRow> sensitivityRows() const;
     QString modelDescription() const;
     QString dataName() const;
     bool hasModel() const;
     /// The multipoint result of a layer after multipoint PTQ (nullptr otherwise).
     std::shared_ptr<const types::MultipointMap> multipointMap(const std::string &layer) const;
-
-    /// The last comparison: labels, and per layer the statistics of both configurations.
-    struct Comparison {
-        QString labelA, labelB;
-        std::shared_ptr<const types::ErrorAccumulation> errorsA, errorsB;
-        std::map<std::string, std::shared_ptr<const types::LayerSnapshot>> a, b;
-    };
-    std::shared_ptr<const Comparison> comparison() const;
+    std::shared_ptr<const types::Comparison> comparison() const;
+    /// The level sets the levels view draws (pure; any thread).
+    static types::LevelSets levelSets(int bits, types::PotVariant variant);
 
 Q_SIGNALS:
     void modelOpened();
@@ -93,39 +96,35 @@ Q_SIGNALS:
     void pausedChanged(bool paused);
 
 private:
-    bool start(const QString &name, std::function<QString(std::stop_token)> job);
+    using Job = std::function<QString(core::engine::Workbench &, const core::engine::JobCallbacks &)>;
+    bool start(const QString &name, Job job, bool needsModel = true);
     core::engine::JobCallbacks callbacks(std::stop_token stop);
-    void refreshLayerViews();
-    core::data::Dataset trainSet();
-    core::data::Dataset testSet();
-    void adoptSession(std::unique_ptr<core::engine::Session> session, const QString &description);
-    void collectMultipoint();
+    /// Copies what the views show from the workbench (engine thread).
+    void collect(core::engine::Workbench &wb);
+    /// Queues `f` to run on the GUI thread.
+    void post(std::function<void()> f);
 
     std::shared_ptr<core::telemetry::Bus> m_bus;
+    /// Used on the engine thread only, by one job at a time.
+    std::unique_ptr<core::engine::Workbench> m_workbench;
+    QString m_deviceName;
     std::jthread m_thread;
     mutable std::mutex m_pauseMutex;
     std::condition_variable_any m_pauseChanged;
     bool m_paused = false; ///< guarded by m_pauseMutex
     mutable std::mutex m_mutex; ///< guards everything below
     bool m_busy = false;
+    bool m_hasModel = false;
     QString m_job;
-    /// Used on the engine thread only (while busy); set under m_mutex, which hasModel() reads.
-    std::unique_ptr<core::engine::Session> m_session;
-    std::optional<core::data::Dataset> m_train, m_test;
     std::vector<types::LayerInfo> m_layers;
-    std::vector<types::LayerQuantView> m_configs;
+    std::vector<types::LayerQuantConfig> m_configs;
     std::shared_ptr<const types::ErrorAccumulation> m_errors;
-    std::vector<int> m_ranks;
+    std::vector<types::SensitivityRow> m_sensitivity;
     QString m_description;
     QString m_dataName;
     QString m_autosavePath;
-    /// Re-creates the session as it was opened (a fresh model), for comparisons.
-    std::function<core::engine::Session()> m_reopen;
     std::map<std::string, std::shared_ptr<const types::MultipointMap>> m_multipoint;
-    std::shared_ptr<const Comparison> m_comparison;
+    std::shared_ptr<const types::Comparison> m_comparison;
 };
-
-/// The view of a layer config for the layer table.
-types::LayerQuantView toView(const core::engine::LayerQuantConfig &c);
 
 } // namespace ql::app

@@ -1,6 +1,6 @@
 #include "app/gui/mainwindow.h"
 #include "app/gui/settings.h"
-#include "core/common/device.h"
+#include "core/common/threads.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -2,9 +2,9 @@
 
 #include "app/gui/enginebridge.h"
 #include "app/gui/settings.h"
-#include "core/common/device.h"
 #include "core/common/error.h"
 #include "core/core.h"
+#include "ql/types/methods.h"
 #include "widgets/compareview.h"
 #include "widgets/emptystate.h"
 #include "widgets/errorview.h"
@@ -42,6 +42,28 @@
 
 namespace ql::app {
 
+/// The methods the registry allows for `role`, with their descriptions as tooltips.
+static void fillMethods(QComboBox *box, types::Role role)
+{
+    for (const types::Method m : types::methodsFor(role)) {
+        const auto &info = types::methodInfo(m);
+        box->addItem(QString::fromUtf8(info.name));
+        box->setItemData(box->count() - 1, QString::fromUtf8(info.description), Qt::ToolTipRole);
+    }
+}
+
+static types::QuantRecipe recipeFrom(QComboBox *wm, QSpinBox *wb, QComboBox *am, QSpinBox *ab)
+{
+    types::QuantRecipe r;
+    r.weightMethod = types::methodFromName(wm->currentText().toStdString(), types::Role::Weight);
+    r.actMethod = types::methodFromName(am->currentText().toStdString(), types::Role::Activation);
+    r.weightBits = wb->value();
+    r.actBits = ab->value();
+    if (!types::methodInfo(r.weightMethod).uniform)
+        r.weightBits = std::min(r.weightBits, types::bitRange(r.weightMethod, true).second);
+    return r;
+}
+
 QStringList MainWindow::dockNames()
 {
     return {QStringLiteral("dock.layers"), QStringLiteral("dock.histogram"), QStringLiteral("dock.offsets"),
@@ -65,12 +87,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_engine(new Engi
     createJobBar();
 
     m_deviceLabel = new QLabel(this);
-    try {
-        const auto info = core::selectDevice("auto");
-        m_deviceLabel->setText(tr("Device: %1").arg(QString::fromStdString(info.name)));
-    } catch (const core::Error &e) {
-        m_deviceLabel->setText(tr("Device: none (%1)").arg(QString::fromStdString(e.what())));
-    }
+    m_deviceLabel->setText(tr("Device: %1").arg(m_engine->deviceName()));
     m_jobLabel = new QLabel(this);
     m_progress = new QProgressBar(this);
     m_progress->setMaximumWidth(220);
@@ -98,7 +115,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_engine(new Engi
     });
     m_engine->setAutosavePath(autosaveFile());
     connect(m_engine, &EngineBridge::sensitivityReady, this,
-            [this] { m_table->model()->setSensitivityRanks(m_engine->sensitivityRanks()); });
+            [this] { m_table->model()->setSensitivity(m_engine->sensitivityRows()); });
     setJobControlsEnabled(false);
     // 1400 × 900 where the screen allows, never larger than the screen.
     QSize size(1400, 900);
@@ -180,27 +197,23 @@ void MainWindow::createViews()
     }
 
     connect(m_table, &ui::LayerTableView::layerSelected, this, [this](int row, const QString &) { selectLayer(row); });
-    connect(m_table, &ui::LayerTableView::configEdited, this, [this](int row, const types::LayerQuantView &v) {
-        const QString layer = QString::fromStdString(m_table->model()->layer(row).name);
-        if (!m_engine->whatIf(layer, v.weightBits >= 32 ? 0 : v.weightBits, v.actBits >= 32 ? 0 : v.actBits))
-            m_jobLabel->setText(tr("Busy with %1: the change to %2 applies when you run a job.").arg(m_engine->currentJob(), layer));
+    connect(m_table, &ui::LayerTableView::configEdited, this, [this](int, const types::LayerQuantConfig &c) {
+        // Edits made while a job runs wait in a queue and are applied, in order, when it ends.
+        m_pendingEdits.push_back(c);
+        applyPendingEdits();
     });
+    m_levels->setLevelProvider(&EngineBridge::levelSets);
 }
 
 void MainWindow::createJobBar()
 {
     QToolBar *bar = addToolBar(tr("Quantize"));
     bar->setObjectName(QStringLiteral("toolbar.jobs"));
-    const QStringList weightMethods{QStringLiteral("lsq"), QStringLiteral("lsq+"), QStringLiteral("pot"), QStringLiteral("post"),
-                                    QStringLiteral("apot"), QStringLiteral("minmax"), QStringLiteral("percentile"),
-                                    QStringLiteral("mse"), QStringLiteral("multipoint")};
-    const QStringList actMethods{QStringLiteral("lsq"), QStringLiteral("lsq+"), QStringLiteral("asq"), QStringLiteral("pact"),
-                                 QStringLiteral("minmax"), QStringLiteral("percentile"), QStringLiteral("mse")};
     m_wMethod = new QComboBox(bar);
-    m_wMethod->addItems(weightMethods);
+    fillMethods(m_wMethod, types::Role::Weight);
     m_wMethod->setCurrentText(QStringLiteral("mse"));
     m_aMethod = new QComboBox(bar);
-    m_aMethod->addItems(actMethods);
+    fillMethods(m_aMethod, types::Role::Activation);
     m_aMethod->setCurrentText(QStringLiteral("mse"));
     m_wBits = new QSpinBox(bar);
     m_wBits->setRange(2, 16);
@@ -256,14 +269,19 @@ void MainWindow::setJobControlsEnabled(bool running)
     m_pauseAction->setEnabled(running);
 }
 
-static core::engine::QuantRecipe recipeFrom(QComboBox *wm, QSpinBox *wb, QComboBox *am, QSpinBox *ab)
+void MainWindow::applyPendingEdits()
 {
-    core::engine::QuantRecipe r;
-    r.weightMethod = core::quant::methodFromName(wm->currentText().toStdString());
-    r.actMethod = core::quant::methodFromName(am->currentText().toStdString());
-    r.weightBits = wb->value();
-    r.actBits = ab->value();
-    return r;
+    while (!m_pendingEdits.empty() && !m_engine->busy()) {
+        const types::LayerQuantConfig c = m_pendingEdits.front();
+        if (!m_engine->applyLayerConfig(c))
+            break;
+        m_pendingEdits.erase(m_pendingEdits.begin());
+        return; // the next one goes when this what-if has finished
+    }
+    if (!m_pendingEdits.empty())
+        m_jobLabel->setText(tr("Busy with %1: %n layer change(s) will be applied when it ends.", nullptr,
+                               int(m_pendingEdits.size()))
+                                .arg(m_engine->currentJob()));
 }
 
 void MainWindow::startPtq()
@@ -282,11 +300,15 @@ void MainWindow::startPtq()
 void MainWindow::startQat()
 {
     try {
-        core::engine::QatOptions o;
+        const auto &d = types::qatDefaults();
+        types::QatOptions o;
+        o.calibrationImages = d.calibrationImages;
         o.train.epochs = m_epochs->value();
-        o.train.learningRate = 0.005;
-        o.train.quantLearningRate = 0.001;
-        o.train.weightDecay = 1e-4;
+        o.train.batchSize = d.batchSize;
+        o.train.learningRate = d.learningRate;
+        o.train.quantLearningRate = d.quantLearningRate;
+        o.train.weightDecay = d.weightDecay;
+        o.train.momentum = d.momentum;
         m_training->setPoints({});
         m_engine->runQat(recipeFrom(m_wMethod, m_wBits, m_aMethod, m_aBits), o);
     } catch (const core::Error &e) {
@@ -484,8 +506,8 @@ void MainWindow::showComparison(const std::string &layer)
         return;
     const bool activations = m_histogram->tensor() == ui::HistogramView::Tensor::Activation;
     m_compare->setComparison(QString::fromStdString(layer) + (activations ? tr(" (activations)") : tr(" (weights)")),
-                             c->labelA, activations ? a->second->activation : a->second->weight, c->labelB,
-                             activations ? b->second->activation : b->second->weight);
+                             QString::fromStdString(c->labelA), activations ? a->second->activation : a->second->weight,
+                             QString::fromStdString(c->labelB), activations ? b->second->activation : b->second->weight);
 }
 
 void MainWindow::saveSession()
@@ -567,6 +589,7 @@ void MainWindow::onJobStarted(const QString &job)
 
 void MainWindow::onJobFinished(const QString &, const QString &summary)
 {
+    QMetaObject::invokeMethod(this, &MainWindow::applyPendingEdits, Qt::QueuedConnection);
     if (m_pendingPtq) {
         m_pendingPtq = false;
         QMetaObject::invokeMethod(this, &MainWindow::startPtq, Qt::QueuedConnection);

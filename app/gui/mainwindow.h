@@ -2,6 +2,10 @@
 #include <QMainWindow>
 #include <QMap>
 
+#include "ql/types/quant.h"
+
+#include <vector>
+
 class QComboBox;
 class QDockWidget;
 class QLabel;
@@ -79,6 +83,8 @@ private:
     void startPtq();
     void startQat();
     void setJobControlsEnabled(bool running);
+    /// Applies the oldest queued layer edit when the engine is free.
+    void applyPendingEdits();
 
     EngineBridge *m_engine = nullptr;
     ui::RefreshThrottle *m_throttle = nullptr;
@@ -110,6 +116,7 @@ private:
     int m_selectedRow = 0;
     bool m_ptqOnOpen = false;
     bool m_pendingPtq = false;
+    std::vector<types::LayerQuantConfig> m_pendingEdits;
 };
 
 } // namespace ql::app

@@ -12,9 +12,9 @@
 // Usage: bench_gui_responsiveness [threads] [steps] [rounds]   (QT_QPA_PLATFORM=offscreen unless set)
 #include "app/gui/enginebridge.h"
 #include "app/gui/mainwindow.h"
-#include "core/common/device.h"
-#include "core/data/loaders.h"
-#include "core/engine/model_io.h"
+#include "core/common/threads.h"
+#include "core/engine/workbench.h"
+#include "ql/types/methods.h"
 #include "widgets/errorview.h"
 #include "widgets/histogramview.h"
 #include "widgets/layertablemodel.h"
@@ -47,25 +47,26 @@ namespace {
 
 QString demoModel() { return QStringLiteral(QL_SOURCE_DIR "/resources/models/fmnist-cnn-swish.pth"); }
 
-core::engine::QatOptions qatOptions(int steps)
+types::QatOptions qatOptions(int steps)
 {
-    core::engine::QatOptions o;
+    const auto &d = types::qatDefaults(); // what the window and the CLI use
+    types::QatOptions o;
     o.calibrationImages = 256;
     o.train.epochs = 1;
     o.train.maxStepsPerEpoch = steps;
-    o.train.batchSize = 128;
-    o.train.learningRate = 0.005;
-    o.train.quantLearningRate = 0.001;
-    o.train.weightDecay = 1e-4;
+    o.train.batchSize = d.batchSize;
+    o.train.learningRate = d.learningRate;
+    o.train.quantLearningRate = d.quantLearningRate;
+    o.train.weightDecay = d.weightDecay;
     o.train.pointEvery = 5;
     return o;
 }
 
-core::engine::QuantRecipe recipe()
+types::QuantRecipe recipe()
 {
-    core::engine::QuantRecipe r;
-    r.weightMethod = core::quant::Method::Lsq;
-    r.actMethod = core::quant::Method::LsqPlus;
+    types::QuantRecipe r;
+    r.weightMethod = types::Method::Lsq;
+    r.actMethod = types::Method::LsqPlus;
     return r;
 }
 
@@ -183,26 +184,25 @@ private:
     std::jthread m_thread;
 };
 
-/// QAT without a GUI: the engine called directly, as quantlens-cli does.
+/// QAT without a GUI: the engine's workbench called directly, as quantlens-cli does.
 RunFigures cliRun(int steps)
 {
-    auto loaded = core::engine::loadModel(demoModel().toStdString());
-    core::engine::Session s(std::move(loaded), "fashion-mnist", recipe());
-    const auto train = core::data::openDataset("fashion-mnist", core::data::Split::Train);
-    const auto test = core::data::openDataset("fashion-mnist", core::data::Split::Test);
+    core::engine::Workbench wb;
+    wb.setDevice("cpu");
+    wb.openModel(demoModel().toStdString(), {}, recipe());
     std::atomic<uint64_t> points{0};
     core::engine::JobCallbacks cb;
     cb.trainingPoint = [&points](const types::TrainingPoint &) { ++points; };
     const auto o = qatOptions(steps);
     Sampler sampler([&points] { return points.load(); });
-    core::engine::runQat(s, train, test, c10::Device(c10::kCPU), o, cb);
+    wb.qat(o, cb);
     return sampler.finish(double(o.train.pointEvery * o.train.batchSize));
 }
 
 /// Fake statistics of a 50-layer model, as the telemetry bus would hold them.
 struct FakeModel {
     std::vector<types::LayerInfo> layers;
-    std::vector<types::LayerQuantView> configs;
+    std::vector<types::LayerQuantConfig> configs;
     std::vector<std::shared_ptr<const types::LayerSnapshot>> snapshots;
     std::shared_ptr<ui::StepOffsetSeries> history = std::make_shared<ui::StepOffsetSeries>();
     std::vector<types::TrainingPoint> training;
@@ -242,11 +242,7 @@ FakeModel fakeModel(int layerCount)
         l.parameters = 64 * 64 * 9;
         l.macs = 64 * 64 * 9 * 32 * 32;
         m.layers.push_back(l);
-        types::LayerQuantView v;
-        v.weightMethod = "lsq";
-        v.actMethod = "lsq+";
-        v.weightBits = v.actBits = 4;
-        m.configs.push_back(v);
+        m.configs.push_back(types::recipeConfig(recipe(), l.name, false, false));
         auto s = std::make_shared<types::LayerSnapshot>();
         s->layer = l.name;
         s->step = 1000;

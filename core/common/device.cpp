@@ -107,4 +107,22 @@ DeviceInfo selectDevice(const std::string &request)
     throw Error("Unknown device '" + request + "'.", "Use auto, cpu, cuda or cuda:N.");
 }
 
+std::string describeException(const std::exception_ptr &e)
+{
+    try {
+        std::rethrow_exception(e);
+    } catch (const Error &err) {
+        return err.full();
+    } catch (const c10::Error &err) {
+        return err.what_without_backtrace();
+    } catch (const std::bad_alloc &) {
+        return "Out of memory: the job needed more memory than this machine could give. Use a smaller batch, "
+               "fewer images or a smaller model.";
+    } catch (const std::exception &err) {
+        return err.what();
+    } catch (...) {
+        return "An unknown error occurred.";
+    }
+}
+
 } // namespace ql::core

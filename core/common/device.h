@@ -1,4 +1,6 @@
 #pragma once
+#include "core/common/threads.h"
+
 #include <c10/core/Device.h>
 
 #include <string>
@@ -19,22 +21,5 @@ DeviceInfo selectDevice(const std::string &request = "auto");
 
 /// Whether this build and machine can run CUDA. Thread-safe.
 bool cudaAvailable();
-
-/// Sets libtorch's intra-op CPU thread count; `threads <= 0` means every core.
-/// Returns the count now in effect. Call once at start-up, before any work.
-int setCpuThreads(int threads);
-
-/// libtorch's intra-op CPU thread count now in effect.
-int cpuThreads();
-/// Applies the count chosen with setCpuThreads to the calling thread. libtorch's CPU thread
-/// count is per thread: call this first on every thread that runs a job.
-void applyCpuThreads();
-
-/// Lets the C library keep freed memory for reuse instead of handing it back to the system
-/// after every training step. Without it, glibc returns the top of the heap once more than
-/// a few tens of MiB are free, and every step page-faults its activations in again (tens of
-/// thousands of faults a second per thread on the demo model). Call first thing in main(),
-/// before any thread starts. Returns false where the C library has no such settings (not glibc).
-bool keepFreedMemoryForReuse();
 
 } // namespace ql::core

@@ -430,4 +430,18 @@ Dataset openDataset(const std::string &nameOrPath, Split split, const OpenOption
     return loadImageFolder(path, split, options.imageFolder);
 }
 
+std::pair<Dataset, Dataset> openDatasetSplits(const std::string &nameOrPath, const OpenOptions &options)
+{
+    const fs::path path(nameOrPath);
+    const bool imageFolder = isDir(path) && !hasIdx(path) && [&] {
+        DatasetKind kind = DatasetKind::Cifar10;
+        return cifarRoot(path, kind).empty();
+    }();
+    if (imageFolder && !(isDir(path / "train") && (isDir(path / "test") || isDir(path / "val")))) {
+        const Dataset all = loadImageFolder(path, Split::Train, options.imageFolder);
+        return splitTrainValidation(all, kHeldOutFraction, /*seed=*/0);
+    }
+    return {openDataset(nameOrPath, Split::Train, options), openDataset(nameOrPath, Split::Test, options)};
+}
+
 } // namespace ql::core::data

@@ -70,4 +70,13 @@ struct OpenOptions {
 /// image folder. Throws ql::core::Error saying what was looked for. Thread-safe.
 Dataset openDataset(const std::string &nameOrPath, Split split, const OpenOptions &options = {});
 
+/// Fraction of an image folder without train/ and test/ sub-folders that openDatasetSplits
+/// holds out as its test split (drawn with seed 0, so it is the same on every run).
+constexpr double kHeldOutFraction = 0.2;
+
+/// The training and test splits of a data set (see openDataset). An image folder with one
+/// sub-folder per class and no train/ and test/ (or val/) sub-folders is read once and split
+/// at random with seed 0: kHeldOutFraction of its images become the test split. Thread-safe.
+std::pair<Dataset, Dataset> openDatasetSplits(const std::string &nameOrPath, const OpenOptions &options = {});
+
 } // namespace ql::core::data

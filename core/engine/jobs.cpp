@@ -3,7 +3,6 @@
 #include "core/common/error.h"
 #include "core/data/dataloader.h"
 #include "core/data/transforms.h"
-#include "core/quant/asq.h"
 #include "core/telemetry/stats.h"
 
 #include <torch/torch.h>
@@ -199,8 +198,9 @@ void TelemetryProbe::publish(int64_t step)
         if (inputs[i].defined()) {
             auto *aq = quantized ? layer.inputQuantizer().get() : nullptr;
             snap->activation = telemetry::tensorStats(sampleBatch(inputs[i], kMaxActivationSamples), aq, false);
-            if (auto *asq = dynamic_cast<quant::AsqQuantizerImpl *>(aq)) {
-                const auto params = asq->quantParameters();
+            // Per-sample factors (ASQ's beta) of the probe batch, when the quantizer has them.
+            if (aq) {
+                const auto params = aq->quantParameters();
                 if (auto it = params.find("beta"); it != params.end() && it->second.defined() && it->second.numel() > 0)
                     snap->asqBeta = telemetry::histogram(it->second, 32);
             }
@@ -215,8 +215,65 @@ void TelemetryProbe::publish(int64_t step)
 
 // ---------------------------------------------------------------- QAT / PTQ
 
-static QuantEval evalBoth(Session &session, const data::Dataset &validation, c10::Device device, const EvalOptions &eo,
-                          const JobCallbacks &cb)
+/// Every learned quantizer parameter of the session, by (layer, tensor, parameter), copied.
+struct LearnedParameter {
+    std::string layer, tensor, parameter;
+    torch::Tensor value;
+};
+static std::vector<LearnedParameter> learnedParameters(Session &session)
+{
+    std::vector<LearnedParameter> out;
+    torch::NoGradGuard noGrad;
+    for (const auto &l : session.model()->quantLayers()) {
+        const std::pair<const char *, const quant::Quantizer *> tensors[] = {{"weight", &l->weightQuantizer()},
+                                                                             {"activation", &l->inputQuantizer()}};
+        for (const auto &[tensor, q] : tensors) {
+            if (!*q)
+                continue;
+            for (const auto &p : (*q)->named_parameters(/*recurse=*/true)) {
+                // ASQ's adapter weights are reported as one "adapter" entry (their norm).
+                const bool adapter = p.key().rfind("adapter.", 0) == 0;
+                if (adapter && !out.empty() && out.back().layer == l->layerName() && out.back().parameter == "adapter") {
+                    out.back().value = torch::cat({out.back().value, p.value().detach().flatten().to(torch::kCPU, torch::kDouble)});
+                    continue;
+                }
+                out.push_back({l->layerName(), tensor, adapter ? "adapter" : p.key(),
+                               p.value().detach().flatten().to(torch::kCPU, torch::kDouble).clone()});
+            }
+        }
+    }
+    return out;
+}
+
+static std::vector<types::ParamMovement> parameterMovement(const std::vector<LearnedParameter> &start,
+                                                           const std::vector<LearnedParameter> &end)
+{
+    std::vector<types::ParamMovement> out;
+    for (size_t i = 0; i < start.size() && i < end.size(); ++i) {
+        const auto &a = start[i];
+        const auto &b = end[i];
+        if (a.layer != b.layer || a.parameter != b.parameter || a.value.numel() != b.value.numel())
+            continue;
+        types::ParamMovement m;
+        m.layer = a.layer;
+        m.tensor = a.tensor;
+        m.parameter = a.parameter;
+        if (a.parameter == "adapter") {
+            m.start = a.value.norm().item<double>();
+            m.end = b.value.norm().item<double>();
+        } else {
+            m.start = a.value.mean().item<double>();
+            m.end = b.value.mean().item<double>();
+        }
+        const double base = a.value.norm().item<double>();
+        m.relativeChange = (b.value - a.value).norm().item<double>() / std::max(base, 1e-30);
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+QuantEval evaluateFp32AndQuantized(Session &session, const data::Dataset &validation, c10::Device device,
+                                   const EvalOptions &eo, const JobCallbacks &cb)
 {
     QuantEval r;
     {
@@ -231,6 +288,8 @@ static QuantEval evalBoth(Session &session, const data::Dataset &validation, c10
 QatResult runQat(Session &session, const data::Dataset &trainSet, const data::Dataset &validation, c10::Device device,
                  const QatOptions &options, const JobCallbacks &cb, std::shared_ptr<telemetry::Bus> bus)
 {
+    // The quantizers' own random state (ASQ's adapters) is part of the run: same seed, same run.
+    torch::manual_seed(options.train.seed);
     session.buildQuantizers();
     session.model()->to(device);
     if (cb.message)
@@ -240,12 +299,15 @@ QatResult runQat(Session &session, const data::Dataset &trainSet, const data::Da
         return {};
 
     QatResult result;
+    const auto start = learnedParameters(session);
     {
         models::ModeGuard modes(*session.model());
         session.setFp32(true);
         JobCallbacks quiet;
         quiet.stop = cb.stop;
-        result.eval.fp32 = evaluate(*session.model(), validation, device, {}, quiet);
+        EvalOptions eo;
+        eo.maxSamples = options.train.validationSamples;
+        result.eval.fp32 = evaluate(*session.model(), validation, device, eo, quiet);
     }
     std::unique_ptr<TelemetryProbe> probe;
     JobCallbacks trainCb = cb;
@@ -268,10 +330,15 @@ QatResult runQat(Session &session, const data::Dataset &trainSet, const data::Da
     if (!result.train.epochs.empty())
         result.eval.quantized = result.train.epochs.back().validation;
     else
-        result.eval.quantized = evaluate(*session.model(), validation, device);
+    {
+        EvalOptions eo;
+        eo.maxSamples = options.train.validationSamples;
+        result.eval.quantized = evaluate(*session.model(), validation, device, eo);
+    }
     if (std::string bad = firstNonFiniteParameter(*session.model()); !bad.empty())
         throw Error("After training, layer " + bad + " holds a non-finite value.",
                     "Lower the quantizer learning rate and train again.");
+    result.movement = parameterMovement(start, learnedParameters(session));
     return result;
 }
 
@@ -281,7 +348,7 @@ QuantEval runPtq(Session &session, const data::Dataset &calibrationSource, const
     session.buildQuantizers();
     session.model()->eval();
     calibrate(session, data::calibrationSubset(calibrationSource, calibrationImages, /*seed=*/0), device, cb);
-    return evalBoth(session, validation, device, eo, cb);
+    return evaluateFp32AndQuantized(session, validation, device, eo, cb);
 }
 
 // ---------------------------------------------------------------- analyses
@@ -380,26 +447,27 @@ std::vector<SensitivityRow> sensitivity(Session &session, const data::Dataset &d
     return rows;
 }
 
-WhatIfResult whatIf(Session &session, const std::string &layer, int weightBits, int actBits, const data::Dataset &data,
-                    c10::Device device, int64_t samples)
+WhatIfResult whatIf(Session &session, const LayerQuantConfig &change, const data::Dataset &data, c10::Device device,
+                    int64_t samples)
 {
     Eta t;
-    LayerQuantConfig c = session.layerConfig(layer);
-    const bool weightChanged = weightBits > 0 && weightBits != c.weight.bits;
-    const bool actChanged = actBits > 0 && actBits != c.act.bits;
-    if (weightChanged)
-        c.weight.bits = weightBits;
-    if (actChanged)
-        c.act.bits = actBits;
+    const LayerQuantConfig before = session.layerConfig(change.layer);
+    LayerQuantConfig c = change;
+    const auto layers = session.model()->quantLayers();
+    const bool first = !layers.empty() && layers.front()->layerName() == change.layer;
+    if (first && c.act.method != before.act.method)
+        c.act = types::firstLayerInput(c.act);
     session.setLayerConfig(c);
-    for (const auto &l : session.model()->quantLayers()) {
-        if (l->layerName() != layer)
+    for (const auto &l : layers) {
+        if (l->layerName() != c.layer)
             continue;
-        // Only the quantizer whose bits changed is rebuilt; the other keeps what it has
+        const bool weightChanged = !(c.weight == before.weight) || c.enabled != before.enabled;
+        const bool actChanged = !(c.act == before.act) || c.enabled != before.enabled;
+        // Only the quantizer whose spec changed is rebuilt; the other keeps what it has
         // learned or calibrated (a QAT step size, a multipoint approximation).
         const quant::Quantizer oldWeight = l->weightQuantizer(), oldInput = l->inputQuantizer();
         const bool wasQuantized = l->mode() == models::LayerMode::FakeQuant;
-        session.buildLayer(layer);
+        session.buildLayer(c.layer);
         if (wasQuantized && !weightChanged && oldWeight && oldWeight->initialized())
             l->setWeightQuantizer(oldWeight);
         if (wasQuantized && !actChanged && oldInput && oldInput->initialized())
@@ -416,6 +484,17 @@ WhatIfResult whatIf(Session &session, const std::string &layer, int weightBits, 
     r.eval = evaluate(*session.model(), data, device, eo);
     r.seconds = t.elapsedSeconds();
     return r;
+}
+
+WhatIfResult whatIf(Session &session, const std::string &layer, int weightBits, int actBits, const data::Dataset &data,
+                    c10::Device device, int64_t samples)
+{
+    LayerQuantConfig c = session.layerConfig(layer);
+    if (weightBits > 0)
+        c.weight.bits = weightBits;
+    if (actBits > 0)
+        c.act.bits = actBits;
+    return whatIf(session, c, data, device, samples);
 }
 
 } // namespace ql::core::engine

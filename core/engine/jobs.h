@@ -6,6 +6,7 @@
 #include "core/engine/job.h"
 #include "core/engine/session.h"
 #include "core/engine/trainer.h"
+#include "core/engine/workbench.h"
 #include "core/telemetry/bus.h"
 
 #include <c10/core/Device.h>
@@ -20,8 +21,6 @@ namespace ql::core::engine {
 void calibrate(Session &session, const data::Dataset &calibration, c10::Device device, const JobCallbacks &cb = {},
                int64_t batchSize = 128);
 
-/// Images a one-off snapshot runs through the model (after PTQ, a what-if).
-constexpr int64_t kSnapshotImages = 64;
 /// Images of the snapshots taken while training: the probe's forward pass is most of a
 /// snapshot's cost, and the histograms of 16 images' activations (tens of thousands of values
 /// per layer) look the same as those of 64.
@@ -60,25 +59,21 @@ private:
     std::chrono::steady_clock::time_point m_lastEnd{};
 };
 
-struct QatOptions {
-    TrainOptions train;
-    int64_t calibrationImages = 512; ///< for the quantizers' initialisation
-};
-
-struct QuantEval {
-    EvalResult fp32;
-    EvalResult quantized;
-};
+using types::QatOptions;
+using types::QatResult;
+using types::QuantEval;
+using types::SensitivityRow;
+using types::WhatIfResult;
 
 /// Quantization-aware training: calibrates (initialises the quantizers as
 /// each method specifies), trains with the session's quantizers, evaluates
 /// FP32 and quantized. Publishes telemetry when `bus` is given.
-struct QatResult {
-    TrainResult train;
-    QuantEval eval;
-};
 QatResult runQat(Session &session, const data::Dataset &trainSet, const data::Dataset &validation, c10::Device device,
                  const QatOptions &options, const JobCallbacks &cb = {}, std::shared_ptr<telemetry::Bus> bus = {});
+
+/// FP32 and quantized accuracy of the session's current quantizers (no calibration).
+QuantEval evaluateFp32AndQuantized(Session &session, const data::Dataset &validation, c10::Device device,
+                                   const EvalOptions &options = {}, const JobCallbacks &cb = {});
 
 /// Post-training quantization: calibrates on `calibrationImages` images of
 /// `calibrationSource`, then evaluates FP32 and quantized on `validation`.
@@ -93,23 +88,17 @@ QuantEval runPtq(Session &session, const data::Dataset &calibrationSource, const
 types::ErrorAccumulation errorAccumulation(Session &session, const data::Dataset &data, c10::Device device,
                                            int64_t samples = 256, const JobCallbacks &cb = {});
 
-/// One layer quantized alone (others FP32): accuracy drop and output KL.
-struct SensitivityRow {
-    std::string layer;
-    double top1 = 0;       ///< with only this layer quantized
-    double top1Drop = 0;   ///< FP32 top-1 minus top1 (in [0,1] units)
-    double kl = 0;         ///< mean KL(p_fp || p_q) of the softmax outputs
-    int rank = 0;          ///< 1 = most sensitive
-};
+/// One layer quantized alone (others FP32): accuracy drop and output KL, ranked.
 std::vector<SensitivityRow> sensitivity(Session &session, const data::Dataset &data, c10::Device device,
                                         int64_t samples = 1000, const JobCallbacks &cb = {});
 
-/// Re-quantizes `layer` with new bit-widths (weight, activation; 0 keeps)
-/// and re-evaluates on the first `samples` images. The session keeps the change.
-struct WhatIfResult {
-    EvalResult eval;
-    double seconds = 0;
-};
+/// Applies `change` to its layer and re-evaluates on the first `samples` images. Only the
+/// quantizer whose spec changed is rebuilt (and initialised); the other keeps what it has
+/// learned or calibrated. On the first layer a new activation method follows the recipe's
+/// signed-input rule (types::firstLayerInput). The session keeps the change.
+WhatIfResult whatIf(Session &session, const LayerQuantConfig &change, const data::Dataset &data, c10::Device device,
+                    int64_t samples = 512);
+/// whatIf with new bit-widths (weight, activation; 0 keeps) of `layer`.
 WhatIfResult whatIf(Session &session, const std::string &layer, int weightBits, int actBits, const data::Dataset &data,
                     c10::Device device, int64_t samples = 512);
 

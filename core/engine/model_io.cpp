@@ -88,17 +88,6 @@ LoadedModel loadModel(const fs::path &path, const std::string &archHint, const m
     return out;
 }
 
-fs::path demoModelsDir()
-{
-    if (const char *env = std::getenv("QL_MODELS_DIR"))
-        return env;
-    std::error_code ec;
-    const fs::path source = fs::path(QL_SOURCE_DIR) / "resources" / "models";
-    if (fs::is_directory(source, ec))
-        return source;
-    return fs::read_symlink("/proc/self/exe", ec).parent_path() / "models";
-}
-
 } // namespace ql::core::engine
 
 #include <opencv2/imgcodecs.hpp>

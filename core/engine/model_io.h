@@ -42,9 +42,6 @@ struct LoadedModel {
 LoadedModel loadModel(const std::filesystem::path &path, const std::string &archHint = {},
                       const models::ZooOptions &options = {});
 
-/// The directory holding the bundled demo models: $QL_MODELS_DIR, else
-/// <source>/resources/models, else the folder beside the executable.
-std::filesystem::path demoModelsDir();
 
 } // namespace ql::core::engine
 

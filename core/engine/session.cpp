@@ -18,47 +18,6 @@ namespace fs = std::filesystem;
 
 quant::Method parseMethod(const std::string &name) { return quant::methodFromName(name); }
 
-LayerQuantConfig recipeConfig(const QuantRecipe &r, const std::string &layer, bool first, bool last)
-{
-    const bool firstOrLast = first || last;
-    LayerQuantConfig c;
-    c.layer = layer;
-    const int wb = firstOrLast && r.firstLastBits > 0 ? r.firstLastBits : r.weightBits;
-    const int ab = firstOrLast && r.firstLastBits > 0 ? r.firstLastBits : r.actBits;
-    c.weight.method = r.weightMethod;
-    c.weight.bits = wb;
-    c.weight.isSigned = true;
-    c.weight.perChannel = r.perChannel && r.weightMethod != quant::Method::None;
-    c.weight.gradScale = c.weight.perChannel ? quant::GradScale::PerChannel : quant::GradScale::PerTensor;
-    c.weight.lsqPlusConfig = 2; // weights: symmetric signed, no offset
-    c.weight.multipointBudget = r.multipointBudget;
-    c.act.method = r.actMethod;
-    c.act.bits = ab;
-    c.act.isSigned = false;
-    c.act.lsqPlusConfig = r.lsqPlusConfig;
-    c.act.isSigned = r.actMethod == quant::Method::LsqPlus && (r.lsqPlusConfig == 2 || r.lsqPlusConfig == 4);
-    c.act.init = r.actInit;
-    c.act.gradScale = quant::GradScale::PerTensor;
-    if (r.weightMethod == quant::Method::Pot || r.weightMethod == quant::Method::Post || r.weightMethod == quant::Method::Apot)
-        c.weight.bits = std::min(wb, 8);
-    if (first) {
-        // Normalised images have negative values (the background of Fashion-MNIST is -0.81):
-        // an unsigned quantizer would clip them all to zero.
-        switch (r.actMethod) {
-        case quant::Method::Lsq:
-        case quant::Method::Asq: c.act.isSigned = true; break;
-        case quant::Method::LsqPlus:
-            if (c.act.lsqPlusConfig == 1)
-                c.act.lsqPlusConfig = 2;
-            c.act.isSigned = c.act.lsqPlusConfig == 2 || c.act.lsqPlusConfig == 4;
-            break;
-        case quant::Method::Pact: c.act.method = quant::Method::MinMax; break;
-        default: break;
-        }
-    }
-    return c;
-}
-
 Session::Session(LoadedModel model, std::string dataset, const QuantRecipe &recipe)
     : m_model(std::move(model)), m_dataset(std::move(dataset))
 {

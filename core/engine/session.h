@@ -12,32 +12,10 @@
 
 namespace ql::core::engine {
 
-/// One layer's quantization: its weight quantizer and its input-activation quantizer.
-struct LayerQuantConfig {
-    std::string layer;
-    quant::QuantSpec weight;
-    quant::QuantSpec act;
-    bool enabled = true; ///< false: the layer runs in FP32
-};
-
-/// The rule that makes a default configuration for every layer.
-struct QuantRecipe {
-    quant::Method weightMethod = quant::Method::Lsq;
-    quant::Method actMethod = quant::Method::Lsq;
-    int weightBits = 4;
-    int actBits = 4;
-    bool perChannel = true;   ///< weights per output channel
-    int lsqPlusConfig = 4;
-    quant::InitMode actInit = quant::InitMode::Default;
-    int firstLastBits = 8;    ///< first and last layer, as in the papers (0 = same as the others)
-    double multipointBudget = 0.5;
-};
-
-/// Weight and activation specs of the recipe for one layer. The first and last layer get
-/// firstLastBits. The first layer's input is the normalised image, which is signed: its
-/// activation quantizer is made signed (LSQ, ASQ; LSQ+ config 1 becomes 2, 3 stays with its
-/// offset), and PACT, defined only for unsigned inputs, is replaced there by min-max.
-LayerQuantConfig recipeConfig(const QuantRecipe &recipe, const std::string &layer, bool first, bool last);
+// Layer configurations and recipes are plain values shared with the user interfaces.
+using types::LayerQuantConfig;
+using types::QuantRecipe;
+using types::recipeConfig;
 
 /// Parses "lsq", "lsq+", ... into a Method; throws ql::core::Error listing the names.
 quant::Method parseMethod(const std::string &name);

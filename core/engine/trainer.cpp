@@ -163,8 +163,11 @@ TrainResult train(models::QuantModelImpl &model, const data::Dataset &trainSet, 
 {
     if (o.epochs < 1)
         throw Error("The number of epochs must be at least 1 (got " + std::to_string(o.epochs) + ").");
-    if (!(o.learningRate > 0) || !(o.quantLearningRate >= 0))
-        throw Error("The learning rate must be positive (got " + std::to_string(o.learningRate) + ").");
+    if (!(o.learningRate > 0) || !std::isfinite(o.learningRate))
+        throw Error("The learning rate must be a positive number (got " + std::to_string(o.learningRate) + ").");
+    if (std::isnan(o.quantLearningRate) || std::isinf(o.quantLearningRate))
+        throw Error("The quantizer learning rate must be a number (got " + std::to_string(o.quantLearningRate) + ").",
+                    "Leave it out to train the quantizer parameters at the network's learning rate.");
     if (trainSet.empty())
         throw Error("The training set is empty.");
 
@@ -184,7 +187,7 @@ TrainResult train(models::QuantModelImpl &model, const data::Dataset &trainSet, 
     };
     addGroup(g.decay, o.learningRate, o.weightDecay);
     addGroup(g.noDecay, o.learningRate, 0.0);
-    addGroup(g.quant, o.quantLearningRate, 0.0);
+    addGroup(g.quant, o.effectiveQuantLearningRate(), 0.0);
     torch::optim::SGD optimizer(groups, SGDOptions(o.learningRate).momentum(o.momentum));
 
     data::DataLoaderOptions lo;
@@ -317,7 +320,9 @@ TrainResult train(models::QuantModelImpl &model, const data::Dataset &trainSet, 
         if (!validation.empty()) {
             JobCallbacks quiet;
             quiet.stop = callbacks.stop;
-            er.validation = evaluate(model, validation, device, {}, quiet);
+            EvalOptions eo;
+            eo.maxSamples = o.validationSamples;
+            er.validation = evaluate(model, validation, device, eo, quiet);
             model.train();
         }
         result.epochs.push_back(er);

@@ -53,6 +53,7 @@ public:
     std::map<std::string, torch::Tensor> quantParameters() const override;
     /// At the last batch's mean beta.
     std::pair<torch::Tensor, torch::Tensor> clipRange() const override;
+    IntRange codeRange() const override;
 
     IntRange range() const { return m_range; }
     /// The per-sample step sizes s * beta(x), [N] (no gradient).

@@ -29,7 +29,10 @@ Quantizer makeQuantizer(const QuantSpec &spec, Role role, int64_t channels)
         return std::make_shared<AsqQuantizerImpl>(spec, channels);
     case Method::Pot:
     case Method::Post:
-    case Method::Apot: return std::make_shared<LevelQuantizerImpl>(spec, role, channels);
+    case Method::Apot:
+        if (role != Role::Weight)
+            unsupported(spec, "the non-uniform level sets quantize weights only");
+        return std::make_shared<LevelQuantizerImpl>(spec, role, channels);
     case Method::Pact:
         if (role != Role::Activation)
             unsupported(spec, "PACT clips activations only");
@@ -43,6 +46,16 @@ Quantizer makeQuantizer(const QuantSpec &spec, Role role, int64_t channels)
         return std::make_shared<MultipointQuantizerImpl>(spec, channels);
     }
     unsupported(spec, "unknown method");
+}
+
+std::string QuantizerImpl::description() const
+{
+    const auto r = codeRange();
+    std::string out = m_spec.label();
+    if (m_spec.method != Method::None)
+        out += ", integer codes " + std::to_string(r.lo) + ".." + std::to_string(r.hi) +
+               (uniformGrid() ? " on a uniform grid" : " indexing non-uniform levels");
+    return out;
 }
 
 } // namespace ql::core::quant

@@ -22,6 +22,7 @@ public:
         const double inf = std::numeric_limits<double>::infinity();
         return {torch::tensor(-inf), torch::tensor(inf)};
     }
+    IntRange codeRange() const override { return {0, 0}; }
 };
 
 } // namespace ql::core::quant

@@ -253,4 +253,9 @@ std::pair<torch::Tensor, torch::Tensor> LsqQuantizerImpl::clipRange() const
     return {lo, hi};
 }
 
+IntRange LsqQuantizerImpl::codeRange() const
+{
+    return m_range;
+}
+
 } // namespace ql::core::quant

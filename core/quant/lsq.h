@@ -42,6 +42,7 @@ public:
     void init(const std::vector<torch::Tensor> &calibration) override;
     std::map<std::string, torch::Tensor> quantParameters() const override;
     std::pair<torch::Tensor, torch::Tensor> clipRange() const override;
+    IntRange codeRange() const override;
 
     /// Integer range [n, p] in use.
     IntRange range() const { return m_range; }

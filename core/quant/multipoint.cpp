@@ -223,4 +223,18 @@ std::pair<torch::Tensor, torch::Tensor> MultipointQuantizerImpl::clipRange() con
     return {lv.select(1, 0), lv.select(1, lv.size(1) - 1)};
 }
 
+IntRange MultipointQuantizerImpl::codeRange() const
+{
+    return m_range; // the codes of the first point
+}
+
+std::optional<types::MultipointMap> MultipointQuantizerImpl::multipointSummary() const
+{
+    types::MultipointMap m;
+    m.pointsPerChannel = m_result.points;
+    m.outputErrorBefore = m_result.errorBefore;
+    m.outputErrorAfter = m_result.errorAfter;
+    return m;
+}
+
 } // namespace ql::core::quant

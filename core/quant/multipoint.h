@@ -65,6 +65,8 @@ public:
     /// "scales" [C, maxPoints] (0 where unused), "points" [C] int64.
     std::map<std::string, torch::Tensor> quantParameters() const override;
     std::pair<torch::Tensor, torch::Tensor> clipRange() const override;
+    IntRange codeRange() const override;
+    std::optional<types::MultipointMap> multipointSummary() const override;
 
     const MultipointResult &result() const { return m_result; }
 

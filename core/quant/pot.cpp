@@ -265,4 +265,11 @@ torch::Tensor PostLut::table() const
     return t;
 }
 
+IntRange LevelQuantizerImpl::codeRange() const
+{
+    // Codes are sign * index into the ascending magnitudes (0 = zero).
+    const int64_t top = m_magnitudes.numel() - 1;
+    return {m_signed ? -top : 0, top};
+}
+
 } // namespace ql::core::quant

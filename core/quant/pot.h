@@ -53,6 +53,7 @@ public:
     void init(const std::vector<torch::Tensor> &calibration) override;
     std::map<std::string, torch::Tensor> quantParameters() const override;
     std::pair<torch::Tensor, torch::Tensor> clipRange() const override;
+    IntRange codeRange() const override;
 
     /// The unit magnitudes in use, ascending [M] (float64).
     const torch::Tensor &magnitudes() const { return m_magnitudes; }

@@ -2,73 +2,33 @@
 // The common quantizer interface. Every quantizer in QUANTIZERS.md is a
 // libtorch module implementing QuantizerImpl, held by a layer wrapper for its
 // weight and for its input activation.
+#include "ql/types/methods.h"
+#include "ql/types/quant.h"
+#include "ql/types/telemetry.h"
+
 #include <torch/torch.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace ql::core::quant {
 
-enum class Method {
-    None,       ///< FP32, no quantization
-    Lsq,        ///< LSQ (= LSQ+ config 1)
-    LsqPlus,    ///< LSQ+ with QuantSpec::lsqPlusConfig 1..4
-    Asq,        ///< ASQ activations (adapter -> per-sample step size)
-    Pot,        ///< power-of-two weights
-    Post,       ///< power-of-sqrt(2) weights
-    Apot,       ///< additive powers of two
-    Pact,       ///< PACT learned clipping (activations)
-    MinMax,     ///< PTQ range setter
-    Percentile, ///< PTQ range setter
-    Mse,        ///< PTQ range setter, MSE-optimal clipping
-    Multipoint, ///< multipoint PTQ (weights)
-};
-
-enum class GradScale { None, PerTensor, PerChannel };
-enum class Role { Weight, Activation };
-enum class InitMode { Default, MinMax, Mse }; ///< activation init for LSQ+ (Default = the method's own)
-enum class PotVariant { Paper, Strict };     ///< see QUANTIZERS.md: 2^b+1 levels vs 2^b-1
-
-/// What to quantize with: a value type, serialisable to and from JSON.
-struct QuantSpec {
-    Method method = Method::None;
-    int bits = 8;
-    bool isSigned = false;
-    bool narrow = false;         ///< signed narrow range -(2^(b-1)-1)..2^(b-1)-1
-    bool perChannel = false;     ///< one parameter set per output channel (dim 0)
-    GradScale gradScale = GradScale::PerTensor;
-    int lsqPlusConfig = 4;       ///< 1..4 (Table I of the LSQ+ paper)
-    InitMode init = InitMode::Default;
-    PotVariant potVariant = PotVariant::Paper;
-    double percentile = 99.99;   ///< for Method::Percentile and the POT/POST alpha init
-    double multipointBudget = 0; ///< extra points per channel on average (Method::Multipoint)
-
-    bool operator==(const QuantSpec &) const = default;
-    std::string toJson() const;                     ///< compact JSON object
-    static QuantSpec fromJson(const std::string &); ///< throws ql::core::Error naming the bad field
-    std::string label() const;                      ///< short, e.g. "LSQ+ c4 W4 per-channel"
-};
-
-std::string methodName(Method m);                ///< "lsq", "lsq+", "asq", "pot", ... (the JSON/CLI names)
-Method methodFromName(const std::string &name);  ///< throws ql::core::Error listing the valid names
-
-/// Integer range [n, p] for `bits` (QUANTIZERS.md, "Integer ranges").
-struct IntRange {
-    int64_t lo;
-    int64_t hi;
-};
-IntRange intRange(int bits, bool isSigned, bool narrow = false);
-
-/// Bit-widths `m` defines, [min, max] inclusive: 2..16 for the uniform
-/// quantizers, 2..8 for POT/POST (deeper exponents underflow float32), 3..7
-/// signed / 2..6 unsigned for APoT (the official code's level sets). Thread-safe.
-std::pair<int, int> bitRange(Method m, bool isSigned);
-
-/// Throws ql::core::Error naming the method and the value when `spec` is not
-/// usable: bits out of bitRange(), LSQ+ config outside 1..4, percentile outside
-/// (0, 100], a negative multipoint budget. Thread-safe.
-void validateSpec(const QuantSpec &spec);
+// The method enum, QuantSpec, integer ranges and the method registry are plain values
+// shared with the CLI and the GUI (ql/types); the quantizers use them under these names.
+using types::GradScale;
+using types::InitMode;
+using types::IntRange;
+using types::Method;
+using types::PotVariant;
+using types::QuantSpec;
+using types::Role;
+using types::bitRange;
+using types::intRange;
+using types::methodFromName;
+using types::methodName;
+using types::validateSpec;
 
 /// Base class of every quantizer. Not thread-safe: one quantizer belongs to one layer on one engine thread.
 class QuantizerImpl : public torch::nn::Module {
@@ -87,6 +47,17 @@ public:
     virtual std::map<std::string, torch::Tensor> quantParameters() const = 0;
     /// Clipping range [lo, hi] in real units ([C] each per channel) for the views.
     virtual std::pair<torch::Tensor, torch::Tensor> clipRange() const = 0;
+    /// The integer codes integerCodes() can return, [lo, hi]: the b-bit grid of a uniform
+    /// quantizer, sign * level index of a non-uniform one.
+    virtual IntRange codeRange() const = 0;
+    /// Whether the levels are a uniform integer grid times a step (plus an offset), so that
+    /// a QuantizeLinear/DequantizeLinear pair expresses the quantizer exactly.
+    virtual bool uniformGrid() const { return types::methodInfo(m_spec.method).uniform; }
+    /// One line saying what this quantizer does, for reports and tooltips.
+    virtual std::string description() const;
+    /// Multipoint quantizers: points per output channel and the output error before and after
+    /// (the layer name is left empty). Others: nothing.
+    virtual std::optional<types::MultipointMap> multipointSummary() const { return std::nullopt; }
     const QuantSpec &spec() const { return m_spec; }
     bool initialized() const { return m_initialized; }
     /// Marks the parameters as set (e.g. restored from a saved session) so that the

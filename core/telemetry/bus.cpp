@@ -63,24 +63,10 @@ void Bus::publishProgress(const types::JobProgress &progress)
     markNew(lock);
 }
 
-void Bus::publishError(const std::string &message)
-{
-    std::unique_lock lock(m_mutex);
-    m_new.errors.push_back(message);
-    markNew(lock);
-}
-
 void Bus::publishMessage(const std::string &message)
 {
     std::unique_lock lock(m_mutex);
     m_new.messages.push_back(message);
-    markNew(lock);
-}
-
-void Bus::publishFinished()
-{
-    std::unique_lock lock(m_mutex);
-    m_new.finished = true;
     markNew(lock);
 }
 
@@ -107,15 +93,6 @@ std::vector<ParamPoint> Bus::paramSeries(const std::string &layer, bool activati
     if (it == series.end())
         return {};
     return {it->second.begin(), it->second.end()};
-}
-
-std::vector<std::string> Bus::seriesLayers() const
-{
-    std::lock_guard lock(m_mutex);
-    std::vector<std::string> out;
-    for (const auto &[name, _] : m_latest)
-        out.push_back(name);
-    return out;
 }
 
 std::map<std::string, std::shared_ptr<const types::LayerSnapshot>> Bus::latest() const

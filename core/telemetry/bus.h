@@ -28,12 +28,10 @@ struct Drained {
     std::map<std::string, std::shared_ptr<const types::LayerSnapshot>> layers; ///< newest per layer
     std::vector<types::TrainingPoint> training;                              ///< points since last drain
     std::optional<types::JobProgress> progress;                              ///< newest
-    std::vector<std::string> errors;
     std::vector<std::string> messages;
-    bool finished = false;                                                   ///< a job ended since last drain
     bool empty() const
     {
-        return layers.empty() && training.empty() && !progress && errors.empty() && messages.empty() && !finished;
+        return layers.empty() && training.empty() && !progress && messages.empty();
     }
 };
 
@@ -50,9 +48,7 @@ public:
     void publishLayer(std::shared_ptr<const types::LayerSnapshot> snapshot);
     void publishTraining(const types::TrainingPoint &point);
     void publishProgress(const types::JobProgress &progress);
-    void publishError(const std::string &message);
     void publishMessage(const std::string &message);
-    void publishFinished();
 
     /// Takes everything new and re-arms the notification.
     Drained drain();
@@ -61,7 +57,6 @@ public:
     std::vector<types::TrainingPoint> trainingSeries() const;
     /// Bounded history of a layer's weight/activation step size and offset.
     std::vector<ParamPoint> paramSeries(const std::string &layer, bool activation) const;
-    std::vector<std::string> seriesLayers() const;
     /// Newest snapshot of every layer (not only the new ones).
     std::map<std::string, std::shared_ptr<const types::LayerSnapshot>> latest() const;
     /// Number of notifications sent so far (for tests and benchmarks).

@@ -112,22 +112,8 @@ types::TensorQuantStats tensorStats(const torch::Tensor &xIn, quant::QuantizerIm
     const auto codes = q->integerCodes(x);
     const auto cmm = torch::stack({codes.min(), codes.max()}).to(torch::kCPU);
     const int64_t cmin = cmm[0].item<int64_t>(), cmax = cmm[1].item<int64_t>();
-    int64_t codeLo = cmin, codeHi = cmax;
-    const auto &spec = q->spec();
-    if (spec.method != quant::Method::Pot && spec.method != quant::Method::Post && spec.method != quant::Method::Apot &&
-        spec.method != quant::Method::Multipoint) {
-        const bool lsqPlusSigned =
-            spec.method == quant::Method::LsqPlus && (spec.lsqPlusConfig == 2 || spec.lsqPlusConfig == 4);
-        const auto r = quant::intRange(spec.bits, spec.isSigned || lsqPlusSigned, spec.narrow);
-        codeLo = std::min(codeLo, r.lo);
-        codeHi = std::max(codeHi, r.hi);
-    } else if (!s.levels.empty()) {
-        // Non-uniform: codes index the levels, signed by the sign of the level.
-        const auto n = int64_t(s.levels.size());
-        const bool symmetric = s.levels.front() < 0;
-        codeLo = std::min<int64_t>(codeLo, symmetric ? -(n / 2) : 0);
-        codeHi = std::max<int64_t>(codeHi, symmetric ? n / 2 : n - 1);
-    }
+    const auto grid = q->codeRange();
+    const int64_t codeLo = std::min(cmin, grid.lo), codeHi = std::max(cmax, grid.hi);
     if (codeHi - codeLo < 1 << 17) {
         s.codeLo = codeLo;
         s.codeCounts = toVector(torch::bincount((codes.flatten() - codeLo), {}, codeHi - codeLo + 1));

@@ -1,4 +1,5 @@
 // quantlens-cli's command line: exit codes and the text a user sees.
+#include "tests/support/testmain.h"
 #include "core/data/loaders.h"
 
 #include <QImage>
@@ -212,5 +213,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCli)
+QL_TEST(TestCli)
 #include "tst_cli.moc"

@@ -1,4 +1,5 @@
 // The engine bridge: jobs run off the GUI thread, errors come back as messages.
+#include "tests/support/testmain.h"
 #include "app/gui/enginebridge.h"
 #include "core/engine/model_io.h"
 #include "core/engine/session.h"
@@ -36,11 +37,11 @@ private Q_SLOTS:
         QVERIFY(finished.wait(120000));
         QCOMPARE(opened.count(), 1);
         QCOMPARE(bridge.layers().size(), size_t(5));
-        QCOMPARE(bridge.layerConfigs().front().weightBits, 8);
+        QCOMPARE(bridge.layerConfigs().front().weight.bits, 8);
 
         ql::core::engine::QuantRecipe r;
         r.weightMethod = r.actMethod = ql::core::quant::Method::MinMax;
-        QVERIFY(bridge.runPtq(r, 128));
+        QVERIFY(bridge.runPtq(r, 128, /*evalSamples=*/256));
         QVERIFY(finished.wait(300000));
         QVERIFY(finished.last().at(1).toString().contains(QStringLiteral("quantized")));
         QCOMPARE(bridge.bus()->latest().size(), size_t(5));
@@ -75,7 +76,7 @@ private Q_SLOTS:
         r.weightBits = 3;
         r.actBits = 8;
         r.multipointBudget = 1.0;
-        QVERIFY(bridge.runPtq(r, 64));
+        QVERIFY(bridge.runPtq(r, 64, /*evalSamples=*/256));
         QVERIFY(finished.wait(300000));
         // conv2 is a 3-bit multipoint layer (first and last stay at 8 bits): one entry per output channel.
         const auto layers = bridge.layers();
@@ -90,8 +91,8 @@ private Q_SLOTS:
         QVERIFY(compared.wait(300000));
         const auto c = bridge.comparison();
         QVERIFY(c);
-        QVERIFY2(c->labelA.contains(QStringLiteral("multipoint")), qPrintable(c->labelA));
-        QVERIFY2(c->labelB.contains(QStringLiteral("W2A2")), qPrintable(c->labelB));
+        QVERIFY2(QString::fromStdString(c->labelA).contains(QStringLiteral("multipoint")), c->labelA.c_str());
+        QVERIFY2(QString::fromStdString(c->labelB).contains(QStringLiteral("W2A2")), c->labelB.c_str());
         QCOMPARE(c->errorsA->blockL2.size(), size_t(5));
         QCOMPARE(c->errorsB->blockL2.size(), size_t(5));
         QCOMPARE(c->a.size(), size_t(5));
@@ -99,7 +100,7 @@ private Q_SLOTS:
         // The 2-bit copy is further from FP32 at the output than the 3-bit multipoint session.
         QVERIFY(c->errorsB->blockL2.back() > c->errorsA->blockL2.back());
         // The comparison quantized a copy: the session keeps its own quantizers.
-        QCOMPARE(bridge.layerConfigs()[1].weightBits, 3);
+        QCOMPARE(bridge.layerConfigs()[1].weight.bits, 3);
         QVERIFY(bridge.multipointMap(layers[1].name));
     }
 
@@ -131,8 +132,8 @@ private Q_SLOTS:
         QVERIFY(reopened.openSession(autosave));
         QVERIFY(done.wait(120000));
         QCOMPARE(opened.count(), 1);
-        QCOMPARE(reopened.layerConfigs()[1].weightBits, 3);
-        QCOMPARE(reopened.layerConfigs()[1].weightMethod, std::string("lsq"));
+        QCOMPARE(reopened.layerConfigs()[1].weight.bits, 3);
+        QCOMPARE(reopened.layerConfigs()[1].weight.method, ql::types::Method::Lsq);
         QCOMPARE(reopened.dataName(), QStringLiteral("fashion-mnist"));
     }
 
@@ -193,14 +194,15 @@ private Q_SLOTS:
 
 private:
     /// QAT small enough for a test: 64 calibration images, batches of 32, no loader threads.
-    static ql::core::engine::QatOptions shortQat(int epochs, int64_t stepsPerEpoch)
+    static ql::types::QatOptions shortQat(int epochs, int64_t stepsPerEpoch)
     {
-        ql::core::engine::QatOptions o;
+        ql::types::QatOptions o;
         o.calibrationImages = 64;
         o.train.epochs = epochs;
         o.train.batchSize = 32;
         o.train.maxStepsPerEpoch = stepsPerEpoch;
         o.train.workers = 0;
+        o.train.validationSamples = 256;
         return o;
     }
 
@@ -217,5 +219,5 @@ private:
     }
 };
 
-QTEST_GUILESS_MAIN(TestEngineBridge)
+QL_TEST(TestEngineBridge)
 #include "tst_enginebridge.moc"

@@ -1,9 +1,11 @@
 // The main window opens offscreen with every dock, menu and the device.
+#include "tests/support/testmain.h"
 #include "app/gui/enginebridge.h"
 #include "app/gui/mainwindow.h"
 #include "app/gui/settings.h"
 #include "widgets/histogramview.h"
 #include "widgets/inspectorview.h"
+#include "widgets/layertablemodel.h"
 #include "widgets/layertableview.h"
 
 #include <QApplication>
@@ -18,6 +20,9 @@
 #include <QStatusBar>
 #include <QScreen>
 #include <QtTest>
+
+#include <functional>
+#include <vector>
 
 class TestMainWindow : public QObject {
     Q_OBJECT
@@ -177,6 +182,71 @@ private Q_SLOTS:
         QVERIFY2(w.height() <= std::max(avail.height(), w.minimumSizeHint().height()), qPrintable(sizes));
     }
 
+    void everyEditableColumnReachesTheEngine()
+    {
+        // Each cell a user can edit changes what runs: the edit goes through the window to the
+        // engine, which rebuilds that layer's quantizer; the table then shows the engine's config.
+        const QString demo = qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        ql::app::MainWindow w;
+        auto *engine = w.engine();
+        QSignalSpy finished(engine, &ql::app::EngineBridge::jobFinished);
+        w.openModelFile(demo);
+        QVERIFY(finished.wait(120000));
+        auto *table = w.findChild<ql::ui::LayerTableView *>();
+        auto *model = table->model();
+        using Col = ql::ui::LayerTableModel::Column;
+        struct Edit {
+            int column;
+            QVariant value;
+            int role;
+            std::function<bool(const ql::types::LayerQuantConfig &)> check;
+        };
+        const std::vector<Edit> edits{
+            {Col::WeightBits, 3, Qt::EditRole, [](const auto &c) { return c.weight.bits == 3; }},
+            {Col::ActBits, 5, Qt::EditRole, [](const auto &c) { return c.act.bits == 5; }},
+            {Col::WeightMethod, QStringLiteral("post"), Qt::EditRole,
+             [](const auto &c) { return c.weight.method == ql::types::Method::Post; }},
+            {Col::ActMethod, QStringLiteral("pact"), Qt::EditRole,
+             [](const auto &c) { return c.act.method == ql::types::Method::Pact; }},
+            {Col::PerChannel, Qt::Unchecked, Qt::CheckStateRole, [](const auto &c) { return !c.weight.perChannel; }},
+        };
+        for (const auto &e : edits) {
+            const int before = int(finished.count());
+            QVERIFY(model->setData(model->index(1, e.column), e.value, e.role));
+            QTRY_VERIFY_WITH_TIMEOUT(finished.count() > before, 120000);
+            QTRY_VERIFY_WITH_TIMEOUT(!engine->busy(), 60000);
+            const auto c = engine->layerConfigs().at(1);
+            QVERIFY2(e.check(c), qPrintable(QStringLiteral("column %1: %2 / %3")
+                                                .arg(e.column)
+                                                .arg(QString::fromStdString(c.weight.label()),
+                                                     QString::fromStdString(c.act.label()))));
+            QVERIFY(e.check(model->config(1))); // the table shows what the engine holds
+        }
+        QVERIFY2(finished.last().at(1).toString().contains(QStringLiteral("top-1")),
+                 qPrintable(finished.last().at(1).toString()));
+    }
+
+    void editsDuringAJobAreAppliedAfterIt()
+    {
+        const QString demo = qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        ql::app::MainWindow w;
+        auto *engine = w.engine();
+        QSignalSpy finished(engine, &ql::app::EngineBridge::jobFinished);
+        w.openModelFile(demo);
+        QVERIFY(finished.wait(120000));
+        auto *model = w.findChild<ql::ui::LayerTableView *>()->model();
+        // Busy with error accumulation: both edits wait, then apply in order.
+        QVERIFY(engine->runErrors(64));
+        QVERIFY(engine->busy());
+        QVERIFY(model->setData(model->index(2, ql::ui::LayerTableModel::WeightBits), 2));
+        QVERIFY(model->setData(model->index(3, ql::ui::LayerTableModel::ActBits), 6));
+        QTRY_VERIFY_WITH_TIMEOUT(engine->layerConfigs().at(2).weight.bits == 2 &&
+                                     engine->layerConfigs().at(3).act.bits == 6 && !engine->busy(),
+                                 180000);
+        QCOMPARE(model->config(2).weight.bits, 2);
+        QCOMPARE(model->config(3).act.bits, 6);
+    }
+
     void statusBarShowsDevice()
     {
         ql::app::MainWindow w;
@@ -186,5 +256,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestMainWindow)
+QL_TEST(TestMainWindow)
 #include "tst_mainwindow.moc"

@@ -1,5 +1,6 @@
 // The histogram view: one level line per representable value, the clipped mass
 // written out, unused integer codes counted, the tensor and log-scale toggles.
+#include "tests/support/testmain.h"
 #include "widgets/histogramview.h"
 
 #include <qcustomplot.h>
@@ -292,5 +293,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestHistogramView)
+QL_TEST(TestHistogramView)
 #include "tst_histogramview.moc"

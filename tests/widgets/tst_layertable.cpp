@@ -1,5 +1,6 @@
 // The layer table: in-place edits through the model and the delegates,
 // multi-row bit setting, and the size/BOP summary against hand-computed numbers.
+#include "tests/support/testmain.h"
 #include "widgets/layerdelegates.h"
 #include "widgets/layertablemodel.h"
 #include "widgets/layertableview.h"
@@ -12,7 +13,7 @@
 #include <QtTest>
 
 using ql::types::LayerInfo;
-using ql::types::LayerQuantView;
+using ql::types::LayerQuantConfig;
 using ql::ui::LayerTableModel;
 
 namespace {
@@ -28,15 +29,20 @@ LayerInfo layer(const char *name, int64_t params, int64_t macs)
     return l;
 }
 
-LayerQuantView quant(int w, int a)
+LayerQuantConfig quant(int w, int a)
 {
-    LayerQuantView q;
-    q.weightMethod = w == 32 ? "none" : "lsq";
-    q.weightBits = w;
-    q.actMethod = a == 32 ? "none" : "lsq";
-    q.actBits = a;
+    LayerQuantConfig q;
+    q.weight = ql::types::weightSpec(w == 32 ? ql::types::Method::None : ql::types::Method::Lsq, w, false);
+    q.act.method = a == 32 ? ql::types::Method::None : ql::types::Method::Lsq;
+    q.act.bits = a;
     return q;
 }
+
+int wbits(const LayerQuantConfig &c) { return ql::types::effectiveBits(c, ql::types::Role::Weight); }
+int abits(const LayerQuantConfig &c) { return ql::types::effectiveBits(c, ql::types::Role::Activation); }
+std::string wmethod(const LayerQuantConfig &c) { return ql::types::methodName(c.weight.method); }
+std::string amethod(const LayerQuantConfig &c) { return ql::types::methodName(c.act.method); }
+bool perChannel(const LayerQuantConfig &c) { return c.weight.perChannel; }
 
 // Three layers whose sizes are easy to do by hand.
 void fill(LayerTableModel *m)
@@ -71,11 +77,11 @@ private Q_SLOTS:
         QVERIFY(m.setData(m.index(1, LayerTableModel::WeightBits), 8));
         QCOMPARE(edited.count(), 1);
         QCOMPARE(edited.at(0).at(0).toInt(), 1);
-        const auto cfg = edited.at(0).at(1).value<LayerQuantView>();
-        QCOMPARE(cfg.weightBits, 8);
-        QCOMPARE(cfg.weightMethod, std::string("lsq"));
-        QCOMPARE(cfg.actBits, 32);
-        QCOMPARE(m.config(1).weightBits, 8);
+        const auto cfg = edited.at(0).at(1).value<LayerQuantConfig>();
+        QCOMPARE(wbits(cfg), 8);
+        QCOMPARE(wmethod(cfg), std::string("lsq"));
+        QCOMPARE(abits(cfg), 32);
+        QCOMPARE(wbits(m.config(1)), 8);
         QVERIFY(summary.count() >= 1);
         // 500 + 300*8/8 + 3 and 5000*32 + 2000*8*32 + 900
         QCOMPARE(m.modelBytes(), qint64(803));
@@ -101,8 +107,8 @@ private Q_SLOTS:
         QSignalSpy edited(&m, &LayerTableModel::configEdited);
         QVERIFY(!m.setData(m.index(0, column), value));
         QCOMPARE(edited.count(), 0);
-        QCOMPARE(m.config(0).weightBits, 4);
-        QCOMPARE(m.config(0).actBits, 8);
+        QCOMPARE(wbits(m.config(0)), 4);
+        QCOMPARE(abits(m.config(0)), 8);
     }
 
     void methodAndBitsStayConsistent()
@@ -111,20 +117,22 @@ private Q_SLOTS:
         fill(&m);
         QSignalSpy edited(&m, &LayerTableModel::configEdited);
         QVERIFY(m.setData(m.index(0, LayerTableModel::WeightBits), QStringLiteral("FP32")));
-        QCOMPARE(m.config(0).weightMethod, std::string("none"));
+        QCOMPARE(wmethod(m.config(0)), std::string("none"));
         QCOMPARE(m.data(m.index(0, LayerTableModel::WeightBits)).toString(), QStringLiteral("FP32"));
         QVERIFY(m.setData(m.index(1, LayerTableModel::ActMethod), QStringLiteral("pact")));
-        QCOMPARE(m.config(1).actBits, 8); // a method on an FP32 tensor picks 8 bits
+        QCOMPARE(abits(m.config(1)), 8); // a method on an FP32 tensor picks 8 bits
         QVERIFY(m.setData(m.index(2, LayerTableModel::WeightMethod), QStringLiteral("none")));
-        QCOMPARE(m.config(2).weightBits, 32);
+        QCOMPARE(wbits(m.config(2)), 32);
         QCOMPARE(edited.count(), 3);
         // Setting the same value again is not an edit.
         QVERIFY(m.setData(m.index(2, LayerTableModel::WeightMethod), QStringLiteral("none")));
         QCOMPARE(edited.count(), 3);
-        // Per-channel is a check box.
+        // Per-channel is a check box; FP32 weights have no channels to quantize.
+        QVERIFY(!m.setData(m.index(0, LayerTableModel::PerChannel), Qt::Checked, Qt::CheckStateRole));
+        QVERIFY(m.setData(m.index(0, LayerTableModel::WeightBits), 4));
         QVERIFY(m.setData(m.index(0, LayerTableModel::PerChannel), Qt::Checked, Qt::CheckStateRole));
-        QVERIFY(m.config(0).perChannel);
-        QCOMPARE(edited.count(), 4);
+        QVERIFY(perChannel(m.config(0)));
+        QCOMPARE(edited.count(), 5);
     }
 
     void editThroughDelegates()
@@ -147,7 +155,7 @@ private Q_SLOTS:
         bitsDelegate->setModelData(editor, view.model(), bitsIndex);
         QCOMPARE(edited.count(), 1);
         QCOMPARE(edited.at(0).at(0).toInt(), 2);
-        QCOMPARE(edited.at(0).at(1).value<LayerQuantView>().actBits, 5);
+        QCOMPARE(abits(edited.at(0).at(1).value<LayerQuantConfig>()), 5);
         delete editor;
 
         const QModelIndex methodIndex = view.model()->index(0, LayerTableModel::WeightMethod);
@@ -155,15 +163,61 @@ private Q_SLOTS:
         editor = methodDelegate->createEditor(table->viewport(), QStyleOptionViewItem(), methodIndex);
         auto *combo = qobject_cast<QComboBox *>(editor);
         QVERIFY(combo);
-        QCOMPARE(combo->count(), 12);
+        // Only the methods the registry allows for weights: PACT and ASQ quantize activations only.
+        QCOMPARE(combo->count(), 10);
+        QCOMPARE(combo->findText(QStringLiteral("pact")), -1);
+        QCOMPARE(combo->findText(QStringLiteral("asq")), -1);
+        QVERIFY(combo->findText(QStringLiteral("multipoint")) >= 0);
         methodDelegate->setEditorData(editor, methodIndex);
         QCOMPARE(combo->currentText(), QStringLiteral("lsq"));
         combo->setCurrentText(QStringLiteral("post"));
         methodDelegate->setModelData(editor, view.model(), methodIndex);
         delete editor;
         QCOMPARE(edited.count(), 2);
-        QCOMPARE(view.model()->config(0).weightMethod, std::string("post"));
-        QCOMPARE(view.model()->config(0).weightBits, 4);
+        QCOMPARE(wmethod(view.model()->config(0)), std::string("post"));
+        QCOMPARE(wbits(view.model()->config(0)), 4);
+
+        // The activation column offers activation methods only.
+        const QModelIndex actIndex = view.model()->index(0, LayerTableModel::ActMethod);
+        editor = table->itemDelegateForColumn(LayerTableModel::ActMethod)
+                     ->createEditor(table->viewport(), QStyleOptionViewItem(), actIndex);
+        combo = qobject_cast<QComboBox *>(editor);
+        QVERIFY(combo);
+        QVERIFY(combo->findText(QStringLiteral("pact")) >= 0);
+        QCOMPARE(combo->findText(QStringLiteral("post")), -1);
+        QCOMPARE(combo->findText(QStringLiteral("multipoint")), -1);
+        delete editor;
+    }
+
+    void editsFollowTheRegistry()
+    {
+        LayerTableModel m;
+        fill(&m);
+        QSignalSpy edited(&m, &LayerTableModel::configEdited);
+        // PACT cannot quantize weights: refused, nothing emitted.
+        QVERIFY(!m.setData(m.index(0, LayerTableModel::WeightMethod), QStringLiteral("pact")));
+        QCOMPARE(edited.count(), 0);
+        // POT defines 2..8 bits: 12 bits on a POT tensor is refused, 6 accepted.
+        QVERIFY(m.setData(m.index(0, LayerTableModel::WeightMethod), QStringLiteral("pot")));
+        QVERIFY(!m.setData(m.index(0, LayerTableModel::WeightBits), 12));
+        QCOMPARE(wbits(m.config(0)), 4);
+        QVERIFY(m.setData(m.index(0, LayerTableModel::WeightBits), 6));
+        QCOMPARE(wbits(m.config(0)), 6);
+        // Switching a 16-bit tensor to POT clamps the bits into POT's range.
+        QVERIFY(m.setData(m.index(2, LayerTableModel::WeightBits), 16));
+        QVERIFY(m.setData(m.index(2, LayerTableModel::WeightMethod), QStringLiteral("post")));
+        QCOMPARE(wbits(m.config(2)), 8);
+        // LSQ+ on activations takes the sign of its configuration (4: signed, learned offset).
+        QVERIFY(m.setData(m.index(0, LayerTableModel::ActMethod), QStringLiteral("lsq+")));
+        QCOMPARE(m.config(0).act.lsqPlusConfig, 4);
+        QVERIFY(m.config(0).act.isSigned);
+        // Per-channel weights use the per-channel gradient scale.
+        QVERIFY(m.setData(m.index(2, LayerTableModel::PerChannel), Qt::Checked, Qt::CheckStateRole));
+        QVERIFY(m.config(2).weight.perChannel);
+        QCOMPARE(m.config(2).weight.gradScale, ql::types::GradScale::PerChannel);
+        // Every accepted edit was announced with the full configuration.
+        QCOMPARE(edited.count(), 6);
+        QCOMPARE(edited.last().at(1).value<LayerQuantConfig>().weight.method, ql::types::Method::Post);
     }
 
     void bitsSpinBoxSkipsToFp32()
@@ -200,10 +254,10 @@ private Q_SLOTS:
         view.targetBox()->setCurrentIndex(view.targetBox()->findData(int(LayerTableModel::BitsTarget::Weights)));
         view.setBitsAction()->trigger();
         QCOMPARE(edited.count(), 2);
-        QCOMPARE(view.model()->config(0).weightBits, 6);
-        QCOMPARE(view.model()->config(2).weightBits, 6);
-        QCOMPARE(view.model()->config(0).actBits, 8);
-        QCOMPARE(view.model()->config(1).weightBits, 32); // not selected
+        QCOMPARE(wbits(view.model()->config(0)), 6);
+        QCOMPARE(wbits(view.model()->config(2)), 6);
+        QCOMPARE(abits(view.model()->config(0)), 8);
+        QCOMPARE(wbits(view.model()->config(1)), 32); // not selected
         // 1000*6/8 + 1200 + ceil(7*6/8) = 750 + 1200 + 6
         QCOMPARE(view.model()->modelBytes(), qint64(1956));
         QVERIFY(view.summaryText().contains(QLocale().toString(qint64(1956))));
@@ -211,7 +265,7 @@ private Q_SLOTS:
         // Then both tensors at FP32: methods follow.
         view.setBitsForSelection(32, LayerTableModel::BitsTarget::Both);
         QCOMPARE(edited.count(), 4);
-        QCOMPARE(view.model()->config(2).actMethod, std::string("none"));
+        QCOMPARE(amethod(view.model()->config(2)), std::string("none"));
         QCOMPARE(view.model()->modelBytes(), qint64((1000 + 300 + 7) * 4));
         QCOMPARE(view.model()->bops(), (5000.0 + 2000.0 + 100.0) * 32 * 32);
     }
@@ -235,8 +289,8 @@ private Q_SLOTS:
         QTest::keyClicks(spin, QStringLiteral("6"));
         QTest::keyClick(spin, Qt::Key_Return);
         QTRY_COMPARE(edited.count(), 1);
-        QCOMPARE(view.model()->config(1).weightBits, 6);
-        QCOMPARE(view.model()->config(1).weightMethod, std::string("lsq"));
+        QCOMPARE(wbits(view.model()->config(1)), 6);
+        QCOMPARE(wmethod(view.model()->config(1)), std::string("lsq"));
 
         // Select two rows with the mouse, then press the action's button.
         const QRect r0 = table->visualRect(view.model()->index(0, LayerTableModel::Name));
@@ -251,10 +305,10 @@ private Q_SLOTS:
         QTest::mouseClick(button, Qt::LeftButton);
         QCOMPARE(edited.count(), 3);
         for (int row : {0, 2}) {
-            QCOMPARE(view.model()->config(row).weightBits, 2);
-            QCOMPARE(view.model()->config(row).actBits, 2);
+            QCOMPARE(wbits(view.model()->config(row)), 2);
+            QCOMPARE(abits(view.model()->config(row)), 2);
         }
-        QCOMPARE(view.model()->config(1).weightBits, 6);
+        QCOMPARE(wbits(view.model()->config(1)), 6);
     }
 
     void snapshotsEmitOneBatchedChange()
@@ -281,5 +335,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestLayerTable)
+QL_TEST(TestLayerTable)
 #include "tst_layertable.moc"

@@ -1,5 +1,6 @@
 // Export of views: PNG, PDF and SVG files that are what they claim to be, CSV
 // with one row per datum, and exportAll() writing one file per view plus index.md.
+#include "tests/support/testmain.h"
 #include "widgets/histogramview.h"
 #include "widgets/layertableview.h"
 #include "widgets/levelsview.h"
@@ -95,6 +96,15 @@ private Q_SLOTS:
         QCOMPARE(training.toCsv().count(QLatin1Char('\n')), 1 + 7);
 
         ql::ui::LevelsView levels;
+        levels.setLevelProvider([](int bits, ql::types::PotVariant) {
+            ql::types::LevelSets s;
+            s.bits = bits;
+            s.uniform.assign(7, 0.5);
+            s.pot.assign(9, 0.25);
+            s.post.assign(9, 0.125);
+            s.apot.assign(7, 1.0);
+            return s;
+        });
         levels.setBits(3);
         // uniform 7 + POT 9 + POST 9 + APoT 7 levels, plus the header
         QCOMPARE(levels.toCsv().count(QLatin1Char('\n')), 1 + 7 + 9 + 9 + 7);
@@ -177,5 +187,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestPlotExport)
+QL_TEST(TestPlotExport)
 #include "tst_plotexport.moc"

@@ -1,6 +1,7 @@
 // The plot views other than the histogram: each draws what it is given (one
 // curve per configuration or layer, one cell per channel, shared axes) and says
 // the numbers a reader needs.
+#include "tests/support/testmain.h"
 #include "widgets/compareview.h"
 #include "widgets/errorview.h"
 #include "widgets/levelsview.h"
@@ -163,19 +164,38 @@ private Q_SLOTS:
 
     void levelsViewRows()
     {
+        // The view draws what its provider (the engine) gives and computes no levels itself.
         ui::LevelsView view;
+        QVERIFY(view.rowLevels(ui::LevelsView::Uniform).empty()); // no provider yet
+        std::vector<std::pair<int, ql::types::PotVariant>> asked;
+        view.setLevelProvider([&asked](int bits, ql::types::PotVariant v) {
+            asked.emplace_back(bits, v);
+            ql::types::LevelSets s;
+            s.bits = bits;
+            s.variant = v;
+            for (int i = -bits; i <= bits; ++i)
+                s.uniform.push_back(i / double(bits));
+            s.pot = {-1, -0.5, 0, 0.5, 1};
+            s.post = v == ql::types::PotVariant::Strict ? std::vector<double>{-1, 0, 1} : std::vector<double>{-1, -0.7, 0, 0.7, 1};
+            return s; // APoT left empty: the row says n/a
+        });
         view.findChild<QSpinBox *>()->setValue(3);
         QCOMPARE(view.bits(), 3);
+        QCOMPARE(asked.back().first, 3);
         QCOMPARE(view.rowLevels(ui::LevelsView::Uniform).size(), size_t(7));
-        QCOMPARE(view.rowLevels(ui::LevelsView::Pot).size(), size_t(9));
-        view.setPotVariant(ql::ui::levels::PotVariant::Strict);
-        QCOMPARE(view.rowLevels(ui::LevelsView::Post).size(), size_t(7));
+        QCOMPARE(view.rowLevels(ui::LevelsView::Uniform).front(), -1.0);
+        QCOMPARE(view.rowLevels(ui::LevelsView::Pot).size(), size_t(5));
+        view.setPotVariant(ql::types::PotVariant::Strict);
+        QCOMPARE(asked.back().second, ql::types::PotVariant::Strict);
+        QCOMPARE(view.rowLevels(ui::LevelsView::Post).size(), size_t(3));
         // The plot holds one graph per row, with one point per level.
         QCustomPlot *p = view.plots().at(0);
-        QCOMPARE(p->graph(ui::LevelsView::Pot)->data()->size(), 7);
-        QCOMPARE(p->graph(ui::LevelsView::Apot)->data()->size(), 7);
+        QCOMPARE(p->graph(ui::LevelsView::Uniform)->data()->size(), 7);
+        QCOMPARE(p->graph(ui::LevelsView::Post)->data()->size(), 3);
+        QCOMPARE(p->graph(ui::LevelsView::Apot)->data()->size(), 0);
+        QCOMPARE(view.toCsv().count(QLatin1Char('\n')), 1 + 7 + 5 + 3);
     }
 };
 
-QTEST_MAIN(TestPlotViews)
+QL_TEST(TestPlotViews)
 #include "tst_plotviews.moc"

@@ -4,6 +4,7 @@
 #ifndef QT_NO_KEYWORDS
 #define QT_NO_KEYWORDS
 #endif
+#include "tests/support/testmain.h"
 #include "widgets/compareview.h"
 #include "widgets/emptystate.h"
 #include "widgets/errorview.h"
@@ -12,7 +13,6 @@
 #include "widgets/layerdelegates.h"
 #include "widgets/layertablemodel.h"
 #include "widgets/layertableview.h"
-#include "widgets/levelsets.h"
 #include "widgets/levelsview.h"
 #include "widgets/multipointmapview.h"
 #include "widgets/offsetsview.h"
@@ -57,5 +57,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestPublicHeaders)
+QL_TEST(TestPublicHeaders)
 #include "tst_publicheaders.moc"

@@ -1,5 +1,6 @@
 // RefreshThrottle: a 1 kHz stream of notifications becomes at most ~30
 // refreshes a second, at least one, and the last refresh sees the newest value.
+#include "tests/support/testmain.h"
 #include "widgets/refreshthrottle.h"
 
 #include <QElapsedTimer>
@@ -86,5 +87,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestRefreshThrottle)
+QL_TEST(TestRefreshThrottle)
 #include "tst_refreshthrottle.moc"

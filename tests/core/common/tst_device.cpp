@@ -1,4 +1,5 @@
 // Start-up settings of the host: libtorch's CPU threads and the C library's reuse of freed memory.
+#include "tests/support/testmain.h"
 #include "core/common/device.h"
 
 #include <torch/torch.h>
@@ -72,5 +73,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDevice)
+QL_TEST(TestDevice)
 #include "tst_device.moc"

@@ -1,5 +1,6 @@
 // DataLoader: coverage of an epoch, determinism across worker counts,
 // cancellation, shutdown mid-epoch and error propagation.
+#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/data/dataloader.h"
 
@@ -347,5 +348,5 @@ void TestDataLoader::rejectsBadOptions()
     QVERIFY_THROWS_EXCEPTION(ql::core::Error, DataLoader(makeDataset(0), o));
 }
 
-QTEST_APPLESS_MAIN(TestDataLoader)
+QL_TEST(TestDataLoader)
 #include "tst_dataloader.moc"

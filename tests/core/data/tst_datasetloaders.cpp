@@ -1,5 +1,6 @@
 // Loaders: IDX pairs, CIFAR binary batches and image folders, all on files made
 // here, plus openDataset on the installed Fashion-MNIST.
+#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/data/loaders.h"
 
@@ -400,5 +401,5 @@ void TestDatasetLoaders::defaultConstants()
     QCOMPARE(defaultClassNames(DatasetKind::FashionMnist).size(), size_t(10));
 }
 
-QTEST_APPLESS_MAIN(TestDatasetLoaders)
+QL_TEST(TestDatasetLoaders)
 #include "tst_datasetloaders.moc"

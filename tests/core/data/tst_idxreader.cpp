@@ -1,4 +1,5 @@
 // The IDX reader on the real Fashion-MNIST files and on broken files made here.
+#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/data/idx.h"
 
@@ -251,5 +252,5 @@ void TestIdxReader::dimsOfBrokenHeader()
     }
 }
 
-QTEST_APPLESS_MAIN(TestIdxReader)
+QL_TEST(TestIdxReader)
 #include "tst_idxreader.moc"

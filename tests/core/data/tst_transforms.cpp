@@ -1,4 +1,5 @@
 // Batch transforms, seeded permutations, train/validation split and calibration subsets.
+#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/data/dataset.h"
 #include "core/data/transforms.h"
@@ -317,5 +318,5 @@ void TestTransforms::datasetRejectsInconsistentInput()
                              Dataset("x", img, torch::zeros({3}, torch::kInt64), {"a"}, Normalization{{0.5f, 0.5f}, {1.f, 1.f}}));
 }
 
-QTEST_APPLESS_MAIN(TestTransforms)
+QL_TEST(TestTransforms)
 #include "tst_transforms.moc"

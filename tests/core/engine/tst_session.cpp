@@ -1,4 +1,5 @@
 // Sessions: default config, config files with globs, atomic save/load.
+#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/engine/jobs.h"
 #include "core/engine/session.h"
@@ -160,5 +161,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSession)
+QL_TEST(TestSession)
 #include "tst_session.moc"

@@ -1,4 +1,5 @@
 // Training, evaluation and the quantization jobs on a small Fashion-MNIST subset.
+#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/data/loaders.h"
 #include "core/engine/jobs.h"
@@ -368,5 +369,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTrainer)
+QL_TEST(TestTrainer)
 #include "tst_trainer.moc"

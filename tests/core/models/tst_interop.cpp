@@ -1,6 +1,7 @@
 // Interop with real PyTorch: state dicts and TorchScript archives written by
 // /usr/bin/python3 (torch + torchvision) load into the zoo and give PyTorch's
 // logits; a state dict written by QuantLens loads into PyTorch and gives ours.
+#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/models/weights.h"
 #include "core/models/zoo.h"
@@ -182,5 +183,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestInterop)
+QL_TEST(TestInterop)
 #include "tst_interop.moc"

@@ -1,5 +1,6 @@
 // Quantizable layer wrappers: FP32 numerics equal to torch::nn, BN folding,
 // fake-quant wiring of the weight and input quantizers.
+#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/models/quant_layers.h"
 #include "core/models/zoo.h"
@@ -281,5 +282,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestQuantLayers)
+QL_TEST(TestQuantLayers)
 #include "tst_quant_layers.moc"

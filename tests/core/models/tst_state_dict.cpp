@@ -1,6 +1,7 @@
 // State-dict reading, writing and applying: round trip, and every kind of bad
 // file (corrupt, truncated, forbidden global, unknown opcode, wrong shapes)
 // giving a clear ql::core::Error instead of a crash.
+#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/models/weights.h"
 #include "core/models/zoo.h"
@@ -360,5 +361,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestStateDict)
+QL_TEST(TestStateDict)
 #include "tst_state_dict.moc"

@@ -1,5 +1,6 @@
 // The model zoo: parameter and MAC counts against torchvision's published
 // figures and hand counts, layer order, block outputs, options.
+#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/models/zoo.h"
 
@@ -269,5 +270,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestZoo)
+QL_TEST(TestZoo)
 #include "tst_zoo.moc"

@@ -1,5 +1,6 @@
 // ASQ: per-sample step sizes from the adapter, the gradient split between s
 // and beta(x), finite differences through the adapter, init and the overhead report.
+#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/quant/asq.h"
 
@@ -293,5 +294,5 @@ void TestAsq::errors()
 
 } // namespace ql::core::quant
 
-QTEST_APPLESS_MAIN(ql::core::quant::TestAsq)
+QL_TEST(ql::core::quant::TestAsq)
 #include "tst_asq.moc"

@@ -1,5 +1,6 @@
 // POT, POST and APoT: level sets against the formulas, the projection
 // quantizer's forward/gradients, and POST's integer LUT multiply (Eq. 18).
+#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/quant/pot.h"
 
@@ -338,5 +339,5 @@ void TestLevels::errors()
 
 } // namespace ql::core::quant
 
-QTEST_APPLESS_MAIN(ql::core::quant::TestLevels)
+QL_TEST(ql::core::quant::TestLevels)
 #include "tst_levels.moc"

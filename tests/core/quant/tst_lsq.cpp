@@ -1,5 +1,6 @@
 // LSQ and LSQ+: forward on hand-computed values, the paper's gradients,
 // the initialisations, the four LSQ+ configurations and the error paths.
+#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/quant/lsq.h"
 #include "core/quant/quantizer.h"
@@ -408,5 +409,5 @@ void TestLsq::errors()
 
 } // namespace ql::core::quant
 
-QTEST_APPLESS_MAIN(ql::core::quant::TestLsq)
+QL_TEST(ql::core::quant::TestLsq)
 #include "tst_lsq.moc"

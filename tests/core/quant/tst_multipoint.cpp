@@ -1,5 +1,6 @@
 // Multipoint PTQ: the greedy point, monotone residuals, budget 0 = plain
 // per-channel quantization, adaptive allocation by output error, the integer path.
+#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/quant/multipoint.h"
 #include "core/quant/range.h"
@@ -192,5 +193,5 @@ void TestMultipoint::errors()
 
 } // namespace ql::core::quant
 
-QTEST_APPLESS_MAIN(ql::core::quant::TestMultipoint)
+QL_TEST(ql::core::quant::TestMultipoint)
 #include "tst_multipoint.moc"

@@ -1,4 +1,5 @@
 // PTQ range setters (min-max, percentile, MSE clipping; per tensor and per channel) and PACT.
+#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/quant/pact.h"
 #include "core/quant/range.h"
@@ -232,5 +233,5 @@ void TestRange::errors()
 
 } // namespace ql::core::quant
 
-QTEST_APPLESS_MAIN(ql::core::quant::TestRange)
+QL_TEST(ql::core::quant::TestRange)
 #include "tst_range.moc"

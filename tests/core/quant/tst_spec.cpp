@@ -1,5 +1,6 @@
 // QuantSpec JSON round trip, method names, integer ranges, labels, the factory
 // and the error messages for bad settings.
+#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/quant/quantizer.h"
 
@@ -201,5 +202,5 @@ void TestQuantSpec::factoryErrors()
 
 } // namespace ql::core::quant
 
-QTEST_APPLESS_MAIN(ql::core::quant::TestQuantSpec)
+QL_TEST(ql::core::quant::TestQuantSpec)
 #include "tst_spec.moc"

@@ -1,4 +1,5 @@
 // The telemetry bus: one pending notification, newest wins, bounded series.
+#include "tests/support/testmain.h"
 #include "core/telemetry/bus.h"
 
 #include <QtTest>
@@ -91,5 +92,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestBus)
+QL_TEST(TestBus)
 #include "tst_bus.moc"

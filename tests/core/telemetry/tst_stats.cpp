@@ -1,4 +1,5 @@
 // Telemetry statistics against hand-computed values.
+#include "tests/support/testmain.h"
 #include "core/quant/quantizer.h"
 #include "core/telemetry/stats.h"
 
@@ -100,5 +101,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestStats)
+QL_TEST(TestStats)
 #include "tst_stats.moc"

@@ -1,0 +1,550 @@
+#include "core/engine/workbench.h"
+
+#include "core/common/device.h"
+#include "core/common/error.h"
+#include "core/data/loaders.h"
+#include "core/data/transforms.h"
+#include "core/engine/jobs.h"
+#include "core/engine/model_io.h"
+#include "core/engine/session.h"
+#include "core/quant/pot.h"
+#include "core/telemetry/bus.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <set>
+#include <sstream>
+
+namespace ql::core::engine {
+namespace fs = std::filesystem;
+
+struct Workbench::Impl {
+    std::shared_ptr<telemetry::Bus> bus;
+    DeviceInfo device = selectDevice("auto");
+    std::unique_ptr<Session> session;
+    std::optional<data::Dataset> train, test;
+    std::string dataName;
+    std::string source;                 ///< the file the model or session came from
+    std::function<Session()> reopen;    ///< a fresh copy of the model as it was opened
+
+    Session &s()
+    {
+        if (!session)
+            throw Error("No model is open.", "Open a model or a session first.");
+        return *session;
+    }
+    const data::Dataset &trainSet() const
+    {
+        if (!train)
+            throw Error("No data set is open.", "Open a data set first (fashion-mnist, mnist or a folder).");
+        return *train;
+    }
+    const data::Dataset &testSet() const
+    {
+        if (!test)
+            throw Error("No data set is open.", "Open a data set first (fashion-mnist, mnist or a folder).");
+        return *test;
+    }
+};
+
+namespace {
+
+std::string shapeText(const std::vector<int64_t> &s)
+{
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i)
+        out += (i ? "×" : "") + std::to_string(s[i]);
+    return out;
+}
+
+/// Throws a ql::core::Error that says why `model` cannot run on `data`: the images do not
+/// go through (channels, size) or the class counts differ. One forward pass of one image.
+void checkFits(models::QuantModelImpl &model, const data::Dataset &data, c10::Device device, const std::string &what)
+{
+    if (data.empty())
+        throw Error("The data set '" + data.name() + "' is empty.", "Open a data set with images.");
+    const std::vector<int64_t> imageShape{data.channels(), data.height(), data.width()};
+    const auto &expected = model.defaultInputShape();
+    if (!expected.empty() && expected[0] != data.channels())
+        throw Error(what + " takes " + std::to_string(expected[0]) + "-channel images, but '" + data.name() + "' has " +
+                        std::to_string(data.channels()) + "-channel images (" + shapeText(imageShape) + ").",
+                    "Open a data set with " + std::to_string(expected[0]) +
+                        "-channel images, or a model built for this data.");
+    torch::Tensor logits;
+    try {
+        torch::NoGradGuard noGrad;
+        const models::ModeGuard modes(model);
+        model.setMode(models::LayerMode::Fp32);
+        model.eval();
+        const auto x = data::normalize(data.images(torch::arange(1, torch::kLong)), data.normalization());
+        logits = model.forward(x.to(device));
+    } catch (const c10::Error &e) {
+        throw Error(what + " cannot take the images of '" + data.name() + "' (" + shapeText(imageShape) +
+                        "): " + e.what_without_backtrace(),
+                    "Open a model built for this image size and channel count (it expects " +
+                        shapeText(expected) + ").");
+    }
+    if (logits.dim() != 2 || logits.size(1) != data.numClasses())
+        throw Error(what + " has " + std::to_string(logits.dim() == 2 ? logits.size(1) : 0) + " outputs but '" +
+                        data.name() + "' has " + std::to_string(data.numClasses()) + " classes.",
+                    "Open a model trained on this data set, or a data set with the model's classes.");
+}
+
+/// The model description beside a model file, if any.
+std::optional<ModelMeta> peekMeta(const fs::path &path)
+{
+    std::error_code ec;
+    const fs::path metaPath = metaPathFor(path);
+    if (!fs::is_regular_file(metaPath, ec))
+        return std::nullopt;
+    std::ifstream in(metaPath);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ModelMeta::fromJson(ss.str(), metaPath.string());
+}
+
+std::string bitsLabel(const types::LayerQuantConfig &l)
+{
+    return types::methodName(l.weight.method) + "/" + types::methodName(l.act.method) + " W" +
+           std::to_string(l.weight.bits) + "A" + std::to_string(l.act.bits);
+}
+
+} // namespace
+
+void seedEverything(uint64_t seed) { torch::manual_seed(seed); }
+
+Workbench::Workbench(std::shared_ptr<telemetry::Bus> bus) : d(std::make_unique<Impl>())
+{
+    d->bus = bus ? std::move(bus) : std::make_shared<telemetry::Bus>();
+}
+
+Workbench::~Workbench() = default;
+
+void Workbench::setDevice(const std::string &request)
+{
+    d->device = selectDevice(request);
+    if (d->session)
+        d->session->model()->to(d->device.device);
+}
+
+std::string Workbench::deviceName() const { return d->device.name; }
+
+std::shared_ptr<telemetry::Bus> Workbench::bus() const { return d->bus; }
+
+Session &Workbench::session() { return d->s(); }
+
+bool Workbench::hasModel() const { return d->session != nullptr; }
+bool Workbench::hasData() const { return d->train.has_value(); }
+
+// ---------------------------------------------------------------- opening
+
+types::DataInfo Workbench::dataInfo() const
+{
+    types::DataInfo info;
+    if (!d->test)
+        return info;
+    info.name = d->dataName;
+    info.trainCount = d->train->size();
+    info.testCount = d->test->size();
+    info.classes = d->test->numClasses();
+    info.imageShape = {d->test->channels(), d->test->height(), d->test->width()};
+    std::set<std::string> seen; // a held-out split shares its folder's list
+    for (const auto *set : {&*d->train, &*d->test})
+        for (const auto &f : set->skippedFiles())
+            if (seen.insert(f.path).second)
+                info.skipped.push_back(f.path + ": " + f.reason);
+    return info;
+}
+
+types::DataInfo Workbench::openData(const std::string &nameOrPath)
+{
+    auto [train, test] = data::openDatasetSplits(nameOrPath);
+    if (d->session) {
+        checkFits(*d->session->model(), test, d->device.device, "The model '" + d->session->meta().arch + "'");
+        d->session->setDataset(nameOrPath);
+    }
+    d->train = std::move(train);
+    d->test = std::move(test);
+    d->dataName = nameOrPath;
+    return dataInfo();
+}
+
+void Workbench::openModel(const std::string &path, const std::string &arch, const types::QuantRecipe &recipe)
+{
+    types::validateRecipe(recipe);
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+        throw Error("Model file '" + path + "' does not exist.", "Check the path.");
+    const auto meta = peekMeta(path);
+    if (!hasData())
+        openData(meta && !meta->dataset.empty() ? meta->dataset : std::string("fashion-mnist"));
+    auto open = [path, arch, recipe, data = d->dataName] {
+        return Session(loadModel(path, arch), data, recipe);
+    };
+    auto session = std::make_unique<Session>(open());
+    session->model()->to(d->device.device);
+    checkFits(*session->model(), *d->test, d->device.device, "The model '" + path + "'");
+    d->session = std::move(session);
+    d->source = path;
+    d->reopen = open;
+    d->bus->clear();
+}
+
+void Workbench::openSession(const std::string &path)
+{
+    auto open = [path] { return Session::load(path); };
+    auto session = std::make_unique<Session>(open());
+    if (!hasData())
+        openData(session->dataset().empty() ? std::string("fashion-mnist") : session->dataset());
+    session->model()->to(d->device.device);
+    checkFits(*session->model(), *d->test, d->device.device, "The session '" + path + "'");
+    session->setDataset(d->dataName);
+    d->session = std::move(session);
+    d->source = path;
+    d->reopen = open;
+    d->bus->clear();
+}
+
+void Workbench::newModel(const std::string &arch, const std::string &activation)
+{
+    const auto &train = d->trainSet();
+    models::ZooOptions zo;
+    zo.inChannels = train.channels();
+    zo.numClasses = train.numClasses();
+    zo.activation = models::activationFromName(activation);
+    LoadedModel m;
+    m.model = models::createModel(arch, zo);
+    m.meta.arch = arch;
+    m.meta.activation = models::activationName(zo.activation);
+    m.meta.inChannels = zo.inChannels;
+    m.meta.numClasses = zo.numClasses;
+    m.meta.dataset = d->dataName;
+    types::QuantRecipe fp32;
+    fp32.weightMethod = types::Method::None;
+    fp32.actMethod = types::Method::None;
+    d->session = std::make_unique<Session>(std::move(m), d->dataName, fp32);
+    d->session->model()->to(d->device.device);
+    d->source.clear();
+    d->reopen = nullptr;
+}
+
+types::ModelSummary Workbench::summary() const
+{
+    types::ModelSummary s;
+    if (!d->session)
+        return s;
+    s.arch = d->session->meta().arch;
+    s.activation = d->session->meta().activation;
+    s.parameters = d->session->model()->parameterCount();
+    s.numClasses = d->session->model()->numClasses();
+    s.inputShape = d->session->model()->defaultInputShape();
+    s.source = d->source;
+    s.data = d->dataName;
+    return s;
+}
+
+// ---------------------------------------------------------------- configuration
+
+std::vector<types::LayerInfo> Workbench::layers()
+{
+    auto model = d->s().model();
+    std::vector<int64_t> shape;
+    if (d->test)
+        shape = {d->test->channels(), d->test->height(), d->test->width()};
+    const auto infos = model->layerInfos(shape);
+    std::vector<std::string> names;
+    for (const auto &i : infos)
+        names.push_back(i.name);
+    const auto blocks = layerBlocks(names, model->blockNames());
+    std::vector<types::LayerInfo> out;
+    for (size_t i = 0; i < infos.size(); ++i) {
+        types::LayerInfo l;
+        l.name = infos[i].name;
+        l.type = models::layerKindName(infos[i].kind);
+        l.weightShape = infos[i].weightShape;
+        l.parameters = infos[i].parameters;
+        l.macs = infos[i].macs;
+        l.block = blocks[i];
+        out.push_back(std::move(l));
+    }
+    return out;
+}
+
+const std::vector<types::LayerQuantConfig> &Workbench::config() const
+{
+    if (!d->session)
+        throw Error("No model is open.", "Open a model or a session first.");
+    return d->session->config();
+}
+
+const types::LayerQuantConfig &Workbench::layerConfig(const std::string &layer) const
+{
+    if (!d->session)
+        throw Error("No model is open.", "Open a model or a session first.");
+    return d->session->layerConfig(layer);
+}
+
+void Workbench::applyRecipe(const types::QuantRecipe &recipe)
+{
+    types::validateRecipe(recipe);
+    d->s().applyRecipe(recipe);
+}
+
+int Workbench::applyConfigFile(const std::string &path) { return d->s().applyConfigFile(path); }
+
+void Workbench::setLayerConfig(const types::LayerQuantConfig &config) { d->s().setLayerConfig(config); }
+
+bool Workbench::calibrated() const
+{
+    if (!d->session)
+        return false;
+    const auto layers = d->session->model()->quantLayers();
+    const auto &config = d->session->config();
+    for (size_t i = 0; i < layers.size() && i < config.size(); ++i) {
+        const auto &c = config[i];
+        if (!c.enabled)
+            continue;
+        const auto &l = *layers[i];
+        auto ready = [](const quant::Quantizer &q, const types::QuantSpec &spec) {
+            if (spec.method == types::Method::None)
+                return q == nullptr;
+            return q && q->initialized() && q->spec() == spec;
+        };
+        if (!ready(l.weightQuantizer(), c.weight) || !ready(l.inputQuantizer(), c.act))
+            return false;
+        if ((c.weight.method != types::Method::None || c.act.method != types::Method::None) &&
+            l.mode() != models::LayerMode::FakeQuant)
+            return false;
+    }
+    return true;
+}
+
+// ---------------------------------------------------------------- jobs
+
+void Workbench::calibrate(int64_t images, const JobCallbacks &cb)
+{
+    auto &s = d->s();
+    s.buildQuantizers();
+    engine::calibrate(s, data::calibrationSubset(d->trainSet(), images, /*seed=*/0), d->device.device, cb);
+}
+
+types::QuantEval Workbench::ptq(int64_t calibrationImages, const types::EvalOptions &eval, const JobCallbacks &cb)
+{
+    return runPtq(d->s(), d->trainSet(), d->testSet(), d->device.device, calibrationImages, cb, eval);
+}
+
+types::QatResult Workbench::qat(const types::QatOptions &options, const JobCallbacks &cb, bool telemetry)
+{
+    return runQat(d->s(), d->trainSet(), d->testSet(), d->device.device, options, cb,
+                  telemetry ? d->bus : std::shared_ptr<telemetry::Bus>());
+}
+
+types::TrainResult Workbench::train(const types::TrainOptions &options, const JobCallbacks &cb)
+{
+    return engine::train(*d->s().model(), d->trainSet(), d->testSet(), d->device.device, options, cb);
+}
+
+types::EvalResult Workbench::evaluate(DataSplit split, const types::EvalOptions &options, const JobCallbacks &cb)
+{
+    const auto &set = split == DataSplit::Train ? d->trainSet() : d->testSet();
+    return engine::evaluate(*d->s().model(), set, d->device.device, options, cb);
+}
+
+types::QuantEval Workbench::evaluateBoth(const types::EvalOptions &options, const JobCallbacks &cb)
+{
+    return evaluateFp32AndQuantized(d->s(), d->testSet(), d->device.device, options, cb);
+}
+
+types::ErrorAccumulation Workbench::errors(int64_t samples, const JobCallbacks &cb)
+{
+    auto acc = errorAccumulation(d->s(), d->testSet(), d->device.device, samples, cb);
+    acc.label = configLabel();
+    return acc;
+}
+
+std::vector<types::SensitivityRow> Workbench::sensitivity(int64_t samples, const JobCallbacks &cb)
+{
+    return engine::sensitivity(d->s(), d->testSet(), d->device.device, samples, cb);
+}
+
+types::WhatIfResult Workbench::whatIf(const types::LayerQuantConfig &change, int64_t samples)
+{
+    return engine::whatIf(d->s(), change, d->testSet(), d->device.device, samples);
+}
+
+types::Comparison Workbench::compare(const types::QuantRecipe &other, int64_t calibrationImages, int64_t samples,
+                                     const JobCallbacks &cb)
+{
+    auto &a = d->s();
+    if (!d->reopen)
+        throw Error("This model was not opened from a file, so there is no second copy to compare with.",
+                    "Save it and open the file, then compare.");
+    types::validateRecipe(other);
+    const auto layers = a.model()->quantLayers();
+    const bool quantized = std::any_of(layers.begin(), layers.end(),
+                                       [](const auto &l) { return l->mode() == models::LayerMode::FakeQuant; });
+    if (!quantized)
+        throw Error("The model is not quantized yet, so there is nothing to compare with.",
+                    "Run PTQ or QAT first; Compare then quantizes a second copy with the chosen setup.");
+    types::Comparison out;
+    auto snapshots = [&](Session &s) {
+        auto bus = std::make_shared<telemetry::Bus>();
+        TelemetryProbe probe(s, d->testSet(), d->device.device, bus);
+        probe.publish(0);
+        return bus->latest();
+    };
+    auto accA = errorAccumulation(a, d->testSet(), d->device.device, samples, cb);
+    accA.label = configLabel();
+    out.a = snapshots(a);
+    out.labelA = accA.label;
+    out.errorsA = std::make_shared<const types::ErrorAccumulation>(std::move(accA));
+    if (cb.stopRequested())
+        return out;
+
+    Session b = d->reopen();
+    b.model()->to(d->device.device);
+    b.applyRecipe(other);
+    b.buildQuantizers();
+    engine::calibrate(b, data::calibrationSubset(d->trainSet(), calibrationImages, 0), d->device.device, cb);
+    auto accB = errorAccumulation(b, d->testSet(), d->device.device, samples, cb);
+    accB.label = recipeLabel(other) + " (PTQ)";
+    out.b = snapshots(b);
+    out.labelB = accB.label;
+    out.errorsB = std::make_shared<const types::ErrorAccumulation>(std::move(accB));
+    return out;
+}
+
+types::Predictions Workbench::predictFiles(const std::vector<std::string> &files)
+{
+    auto model = d->s().model();
+    const std::vector<fs::path> paths(files.begin(), files.end());
+    auto batch = loadImageFiles(paths, model->defaultInputShape());
+    types::Predictions out;
+    if (d->test) {
+        batch = data::normalize(batch, d->test->normalization());
+        out.classNames = d->test->classNames();
+    }
+    torch::NoGradGuard noGrad;
+    const models::ModeGuard modes(*model);
+    model->eval();
+    const auto logits = model->forward(batch.to(d->device.device)).to(torch::kCPU).contiguous();
+    out.inputs = files;
+    const auto acc = logits.accessor<float, 2>();
+    for (int64_t i = 0; i < logits.size(0); ++i)
+        out.logits.emplace_back(acc[i].data(), acc[i].data() + logits.size(1));
+    return out;
+}
+
+types::Predictions Workbench::predictData(int64_t count)
+{
+    const auto &test = d->testSet();
+    const auto logits = predictLogits(*d->s().model(), test, d->device.device, count).contiguous();
+    types::Predictions out;
+    out.classNames = test.classNames();
+    const auto acc = logits.accessor<float, 2>();
+    for (int64_t i = 0; i < logits.size(0); ++i) {
+        out.inputs.push_back(test.name() + ":test:" + std::to_string(i));
+        out.logits.emplace_back(acc[i].data(), acc[i].data() + logits.size(1));
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------- results
+
+void Workbench::publishSnapshot(int64_t probeImages)
+{
+    TelemetryProbe probe(d->s(), d->testSet(), d->device.device, d->bus, probeImages);
+    probe.publish(0);
+}
+
+std::map<std::string, std::shared_ptr<const types::LayerSnapshot>> Workbench::snapshot(int64_t probeImages)
+{
+    auto bus = std::make_shared<telemetry::Bus>();
+    TelemetryProbe probe(d->s(), d->testSet(), d->device.device, bus, probeImages);
+    probe.publish(0);
+    return bus->latest();
+}
+
+std::vector<types::MultipointMap> Workbench::multipointMaps() const
+{
+    std::vector<types::MultipointMap> out;
+    if (!d->session)
+        return out;
+    for (const auto &l : d->session->model()->quantLayers()) {
+        const auto &wq = l->weightQuantizer();
+        if (!wq || l->mode() != models::LayerMode::FakeQuant)
+            continue;
+        if (auto m = wq->multipointSummary()) {
+            m->layer = l->layerName();
+            out.push_back(std::move(*m));
+        }
+    }
+    return out;
+}
+
+std::string Workbench::configLabel() const
+{
+    if (!d->session || d->session->config().empty())
+        return "quantized";
+    const auto &c = d->session->config();
+    return bitsLabel(c[c.size() > 2 ? 1 : 0]);
+}
+
+std::string Workbench::recipeLabel(const types::QuantRecipe &r)
+{
+    return types::methodName(r.weightMethod) + "/" + types::methodName(r.actMethod) + " W" +
+           std::to_string(r.weightBits) + "A" + std::to_string(r.actBits);
+}
+
+types::LevelSets Workbench::levelSets(int bits, types::PotVariant variant)
+{
+    types::LevelSets out;
+    out.bits = bits;
+    out.variant = variant;
+    auto tryLevels = [](const std::function<std::vector<double>()> &f) {
+        try {
+            return f();
+        } catch (const Error &) {
+            return std::vector<double>{}; // the method defines no set at this bit-width
+        }
+    };
+    out.uniform = tryLevels([&] { return quant::levelSet(quant::uniformMagnitudes(bits, true), true); });
+    out.pot = tryLevels([&] { return quant::levelSet(quant::potMagnitudes(bits, variant), true); });
+    out.post = tryLevels([&] { return quant::levelSet(quant::postMagnitudes(bits, variant), true); });
+    out.apot = tryLevels([&] { return quant::levelSet(quant::apotMagnitudes(bits, true), true); });
+    return out;
+}
+
+// ---------------------------------------------------------------- saving
+
+void Workbench::save(const std::string &path, const std::string &resultsJson) const
+{
+    if (!d->session)
+        throw Error("No model is open.", "Open a model or a session first.");
+    if (resultsJson.empty()) {
+        d->session->save(path);
+        return;
+    }
+    const auto results = nlohmann::json::parse(resultsJson);
+    d->session->save(path, &results);
+}
+
+void Workbench::saveModel(const std::string &path, const std::string &dataName, double top1,
+                          const std::string &command) const
+{
+    if (!d->session)
+        throw Error("No model is open.", "Open a model or a session first.");
+    ModelMeta meta = d->session->meta();
+    meta.dataset = dataName;
+    meta.top1 = top1;
+    meta.command = command;
+    engine::saveModel(path, *d->session->model(), meta);
+}
+
+} // namespace ql::core::engine

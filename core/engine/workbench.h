@@ -1,0 +1,157 @@
+#pragma once
+// The engine's one façade: everything the GUI and the CLI do with a model —
+// open a model, a session or a data set, check that they fit, quantize (PTQ,
+// QAT), evaluate, analyse (error accumulation, sensitivity, what-if, compare),
+// predict and save. Both front ends call these functions and nothing below
+// them, so no workflow is written twice.
+//
+// The header is torch-free: values go in and out as the plain structs of
+// ql/types. A Workbench is not thread-safe: one thread (the engine thread) uses
+// it at a time; the jobs run on the calling thread and honour the stop token of
+// their JobCallbacks.
+#include "core/engine/job.h"
+#include "ql/types/jobs.h"
+#include "ql/types/methods.h"
+#include "ql/types/quant.h"
+#include "ql/types/telemetry.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ql::core::telemetry {
+class Bus;
+}
+
+namespace ql::core::engine {
+
+class Session;
+
+/// Which half of the open data set a job reads.
+enum class DataSplit { Train, Test };
+
+/// Images a one-off snapshot runs through the model (after PTQ, a what-if).
+constexpr int64_t kSnapshotImages = 64;
+
+/// Seeds libtorch's random generators (model initialisation, shuffles, dropout). Thread-safe.
+void seedEverything(uint64_t seed);
+
+class Workbench {
+public:
+    /// Telemetry goes to `bus` (a new one when null).
+    explicit Workbench(std::shared_ptr<telemetry::Bus> bus = {});
+    ~Workbench();
+    Workbench(const Workbench &) = delete;
+    Workbench &operator=(const Workbench &) = delete;
+
+    // ------------------------------------------------------------ device
+    /// "auto" (CUDA when available), "cpu", "cuda" or "cuda:N". Throws ql::core::Error.
+    void setDevice(const std::string &request);
+    /// "CPU (2 threads)" or the GPU's name.
+    std::string deviceName() const;
+
+    // ------------------------------------------------------------ opening
+    /// Opens a data set by name ("fashion-mnist", "mnist") or folder for calibration,
+    /// training and evaluation. With a model open, checks first that the model takes these
+    /// images and has this many classes (the open data stays when it does not).
+    types::DataInfo openData(const std::string &nameOrPath);
+    /// Loads a model file (a .pth state dict or TorchScript archive with FILE.json beside it,
+    /// or `arch` naming the zoo architecture). When no data set is open, opens the one the
+    /// model names (else Fashion-MNIST). Checks that the model fits the data. The recipe's
+    /// default configuration is applied to every layer.
+    void openModel(const std::string &path, const std::string &arch = {}, const types::QuantRecipe &recipe = {});
+    /// Loads a saved session (.qls) with its quantizers as they were saved, and its data set
+    /// unless one is open already.
+    void openSession(const std::string &path);
+    /// A freshly initialised zoo model for the open data set's image shape and classes
+    /// (FP32 training from scratch). Throws without a data set.
+    void newModel(const std::string &arch, const std::string &activation);
+
+    bool hasModel() const;
+    bool hasData() const;
+    types::ModelSummary summary() const;
+    types::DataInfo dataInfo() const;
+
+    // ------------------------------------------------------------ configuration
+    /// Every quantizable layer in execution order with shapes, MACs and blocks.
+    std::vector<types::LayerInfo> layers();
+    const std::vector<types::LayerQuantConfig> &config() const;
+    /// One layer's configuration; an unknown name throws a ql::core::Error listing close names.
+    const types::LayerQuantConfig &layerConfig(const std::string &layer) const;
+    /// The recipe's configuration for every layer (validated first).
+    void applyRecipe(const types::QuantRecipe &recipe);
+    /// A per-layer config file over the current configuration; returns the layers changed.
+    int applyConfigFile(const std::string &path);
+    /// Replaces one layer's configuration (validated; an unknown layer lists close names).
+    /// Its quantizers are rebuilt at the next job, or at once by whatIf().
+    void setLayerConfig(const types::LayerQuantConfig &config);
+    /// Whether every enabled quantizer of the configuration exists and holds parameters
+    /// (after PTQ, QAT or opening a session).
+    bool calibrated() const;
+
+    // ------------------------------------------------------------ jobs
+    /// Builds the configured quantizers and initialises them on `images` training images.
+    void calibrate(int64_t images, const JobCallbacks &cb = {});
+    /// Post-training quantization with the current configuration: calibrate, then evaluate
+    /// FP32 and quantized on the test split.
+    types::QuantEval ptq(int64_t calibrationImages, const types::EvalOptions &eval = {}, const JobCallbacks &cb = {});
+    /// Quantization-aware training with the current configuration. Telemetry goes to the bus
+    /// when `telemetry` is set.
+    types::QatResult qat(const types::QatOptions &options, const JobCallbacks &cb = {}, bool telemetry = false);
+    /// FP32 training of the open model.
+    types::TrainResult train(const types::TrainOptions &options, const JobCallbacks &cb = {});
+    /// Evaluates the model as it computes now (quantized when a session or a job quantized it).
+    types::EvalResult evaluate(DataSplit split = DataSplit::Test, const types::EvalOptions &options = {},
+                               const JobCallbacks &cb = {});
+    /// FP32 and quantized accuracy of the current quantizers, without recalibrating.
+    types::QuantEval evaluateBoth(const types::EvalOptions &options = {}, const JobCallbacks &cb = {});
+    /// Error accumulation of the current quantizers on the first `samples` test images.
+    types::ErrorAccumulation errors(int64_t samples = 256, const JobCallbacks &cb = {});
+    /// Each layer quantized alone: accuracy drop and KL, ranked.
+    std::vector<types::SensitivityRow> sensitivity(int64_t samples = 1000, const JobCallbacks &cb = {});
+    /// Applies `change` to its layer (rebuilding only the quantizers whose spec changed, so
+    /// the others keep what they learned) and re-evaluates on the first `samples` test images.
+    types::WhatIfResult whatIf(const types::LayerQuantConfig &change, int64_t samples = 512);
+    /// Quantizes a second copy of the model (reopened from its file) with `other` by PTQ and
+    /// compares both: error accumulation and per-layer statistics. The open model keeps its
+    /// own quantizers. Needs the open model to be quantized.
+    types::Comparison compare(const types::QuantRecipe &other, int64_t calibrationImages = 512, int64_t samples = 256,
+                              const JobCallbacks &cb = {});
+    /// Logits of image files (converted to the model's input and normalised like the data).
+    types::Predictions predictFiles(const std::vector<std::string> &files);
+    /// Logits of the first `count` test images (all when 0).
+    types::Predictions predictData(int64_t count);
+
+    // ------------------------------------------------------------ results
+    /// Runs `probeImages` test images through the model and publishes every layer's
+    /// statistics to the bus.
+    void publishSnapshot(int64_t probeImages = kSnapshotImages);
+    /// The same statistics, returned instead of published.
+    std::map<std::string, std::shared_ptr<const types::LayerSnapshot>> snapshot(int64_t probeImages = kSnapshotImages);
+    /// Multipoint results of the layers whose weights are multipoint-quantized.
+    std::vector<types::MultipointMap> multipointMaps() const;
+    /// "lsq/lsq+ W4A4": methods and bits of the layers between the first and the last.
+    std::string configLabel() const;
+    static std::string recipeLabel(const types::QuantRecipe &recipe);
+    /// Uniform, POT, POST and APoT levels of `bits` (normalised), from the quantizers' own code.
+    static types::LevelSets levelSets(int bits, types::PotVariant variant);
+    std::shared_ptr<telemetry::Bus> bus() const;
+
+    // ------------------------------------------------------------ saving
+    /// Saves the session (configuration, weights and quantizer parameters) atomically;
+    /// `resultsJson` (a JSON object, may be empty) is stored with it.
+    void save(const std::string &path, const std::string &resultsJson = {}) const;
+    /// Writes the FP32 model as a PyTorch state dict with its description; `command` is
+    /// recorded as what produced it.
+    void saveModel(const std::string &path, const std::string &dataName, double top1, const std::string &command) const;
+
+    /// The engine objects, for tests and benchmarks (torch).
+    Session &session();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace ql::core::engine
