@@ -28,25 +28,14 @@ std::vector<fs::path> datasetSearchPath()
     return dirs;
 }
 
-static fs::path firstExisting(const fs::path &dir, const std::string &stem)
-{
-    for (const auto *ext : {".gz", ""}) {
-        fs::path p = dir / (stem + ext);
-        std::error_code ec;
-        if (fs::is_regular_file(p, ec))
-            return p;
-    }
-    return {};
-}
-
 std::vector<DatasetInfo> findDatasets()
 {
     std::vector<DatasetInfo> found;
     for (const auto &root : datasetSearchPath()) {
         for (const std::string name : {"fashion-mnist", "mnist"}) {
             const fs::path dir = root / name;
-            const fs::path train = firstExisting(dir, "train-images-idx3-ubyte");
-            const fs::path test = firstExisting(dir, "t10k-images-idx3-ubyte");
+            const fs::path train = findIdxFile(dir, "train-images-idx3-ubyte");
+            const fs::path test = findIdxFile(dir, "t10k-images-idx3-ubyte");
             if (train.empty() || test.empty())
                 continue;
             bool seen = false;

@@ -141,4 +141,15 @@ std::vector<int64_t> readIdxDims(const std::filesystem::path &path)
     return dims;
 }
 
+std::filesystem::path findIdxFile(const std::filesystem::path &dir, const std::string &stem)
+{
+    for (const auto *ext : {".gz", ""}) {
+        std::filesystem::path p = dir / (stem + ext);
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(p, ec))
+            return p;
+    }
+    return {};
+}
+
 } // namespace ql::core::data

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace ql::core::data {
@@ -18,6 +19,9 @@ struct IdxArray {
 /// missing, unreadable, truncated or malformed file, or one with extra bytes.
 /// Thread-safe (no shared state).
 IdxArray readIdx(const std::filesystem::path &path);
+
+/// `dir`/`stem`.gz, else `dir`/`stem`, whichever is a regular file; empty when neither is. Thread-safe.
+std::filesystem::path findIdxFile(const std::filesystem::path &dir, const std::string &stem);
 
 /// Reads only the header (dimensions) of an IDX file, gzip or plain; cheap.
 /// Throws ql::core::Error like readIdx for a missing or malformed header.

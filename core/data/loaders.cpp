@@ -33,17 +33,6 @@ std::string kindName(DatasetKind kind)
     return "unknown";
 }
 
-fs::path firstExisting(const fs::path &dir, const std::string &stem)
-{
-    for (const auto *ext : {".gz", ""}) {
-        fs::path p = dir / (stem + ext);
-        std::error_code ec;
-        if (fs::is_regular_file(p, ec))
-            return p;
-    }
-    return {};
-}
-
 bool isDir(const fs::path &p)
 {
     std::error_code ec;
@@ -109,7 +98,7 @@ fs::path cifarRoot(const fs::path &directory, DatasetKind &kind)
 
 bool hasIdx(const fs::path &d)
 {
-    return !firstExisting(d, "train-images-idx3-ubyte").empty() || !firstExisting(d, "t10k-images-idx3-ubyte").empty();
+    return !findIdxFile(d, "train-images-idx3-ubyte").empty() || !findIdxFile(d, "t10k-images-idx3-ubyte").empty();
 }
 
 std::string lower(std::string s)
@@ -232,8 +221,8 @@ Dataset loadIdxPair(const fs::path &imagesFile, const fs::path &labelsFile, Data
 Dataset loadMnistFamily(const fs::path &directory, Split split, DatasetKind kind)
 {
     const std::string prefix = split == Split::Train ? "train" : "t10k";
-    const fs::path images = firstExisting(directory, prefix + "-images-idx3-ubyte");
-    const fs::path labels = firstExisting(directory, prefix + "-labels-idx1-ubyte");
+    const fs::path images = findIdxFile(directory, prefix + "-images-idx3-ubyte");
+    const fs::path labels = findIdxFile(directory, prefix + "-labels-idx1-ubyte");
     if (images.empty() || labels.empty())
         throw Error("Folder '" + directory.string() + "' has no " + prefix + "-images-idx3-ubyte[.gz] and " + prefix +
                         "-labels-idx1-ubyte[.gz] pair.",

@@ -11,6 +11,28 @@
 
 namespace ql::core::engine {
 
+/// The clock every job timing reads (ETA, epoch times, throughput, the telemetry budget):
+/// std::chrono::steady_clock unless setJobClock() replaced it.
+using JobClock = std::function<std::chrono::steady_clock::time_point()>;
+
+inline JobClock &jobClockOverride()
+{
+    static JobClock clock;
+    return clock;
+}
+
+/// Replaces the job clock process-wide (nullptr: steady_clock again). For tests whose subject is
+/// timing: they advance a fake clock by hand instead of depending on the machine's speed. Set it
+/// while no job runs.
+inline void setJobClock(JobClock clock) { jobClockOverride() = std::move(clock); }
+
+/// Now, on the job clock.
+inline std::chrono::steady_clock::time_point jobNow()
+{
+    const auto &c = jobClockOverride();
+    return c ? c() : std::chrono::steady_clock::now();
+}
+
 /// Callbacks a job reports through; any may be empty. Called on the engine
 /// thread; they must not block for long (hand the value over and return).
 struct JobCallbacks {
@@ -36,9 +58,9 @@ inline double &pausedSecondsOfThisThread()
 inline bool JobCallbacks::stopRequested() const
 {
     if (pausePoint) {
-        const auto t0 = std::chrono::steady_clock::now();
+        const auto t0 = jobNow();
         pausePoint();
-        pausedSecondsOfThisThread() += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        pausedSecondsOfThisThread() += std::chrono::duration<double>(jobNow() - t0).count();
     }
     return stop.stop_requested();
 }
@@ -47,10 +69,10 @@ inline bool JobCallbacks::stopRequested() const
 /// Time spent paused (at pause points of the thread that created it) does not count.
 class Eta {
 public:
-    Eta() : m_start(std::chrono::steady_clock::now()), m_pausedAtStart(pausedSecondsOfThisThread()) {}
+    Eta() : m_start(jobNow()), m_pausedAtStart(pausedSecondsOfThisThread()) {}
     double elapsedSeconds() const
     {
-        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+        const double wall = std::chrono::duration<double>(jobNow() - m_start).count();
         return std::max(0.0, wall - (pausedSecondsOfThisThread() - m_pausedAtStart));
     }
     /// Seconds left when `done` of `total` units are finished; -1 when unknown.

@@ -147,32 +147,45 @@ static torch::Tensor sampleBatch(const torch::Tensor &x, int64_t maxElements)
     return x.narrow(0, 0, std::max<int64_t>(1, maxElements / perImage));
 }
 
+bool TelemetrySchedule::due(double now) const
+{
+    return m_count == 0 || m_last <= m_budget * (now - m_lastEnd);
+}
+
+void TelemetrySchedule::published(double begin, double end)
+{
+    m_last = std::max(0.0, end - begin);
+    m_lastEnd = end;
+    m_total += m_last;
+    ++m_count;
+}
+
+double TelemetrySchedule::overhead(double now) const
+{
+    const double total = now - m_start;
+    return total > 0 ? m_total / total : 0;
+}
+
 TelemetryProbe::TelemetryProbe(Session &session, const data::Dataset &source, c10::Device device,
                                std::shared_ptr<telemetry::Bus> bus, int64_t probeImages, double budget)
     : m_session(session), m_probe(firstImages(source, probeImages, device)), m_device(device), m_bus(std::move(bus)),
-      m_budget(budget)
+      m_schedule(budget)
 {
 }
 
-double TelemetryProbe::overhead() const
-{
-    const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
-    return total > 0 ? m_totalProbe / total : 0;
-}
+double TelemetryProbe::seconds() const { return std::chrono::duration<double>(jobNow() - m_origin).count(); }
+
+double TelemetryProbe::overhead() const { return m_schedule.overhead(seconds()); }
 
 void TelemetryProbe::publishIfDue(int64_t step)
 {
-    if (m_published > 0) {
-        const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_lastEnd).count();
-        if (m_lastSeconds > m_budget * since)
-            return;
-    }
-    publish(step);
+    if (m_schedule.due(seconds()))
+        publish(step);
 }
 
 void TelemetryProbe::publish(int64_t step)
 {
-    const auto t0 = std::chrono::steady_clock::now();
+    const double t0 = seconds();
     auto model = m_session.model();
     const auto layers = model->quantLayers();
     std::vector<torch::Tensor> inputs(layers.size());
@@ -207,10 +220,7 @@ void TelemetryProbe::publish(int64_t step)
         }
         m_bus->publishLayer(std::move(snap));
     }
-    m_lastEnd = std::chrono::steady_clock::now();
-    m_lastSeconds = std::chrono::duration<double>(m_lastEnd - t0).count();
-    m_totalProbe += m_lastSeconds;
-    ++m_published;
+    m_schedule.published(t0, seconds());
 }
 
 // ---------------------------------------------------------------- QAT / PTQ

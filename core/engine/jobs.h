@@ -28,10 +28,34 @@ constexpr int64_t kTrainingProbeImages = 16;
 /// Share of the training time that snapshots may take.
 constexpr double kTelemetryBudget = 0.02;
 
+/// When a telemetry snapshot may be taken so that snapshots cost at most `budget` of the
+/// time: a snapshot that took t seconds is followed by at least t / budget seconds without
+/// one. Pure bookkeeping over times given in seconds (no clock of its own).
+class TelemetrySchedule {
+public:
+    explicit TelemetrySchedule(double budget, double start = 0) : m_budget(budget), m_start(start) {}
+    /// Whether a snapshot is due at `now` (the first always is).
+    bool due(double now) const;
+    /// A snapshot ran from `begin` to `end`.
+    void published(double begin, double end);
+    /// Share of the time since the start spent on snapshots, at `now`.
+    double overhead(double now) const;
+    double lastSeconds() const { return m_last; }
+    int64_t count() const { return m_count; }
+
+private:
+    double m_budget;
+    double m_start;
+    double m_last = 0;
+    double m_lastEnd = 0;
+    double m_total = 0;
+    int64_t m_count = 0;
+};
+
 /// Publishes per-layer statistics of the session's model to a Bus: it runs a
 /// fixed probe batch through the model (no gradient) and measures every
-/// layer's weight and input. publishIfDue() adapts its period so that the
-/// probe costs under `budget` of the time between calls.
+/// layer's weight and input. publishIfDue() follows a TelemetrySchedule on the job clock, so
+/// that the probe costs under `budget` of the time between calls.
 class TelemetryProbe {
 public:
     TelemetryProbe(Session &session, const data::Dataset &source, c10::Device device,
@@ -42,21 +66,19 @@ public:
     /// Publishes when enough time has passed since the last one for the budget to hold.
     void publishIfDue(int64_t step);
     /// Seconds the last publish took; share of wall time spent publishing so far.
-    double lastSeconds() const { return m_lastSeconds; }
+    double lastSeconds() const { return m_schedule.lastSeconds(); }
     double overhead() const;
-    int64_t published() const { return m_published; }
+    int64_t published() const { return m_schedule.count(); }
 
 private:
+    double seconds() const;
+
     Session &m_session;
     torch::Tensor m_probe;
     c10::Device m_device;
     std::shared_ptr<telemetry::Bus> m_bus;
-    double m_budget;
-    double m_lastSeconds = 0;
-    double m_totalProbe = 0;
-    int64_t m_published = 0;
-    std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
-    std::chrono::steady_clock::time_point m_lastEnd{};
+    std::chrono::steady_clock::time_point m_origin = jobNow();
+    TelemetrySchedule m_schedule;
 };
 
 using types::QatOptions;

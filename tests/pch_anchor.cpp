@@ -1,1 +1,0 @@
-// Compiles the shared precompiled header of the core tests.
