@@ -15,9 +15,17 @@ target_compile_definitions(ql_project_options INTERFACE
   QT_NO_CAST_TO_ASCII
   QT_NO_URL_CAST_FROM_STRING
   QT_USE_QSTRINGBUILDER
-  QL_VERSION="${PROJECT_VERSION}"
-  QL_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  QL_VERSION="${PROJECT_VERSION}")
 
 # Where Qt and libtorch meet, Qt's keywords must be off (libtorch uses `slots` as a name).
 add_library(ql_qt_no_keywords INTERFACE)
 target_compile_definitions(ql_qt_no_keywords INTERFACE QT_NO_KEYWORDS)
+
+# QL_SANITIZE=address,undefined builds project code with those sanitizers (libtorch and Qt stay
+# uninstrumented). See CONTRIBUTING.md for the environment the tests need under ASan.
+set(QL_SANITIZE "" CACHE STRING "Sanitizers for project code, e.g. address,undefined (empty: none)")
+if(QL_SANITIZE)
+  target_compile_options(ql_project_options INTERFACE -fsanitize=${QL_SANITIZE} -fno-omit-frame-pointer
+                         -fno-sanitize-recover=all)
+  target_link_options(ql_project_options INTERFACE -fsanitize=${QL_SANITIZE})
+endif()

@@ -119,27 +119,43 @@ torch::Tensor predictLogits(models::QuantModelImpl &model, const data::Dataset &
     return torch::cat(out, 0);
 }
 
-namespace {
-
-struct Groups {
-    std::vector<torch::Tensor> decay, noDecay, quant;
-};
-
-Groups parameterGroups(models::QuantModelImpl &model)
+Optimizer makeOptimizer(models::QuantModelImpl &model, const TrainOptions &o)
 {
-    Groups g;
+    std::vector<torch::Tensor> decay, noDecay, quant;
     for (const auto &p : model.named_parameters(true)) {
         if (!p.value().requires_grad())
             continue;
         if (models::isQuantizerParameter(p.key()))
-            g.quant.push_back(p.value());
+            quant.push_back(p.value());
         else if (p.value().dim() > 1)
-            g.decay.push_back(p.value());
+            decay.push_back(p.value());
         else
-            g.noDecay.push_back(p.value());
+            noDecay.push_back(p.value());
     }
-    return g;
+    using torch::optim::SGDOptions;
+    Optimizer out;
+    std::vector<torch::optim::OptimizerParamGroup> groups;
+    auto addGroup = [&](const char *name, const std::vector<torch::Tensor> &params, double lr, double wd) {
+        if (params.empty())
+            return;
+        groups.emplace_back(params, std::make_unique<SGDOptions>(SGDOptions(lr).momentum(o.momentum).weight_decay(wd)));
+        out.baseLr.push_back(lr);
+        out.groups.emplace_back(name);
+    };
+    addGroup("weights", decay, o.learningRate, o.weightDecay);
+    addGroup("other", noDecay, o.learningRate, 0.0);
+    addGroup("quantizers", quant, o.effectiveQuantLearningRate(), 0.0);
+    out.sgd = std::make_unique<torch::optim::SGD>(groups, SGDOptions(o.learningRate).momentum(o.momentum));
+    return out;
 }
+
+void Optimizer::setScale(double factor)
+{
+    for (size_t i = 0; i < sgd->param_groups().size(); ++i)
+        static_cast<torch::optim::SGDOptions &>(sgd->param_groups()[i].options()).lr(baseLr[i] * factor);
+}
+
+namespace {
 
 void saveCheckpoint(const std::filesystem::path &path, models::QuantModelImpl &model, torch::optim::Optimizer &opt,
                     int nextEpoch, int64_t step)
@@ -156,10 +172,65 @@ void saveCheckpoint(const std::filesystem::path &path, models::QuantModelImpl &m
     writeAtomically(path, [&](const std::filesystem::path &tmp) { archive.save_to(tmp.string()); });
 }
 
-} // namespace
+/// Restores model, optimiser, epoch and step from the checkpoint when asked to resume and it exists.
+/// Returns the epoch to start from.
+int resumeFromCheckpoint(const TrainOptions &o, models::QuantModelImpl &model, torch::optim::Optimizer &optimizer,
+                         c10::Device device, int64_t &step, const JobCallbacks &callbacks)
+{
+    if (!o.resume || o.checkpoint.empty() || !std::filesystem::exists(o.checkpoint))
+        return 0;
+    int startEpoch = 0;
+    try {
+        torch::serialize::InputArchive archive;
+        archive.load_from(o.checkpoint.string(), device);
+        torch::serialize::InputArchive modelArchive;
+        archive.read("model", modelArchive);
+        model.load(modelArchive);
+        torch::serialize::InputArchive optArchive;
+        archive.read("optimizer", optArchive);
+        optimizer.load(optArchive);
+        torch::Tensor e, s;
+        archive.read("next_epoch", e);
+        archive.read("step", s);
+        startEpoch = static_cast<int>(e.item<int64_t>());
+        step = s.item<int64_t>();
+    } catch (const c10::Error &e) {
+        throw Error("Checkpoint '" + o.checkpoint.string() + "' cannot be resumed: " + e.what_without_backtrace(),
+                    "Delete it to start over, or pass the checkpoint of this same model and quantizer setup.");
+    }
+    if (callbacks.message)
+        callbacks.message("resuming from '" + o.checkpoint.string() + "' at epoch " + std::to_string(startEpoch + 1));
+    return startEpoch;
+}
 
-TrainResult train(models::QuantModelImpl &model, const data::Dataset &trainSet, const data::Dataset &validation,
-                  c10::Device device, const TrainOptions &o, const JobCallbacks &callbacks, const StepHook &hook)
+/// Loss and correct predictions summed on the device over a stretch of steps: reading them is
+/// the loop's only host synchronisation.
+struct Tally {
+    explicit Tally(c10::Device device)
+        : loss(torch::zeros({}, torch::TensorOptions().device(device).dtype(torch::kDouble))),
+          correct(torch::zeros({}, torch::TensorOptions().device(device).dtype(torch::kLong)))
+    {
+    }
+    void add(const torch::Tensor &l, const torch::Tensor &c, int64_t n)
+    {
+        loss += l;
+        correct += c;
+        seen += n;
+    }
+    void reset()
+    {
+        loss.zero_();
+        correct.zero_();
+        seen = 0;
+    }
+    double meanLoss() const { return seen ? loss.item<double>() / double(seen) : 0.0; }
+    double accuracy() const { return seen ? double(correct.item<int64_t>()) / double(seen) : 0.0; }
+
+    torch::Tensor loss, correct;
+    int64_t seen = 0;
+};
+
+void validateOptions(const TrainOptions &o, const data::Dataset &trainSet)
 {
     if (o.epochs < 1)
         throw Error("The number of epochs must be at least 1 (got " + std::to_string(o.epochs) + ").");
@@ -170,26 +241,19 @@ TrainResult train(models::QuantModelImpl &model, const data::Dataset &trainSet, 
                     "Leave it out to train the quantizer parameters at the network's learning rate.");
     if (trainSet.empty())
         throw Error("The training set is empty.");
+}
 
-    torch::manual_seed(o.seed);
-    model.to(device);
-    model.train();
+[[noreturn]] void divergedError(const models::QuantModelImpl &model, double meanLoss, int epoch, int64_t step)
+{
+    const std::string bad = firstNonFiniteParameter(model);
+    throw Error("Training stopped: the loss became " + std::string(std::isnan(meanLoss) ? "NaN" : "infinite") +
+                    " at epoch " + std::to_string(epoch + 1) + ", step " + std::to_string(step) +
+                    (bad.empty() ? std::string(".") : "; first non-finite parameter in layer " + bad + "."),
+                "Lower the learning rate (or the quantizer learning rate), or resume from the last checkpoint.");
+}
 
-    const Groups g = parameterGroups(model);
-    using torch::optim::SGDOptions;
-    std::vector<torch::optim::OptimizerParamGroup> groups;
-    std::vector<double> baseLr;
-    auto addGroup = [&](const std::vector<torch::Tensor> &params, double lr, double wd) {
-        if (params.empty())
-            return;
-        groups.emplace_back(params, std::make_unique<SGDOptions>(SGDOptions(lr).momentum(o.momentum).weight_decay(wd)));
-        baseLr.push_back(lr);
-    };
-    addGroup(g.decay, o.learningRate, o.weightDecay);
-    addGroup(g.noDecay, o.learningRate, 0.0);
-    addGroup(g.quant, o.effectiveQuantLearningRate(), 0.0);
-    torch::optim::SGD optimizer(groups, SGDOptions(o.learningRate).momentum(o.momentum));
-
+data::DataLoaderOptions loaderOptions(const data::Dataset &trainSet, const TrainOptions &o, c10::Device device)
+{
     data::DataLoaderOptions lo;
     lo.batchSize = o.batchSize;
     lo.shuffle = true;
@@ -199,48 +263,65 @@ TrainResult train(models::QuantModelImpl &model, const data::Dataset &trainSet, 
     lo.pinMemory = device.is_cuda();
     if (o.augment)
         lo.transforms = data::standardAugmentation(trainSet);
-    data::DataLoader loader(trainSet, lo);
+    return lo;
+}
+
+/// The epoch's figures, its validation and a line for the log.
+EpochResult finishEpoch(models::QuantModelImpl &model, const data::Dataset &validation, c10::Device device,
+                        const TrainOptions &o, const JobCallbacks &callbacks, int epoch, const Tally &total,
+                        const Eta &epochTime)
+{
+    EpochResult er;
+    er.epoch = epoch + 1;
+    er.trainLoss = total.meanLoss();
+    er.trainTop1 = total.accuracy();
+    er.seconds = epochTime.elapsedSeconds();
+    er.imagesPerSecond = er.seconds > 0 ? double(total.seen) / er.seconds : 0;
+    if (!validation.empty()) {
+        JobCallbacks quiet;
+        quiet.stop = callbacks.stop;
+        EvalOptions eo;
+        eo.maxSamples = o.validationSamples;
+        er.validation = evaluate(model, validation, device, eo, quiet);
+        model.train();
+    }
+    if (callbacks.message) {
+        char line[256];
+        std::snprintf(line, sizeof line,
+                      "epoch %d/%d  train loss %.4f  top-1 %.2f%%  val top-1 %.2f%%  (%.1f s, %.0f img/s)", er.epoch,
+                      o.epochs, er.trainLoss, 100 * er.trainTop1, 100 * er.validation.top1, er.seconds,
+                      er.imagesPerSecond);
+        callbacks.message(line);
+    }
+    return er;
+}
+
+} // namespace
+
+TrainResult train(models::QuantModelImpl &model, const data::Dataset &trainSet, const data::Dataset &validation,
+                  c10::Device device, const TrainOptions &o, const JobCallbacks &callbacks, const StepHook &hook)
+{
+    validateOptions(o, trainSet);
+    torch::manual_seed(o.seed);
+    model.to(device);
+    model.train();
+    Optimizer optimizer = makeOptimizer(model, o);
+
+    data::DataLoader loader(trainSet, loaderOptions(trainSet, o, device));
     const int64_t perEpoch =
         o.maxStepsPerEpoch > 0 ? std::min(o.maxStepsPerEpoch, loader.batchesPerEpoch()) : loader.batchesPerEpoch();
     const int64_t totalSteps = perEpoch * o.epochs;
 
     TrainResult result;
     int64_t step = 0;
-    if (o.resume && !o.checkpoint.empty() && std::filesystem::exists(o.checkpoint)) {
-        try {
-            torch::serialize::InputArchive archive;
-            archive.load_from(o.checkpoint.string(), device);
-            torch::serialize::InputArchive modelArchive;
-            archive.read("model", modelArchive);
-            model.load(modelArchive);
-            torch::serialize::InputArchive optArchive;
-            archive.read("optimizer", optArchive);
-            optimizer.load(optArchive);
-            torch::Tensor e, s;
-            archive.read("next_epoch", e);
-            archive.read("step", s);
-            result.startEpoch = static_cast<int>(e.item<int64_t>());
-            step = s.item<int64_t>();
-        } catch (const c10::Error &e) {
-            throw Error("Checkpoint '" + o.checkpoint.string() + "' cannot be resumed: " + e.what_without_backtrace(),
-                        "Delete it to start over, or pass the checkpoint of this same model and quantizer setup.");
-        }
-        if (callbacks.message)
-            callbacks.message("resuming from '" + o.checkpoint.string() + "' at epoch " +
-                              std::to_string(result.startEpoch + 1));
-    }
-
-    const auto dopt = torch::TensorOptions().device(device);
+    result.startEpoch = resumeFromCheckpoint(o, model, *optimizer.sgd, device, step, callbacks);
     Eta eta;
     const int64_t stepsAtStart = step;
     for (int epoch = result.startEpoch; epoch < o.epochs; ++epoch) {
         Eta epochTime;
         loader.startEpoch(epoch);
-        auto lossSum = torch::zeros({}, dopt.dtype(torch::kDouble));
-        auto correct = torch::zeros({}, dopt.dtype(torch::kLong));
-        auto windowLoss = torch::zeros({}, dopt.dtype(torch::kDouble));
-        auto windowCorrect = torch::zeros({}, dopt.dtype(torch::kLong));
-        int64_t seen = 0, windowSeen = 0, inEpoch = 0;
+        Tally total(device), window(device);
+        int64_t inEpoch = 0;
         Eta windowTime;
         while (inEpoch < perEpoch) {
             if (callbacks.stopRequested()) {
@@ -251,90 +332,55 @@ TrainResult train(models::QuantModelImpl &model, const data::Dataset &trainSet, 
             auto b = loader.next();
             if (!b)
                 break;
-            const double progress = double(step) / double(std::max<int64_t>(totalSteps, 1));
-            const double factor = 0.5 * (1.0 + std::cos(std::numbers::pi * progress));
-            for (size_t i = 0; i < optimizer.param_groups().size(); ++i)
-                static_cast<SGDOptions &>(optimizer.param_groups()[i].options()).lr(baseLr[i] * factor);
-
+            // Cosine decay over all steps, the same for every group (quantizer parameters too).
+            const double factor =
+                0.5 * (1.0 + std::cos(std::numbers::pi * double(step) / double(std::max<int64_t>(totalSteps, 1))));
+            optimizer.setScale(factor);
             const auto x = b->images.to(device, /*non_blocking=*/true);
             const auto y = b->labels.to(device, /*non_blocking=*/true);
-            optimizer.zero_grad();
+            optimizer.sgd->zero_grad();
             const auto logits = model.forward(x);
             const auto loss = torch::nn::functional::cross_entropy(
                 logits, y, torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(o.labelSmoothing));
             loss.backward();
-            optimizer.step();
+            optimizer.sgd->step();
 
             const auto l = loss.detach().to(torch::kDouble) * double(y.size(0));
             const auto c = logits.detach().argmax(1).eq(y).sum();
-            lossSum += l;
-            correct += c;
-            windowLoss += l;
-            windowCorrect += c;
-            seen += y.size(0);
-            windowSeen += y.size(0);
+            total.add(l, c, y.size(0));
+            window.add(l, c, y.size(0));
             ++step;
             ++inEpoch;
-
-            if (step % std::max(1, o.pointEvery) == 0 || inEpoch == perEpoch) {
-                // The only host synchronisation of the loop: once per point.
-                const double meanLoss = windowLoss.item<double>() / double(windowSeen);
-                if (!std::isfinite(meanLoss)) {
-                    const std::string bad = firstNonFiniteParameter(model);
-                    throw Error("Training stopped: the loss became " + std::string(std::isnan(meanLoss) ? "NaN" : "infinite") +
-                                    " at epoch " + std::to_string(epoch + 1) + ", step " + std::to_string(step) +
-                                    (bad.empty() ? std::string(".") : "; first non-finite parameter in layer " + bad + "."),
-                                "Lower the learning rate (or the quantizer learning rate), or resume from the last checkpoint.");
-                }
-                const double secs = windowTime.elapsedSeconds();
-                if (callbacks.trainingPoint) {
-                    types::TrainingPoint p;
-                    p.step = step;
-                    p.epoch = epoch + double(inEpoch) / double(perEpoch);
-                    p.loss = meanLoss;
-                    p.accuracy = double(windowCorrect.item<int64_t>()) / double(windowSeen);
-                    p.learningRate = o.learningRate * factor;
-                    p.stepTimeMs = 1000.0 * secs / double(std::max<int64_t>(1, windowSeen / y.size(0)));
-                    p.imagesPerSecond = secs > 0 ? double(windowSeen) / secs : 0;
-                    callbacks.trainingPoint(p);
-                }
-                windowLoss.zero_();
-                windowCorrect.zero_();
-                windowSeen = 0;
-                windowTime = Eta();
-                reportProgress(callbacks, o.jobName, step - stepsAtStart, totalSteps - stepsAtStart, eta,
-                               "epoch " + std::to_string(epoch + 1) + "/" + std::to_string(o.epochs) +
-                                   "  loss " + std::to_string(meanLoss).substr(0, 6));
-                if (hook)
-                    hook(step);
+            if (step % std::max(1, o.pointEvery) != 0 && inEpoch != perEpoch)
+                continue;
+            const double meanLoss = window.meanLoss();
+            if (!std::isfinite(meanLoss))
+                divergedError(model, meanLoss, epoch, step);
+            const double secs = windowTime.elapsedSeconds();
+            if (callbacks.trainingPoint) {
+                types::TrainingPoint p;
+                p.step = step;
+                p.epoch = epoch + double(inEpoch) / double(perEpoch);
+                p.loss = meanLoss;
+                p.accuracy = window.accuracy();
+                p.learningRate = o.learningRate * factor;
+                p.stepTimeMs = 1000.0 * secs / double(std::max<int64_t>(1, window.seen / y.size(0)));
+                p.imagesPerSecond = secs > 0 ? double(window.seen) / secs : 0;
+                callbacks.trainingPoint(p);
             }
+            window.reset();
+            windowTime = Eta();
+            reportProgress(callbacks, o.jobName, step - stepsAtStart, totalSteps - stepsAtStart, eta,
+                           "epoch " + std::to_string(epoch + 1) + "/" + std::to_string(o.epochs) + "  loss " +
+                               std::to_string(meanLoss).substr(0, 6));
+            if (hook)
+                hook(step);
         }
         if (result.cancelled)
             break;
-        EpochResult er;
-        er.epoch = epoch + 1;
-        er.trainLoss = seen ? lossSum.item<double>() / double(seen) : 0;
-        er.trainTop1 = seen ? double(correct.item<int64_t>()) / double(seen) : 0;
-        er.seconds = epochTime.elapsedSeconds();
-        er.imagesPerSecond = er.seconds > 0 ? double(seen) / er.seconds : 0;
-        if (!validation.empty()) {
-            JobCallbacks quiet;
-            quiet.stop = callbacks.stop;
-            EvalOptions eo;
-            eo.maxSamples = o.validationSamples;
-            er.validation = evaluate(model, validation, device, eo, quiet);
-            model.train();
-        }
-        result.epochs.push_back(er);
-        if (callbacks.message) {
-            char line[256];
-            std::snprintf(line, sizeof line, "epoch %d/%d  train loss %.4f  top-1 %.2f%%  val top-1 %.2f%%  (%.1f s, %.0f img/s)",
-                          er.epoch, o.epochs, er.trainLoss, 100 * er.trainTop1, 100 * er.validation.top1, er.seconds,
-                          er.imagesPerSecond);
-            callbacks.message(line);
-        }
+        result.epochs.push_back(finishEpoch(model, validation, device, o, callbacks, epoch, total, epochTime));
         if (!o.checkpoint.empty())
-            saveCheckpoint(o.checkpoint, model, optimizer, epoch + 1, step);
+            saveCheckpoint(o.checkpoint, model, *optimizer.sgd, epoch + 1, step);
         if (o.afterEpoch)
             o.afterEpoch(result.epochs.back());
     }

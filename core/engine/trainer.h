@@ -29,6 +29,19 @@ EvalResult evaluate(models::QuantModelImpl &model, const data::Dataset &data, c1
 torch::Tensor predictLogits(models::QuantModelImpl &model, const data::Dataset &data, c10::Device device,
                             int64_t count = 0, int64_t batchSize = 256);
 
+/// The SGD optimiser train() uses, in parameter groups: "weights" (dim > 1, with weight decay),
+/// "other" network parameters (biases, BN; no weight decay) and "quantizers" (step sizes, offsets,
+/// alpha, adapters; no weight decay, at options.effectiveQuantLearningRate()). Empty groups are
+/// left out. Every group follows the same cosine schedule (setScale).
+struct Optimizer {
+    std::unique_ptr<torch::optim::SGD> sgd;
+    std::vector<double> baseLr;      ///< per group
+    std::vector<std::string> groups; ///< "weights", "other", "quantizers"
+    /// Sets every group's learning rate to its base rate times `factor`.
+    void setScale(double factor);
+};
+Optimizer makeOptimizer(models::QuantModelImpl &model, const TrainOptions &options);
+
 /// Called every `pointEvery` steps with the global step, after the optimizer step (telemetry hook).
 using StepHook = std::function<void(int64_t step)>;
 
