@@ -598,6 +598,10 @@ void MainWindow::onJobFinished(const QString &, const QString &summary)
     m_progress->setVisible(false);
     m_jobLabel->setText(summary);
     m_table->model()->setLayers(m_engine->layers(), m_engine->layerConfigs());
+    // Edits still waiting for the engine stay visible over what it holds now.
+    for (const auto &pending : m_pendingEdits)
+        if (const int row = m_table->model()->rowOfLayer(QString::fromStdString(pending.layer)); row >= 0)
+            m_table->model()->setConfig(row, pending);
     // The model was reset: keep the user's layer selected in the table.
     if (m_selectedRow >= 0 && m_selectedRow < int(m_engine->layers().size()))
         m_table->tableView()->selectRow(m_selectedRow);

@@ -240,9 +240,15 @@ private Q_SLOTS:
         QVERIFY(engine->busy());
         QVERIFY(model->setData(model->index(2, ql::ui::LayerTableModel::WeightBits), 2));
         QVERIFY(model->setData(model->index(3, ql::ui::LayerTableModel::ActBits), 6));
+        // The table shows the queued edits while they wait (it is refreshed from the engine when
+        // a job ends, and the pending ones are laid over that).
+        QTRY_VERIFY_WITH_TIMEOUT(!engine->busy() || finished.count() > 1, 120000);
+        QCOMPARE(model->config(2).weight.bits, 2);
+        QCOMPARE(model->config(3).act.bits, 6);
         QTRY_VERIFY_WITH_TIMEOUT(engine->layerConfigs().at(2).weight.bits == 2 &&
                                      engine->layerConfigs().at(3).act.bits == 6 && !engine->busy(),
                                  180000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 4, 60000); // open, errors, two what-ifs
         QCOMPARE(model->config(2).weight.bits, 2);
         QCOMPARE(model->config(3).act.bits, 6);
     }

@@ -17,7 +17,7 @@ namespace qd = ql::core::data;
 namespace {
 
 /// N samples of C x H x W whose first two pixels hold the sample's index (i % 256, i / 256); label i % classes.
-Dataset makeDataset(int64_t n, int64_t c = 1, int64_t h = 4, int64_t w = 4, int classes = 10)
+Dataset imageDataset(int64_t n, int64_t c = 1, int64_t h = 4, int64_t w = 4, int classes = 10)
 {
     auto images = (torch::arange(n * c * h * w, torch::kInt64) * 7 % 256).to(torch::kUInt8).reshape({n, c, h, w});
     const auto ids = torch::arange(n, torch::kInt64);
@@ -248,7 +248,7 @@ void TestTransforms::splitIsDisjointCompleteAndSeeded()
     QFETCH(int, n);
     QFETCH(double, fraction);
     QFETCH(int, expectedVal);
-    const Dataset d = makeDataset(n);
+    const Dataset d = imageDataset(n);
     const auto [train, val] = qd::splitTrainValidation(d, fraction, 99);
     QCOMPARE(val.size(), int64_t(expectedVal));
     QCOMPARE(train.size(), int64_t(n - expectedVal));
@@ -284,14 +284,14 @@ void TestTransforms::splitIsDisjointCompleteAndSeeded()
 
 void TestTransforms::splitRejectsBadFraction()
 {
-    const Dataset d = makeDataset(10);
+    const Dataset d = imageDataset(10);
     QVERIFY_THROWS_EXCEPTION(ql::core::Error, qd::splitTrainValidation(d, 1.0, 0));
     QVERIFY_THROWS_EXCEPTION(ql::core::Error, qd::splitTrainValidation(d, -0.1, 0));
 }
 
 void TestTransforms::calibrationSubset()
 {
-    const Dataset d = makeDataset(50);
+    const Dataset d = imageDataset(50);
     const Dataset c = qd::calibrationSubset(d, 8, 5);
     QCOMPARE(c.size(), int64_t(8));
     QCOMPARE(c.numClasses(), int64_t(10));
