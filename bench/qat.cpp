@@ -51,11 +51,11 @@ int main(int argc, char **argv)
     const double fp32 = msPerStep(*m.model, x, y, 10);
     std::printf("FP32 step                    %8.1f ms\n", fp32);
 
-    for (const auto &[w, a] : std::vector<std::pair<quant::Method, quant::Method>>{
-             {quant::Method::Lsq, quant::Method::Lsq},
-             {quant::Method::Lsq, quant::Method::LsqPlus},
-             {quant::Method::Lsq, quant::Method::Asq},
-             {quant::Method::Post, quant::Method::Asq}}) {
+    for (const auto &[w, a] :
+         std::vector<std::pair<quant::Method, quant::Method>>{{quant::Method::Lsq, quant::Method::Lsq},
+                                                              {quant::Method::Lsq, quant::Method::LsqPlus},
+                                                              {quant::Method::Lsq, quant::Method::Asq},
+                                                              {quant::Method::Post, quant::Method::Asq}}) {
         engine::QuantRecipe r;
         r.weightMethod = w;
         r.actMethod = a;
@@ -73,10 +73,11 @@ int main(int argc, char **argv)
             for (int i = 0; i < 5; ++i)
                 probe.publish(i);
             const double pub = std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / 5;
-            std::printf("telemetry publish (5 layers, %lld images)  %6.1f ms = %.2f steps; at the %.0f%% budget, every %.0f "
-                        "steps\n",
-                        static_cast<long long>(engine::kTrainingProbeImages), pub, pub / q,
-                        100 * engine::kTelemetryBudget, std::ceil(pub / (engine::kTelemetryBudget * q)));
+            std::printf(
+                "telemetry publish (5 layers, %lld images)  %6.1f ms = %.2f steps; at the %.0f%% budget, every %.0f "
+                "steps\n",
+                static_cast<long long>(engine::kTrainingProbeImages), pub, pub / q, 100 * engine::kTelemetryBudget,
+                std::ceil(pub / (engine::kTelemetryBudget * q)));
             // What-if as the layer table triggers it: one column of one layer edited.
             for (const auto &[wb, ab, what] : std::vector<std::tuple<int, int, const char *>>{
                      {3, 0, "weights to W3"}, {0, 3, "activations to A3"}, {2, 2, "both to W2A2"}}) {

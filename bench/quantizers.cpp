@@ -67,8 +67,8 @@ int main()
         {"MinMax PTQ 8b", spec(q::Method::MinMax, 8, true), q::Role::Weight},
     };
     // [N, C, H, W] with C = 64 so that ASQ's adapter has its hidden layer.
-    const std::vector<std::pair<const char *, std::vector<int64_t>>> sizes{
-        {"1M", {16, 64, 32, 32}}, {"16M", {64, 64, 64, 64}}};
+    const std::vector<std::pair<const char *, std::vector<int64_t>>> sizes{{"1M", {16, 64, 32, 32}},
+                                                                           {"16M", {64, 64, 64, 64}}};
     std::printf("%-16s %5s %11s %12s %10s\n", "quantizer", "size", "ms/iter", "Melem/s", "vs ref");
     for (const auto &[label, shape] : sizes) {
         const torch::Tensor base = torch::randn(shape).abs_();
@@ -81,9 +81,11 @@ int main()
                 (torch::round(torch::clamp(ref / 0.1, 0.0, 15.0)) * 0.1).sum().backward();
             },
             budget);
-        std::printf("%-16s %5s %11.2f %12.1f %10s\n", "clamp/round ref", label, tRef * 1e3, numel / tRef / 1e6, "1.00x");
+        std::printf("%-16s %5s %11.2f %12.1f %10s\n", "clamp/round ref", label, tRef * 1e3, numel / tRef / 1e6,
+                    "1.00x");
         for (const auto &c : cases) {
-            const q::Quantizer quant = q::makeQuantizer(c.spec, c.role, c.role == q::Role::Weight ? shape[0] : shape[1]);
+            const q::Quantizer quant =
+                q::makeQuantizer(c.spec, c.role, c.role == q::Role::Weight ? shape[0] : shape[1]);
             quant->init({base});
             const torch::Tensor x = base.clone().requires_grad_(true);
             const double t = timePerCall(

@@ -26,13 +26,20 @@ struct Metric {
 std::vector<Metric> metrics()
 {
     return {
-        {QCoreApplication::translate("ql::ui::CompareView", "MSE"), [](const types::TensorQuantStats &s) { return s.mse; }, true, 4},
-        {QCoreApplication::translate("ql::ui::CompareView", "L2 error ‖x − x̂‖₂"), [](const types::TensorQuantStats &s) { return s.l2; }, true, 4},
-        {QCoreApplication::translate("ql::ui::CompareView", "SQNR (dB)"), [](const types::TensorQuantStats &s) { return s.sqnrDb; }, false, 4},
-        {QCoreApplication::translate("ql::ui::CompareView", "cosine similarity"), [](const types::TensorQuantStats &s) { return s.cosine; }, false, 5},
-        {QCoreApplication::translate("ql::ui::CompareView", "clipped below (%)"), [](const types::TensorQuantStats &s) { return 100.0 * s.clippedLow; }, true, 3},
-        {QCoreApplication::translate("ql::ui::CompareView", "clipped above (%)"), [](const types::TensorQuantStats &s) { return 100.0 * s.clippedHigh; }, true, 3},
-        {QCoreApplication::translate("ql::ui::CompareView", "step size s"), [](const types::TensorQuantStats &s) { return s.step; }, false, 4},
+        {QCoreApplication::translate("ql::ui::CompareView", "MSE"),
+         [](const types::TensorQuantStats &s) { return s.mse; }, true, 4},
+        {QCoreApplication::translate("ql::ui::CompareView", "L2 error ‖x − x̂‖₂"),
+         [](const types::TensorQuantStats &s) { return s.l2; }, true, 4},
+        {QCoreApplication::translate("ql::ui::CompareView", "SQNR (dB)"),
+         [](const types::TensorQuantStats &s) { return s.sqnrDb; }, false, 4},
+        {QCoreApplication::translate("ql::ui::CompareView", "cosine similarity"),
+         [](const types::TensorQuantStats &s) { return s.cosine; }, false, 5},
+        {QCoreApplication::translate("ql::ui::CompareView", "clipped below (%)"),
+         [](const types::TensorQuantStats &s) { return 100.0 * s.clippedLow; }, true, 3},
+        {QCoreApplication::translate("ql::ui::CompareView", "clipped above (%)"),
+         [](const types::TensorQuantStats &s) { return 100.0 * s.clippedHigh; }, true, 3},
+        {QCoreApplication::translate("ql::ui::CompareView", "step size s"),
+         [](const types::TensorQuantStats &s) { return s.step; }, false, 4},
     };
 }
 
@@ -96,7 +103,8 @@ void CompareView::rebuild()
         p->clearItems();
         m_levelLines[i] = 0;
         if (!m_stats[i].valid) {
-            m_title[i]->setText(m_label[i].isEmpty() ? tr("(no configuration)") : tr("%1: no statistics").arg(m_label[i]));
+            m_title[i]->setText(m_label[i].isEmpty() ? tr("(no configuration)")
+                                                     : tr("%1: no statistics").arg(m_label[i]));
             continue;
         }
         const auto d = plot::drawDistribution(p, m_stats[i], plot::levelsOf(m_stats[i]), false);
@@ -122,16 +130,16 @@ void CompareView::rebuild()
     m_table->clear();
     m_table->setColumnCount(3);
     m_table->setRowCount(int(ms.size()));
-    m_table->setHorizontalHeaderLabels({tr("Metric"), m_label[0].isEmpty() ? tr("A") : m_label[0],
-                                        m_label[1].isEmpty() ? tr("B") : m_label[1]});
+    m_table->setHorizontalHeaderLabels(
+        {tr("Metric"), m_label[0].isEmpty() ? tr("A") : m_label[0], m_label[1].isEmpty() ? tr("B") : m_label[1]});
     for (int r = 0; r < int(ms.size()); ++r) {
         const Metric &m = ms[size_t(r)];
         m_table->setItem(r, 0, new QTableWidgetItem(m.name));
         double v[2];
         for (int i = 0; i < 2; ++i) {
             v[i] = m_stats[i].valid ? m.get(m_stats[i]) : std::nan("");
-            auto *item = new QTableWidgetItem(m_stats[i].valid ? QString::number(v[i], 'g', m.precision)
-                                                               : QStringLiteral("—"));
+            auto *item =
+                new QTableWidgetItem(m_stats[i].valid ? QString::number(v[i], 'g', m.precision) : QStringLiteral("—"));
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             m_table->setItem(r, i + 1, item);
         }
@@ -149,11 +157,11 @@ void CompareView::rebuild()
 QString CompareView::toCsv() const
 {
     QString out = csv::row({QStringLiteral("metric"), m_label[0], m_label[1]});
-    const char *const keys[] = {"mse", "l2", "sqnr_db", "cosine", "clipped_low_percent", "clipped_high_percent", "step"};
+    const char *const keys[] = {"mse", "l2", "sqnr_db", "cosine", "clipped_low_percent", "clipped_high_percent",
+                                "step"};
     const auto ms = metrics();
     for (size_t r = 0; r < ms.size(); ++r)
-        out += csv::row({QString::fromLatin1(keys[r]),
-                         m_stats[0].valid ? csv::num(ms[r].get(m_stats[0])) : QString(),
+        out += csv::row({QString::fromLatin1(keys[r]), m_stats[0].valid ? csv::num(ms[r].get(m_stats[0])) : QString(),
                          m_stats[1].valid ? csv::num(ms[r].get(m_stats[1])) : QString()});
     return out;
 }

@@ -34,7 +34,8 @@ void placeholder(QCustomPlot *p, const QString &text)
 
 } // namespace
 
-ErrorView::ErrorView(QWidget *parent) : InspectorView(parent), m_blocks(plot::makePlot(this)), m_layers(plot::makePlot(this))
+ErrorView::ErrorView(QWidget *parent)
+    : InspectorView(parent), m_blocks(plot::makePlot(this)), m_layers(plot::makePlot(this))
 {
     plot::addTitle(m_blocks, tr("Error accumulated at each block output"));
     m_blocks->xAxis->setLabel(tr("block"));
@@ -140,7 +141,8 @@ void ErrorView::rebuild()
         ++m_layerSeries;
     }
     if (m_layerSeries > 0) {
-        m_layers->xAxis->setTicker(categoryTicker(layerNames ? layerNames->layers : std::vector<std::string>{}, nLayers, 24));
+        m_layers->xAxis->setTicker(
+            categoryTicker(layerNames ? layerNames->layers : std::vector<std::string>{}, nLayers, 24));
         m_layers->xAxis->setTickLabelRotation(nLayers > 4 ? 45 : 0);
         m_layers->xAxis->setRange(-0.6, double(nLayers) - 0.4);
         m_layers->yAxis->setRange(0, std::max(1e-9, maxLayer * 1.12));
@@ -153,8 +155,8 @@ void ErrorView::rebuild()
 
 QString ErrorView::toCsv() const
 {
-    QString out = csv::row({QStringLiteral("config"), QStringLiteral("kind"), QStringLiteral("name"),
-                            QStringLiteral("l2")});
+    QString out =
+        csv::row({QStringLiteral("config"), QStringLiteral("kind"), QStringLiteral("name"), QStringLiteral("l2")});
     for (const auto &a : m_acc) {
         if (!a)
             continue;

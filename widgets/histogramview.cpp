@@ -16,12 +16,8 @@
 namespace ql::ui {
 
 HistogramView::HistogramView(QWidget *parent)
-    : InspectorView(parent),
-      m_tensorBox(new QComboBox(this)),
-      m_logBox(new QCheckBox(tr("Log scale"), this)),
-      m_layerLabel(new QLabel(this)),
-      m_stack(new QStackedWidget(this)),
-      m_dist(plot::makePlot(this)),
+    : InspectorView(parent), m_tensorBox(new QComboBox(this)), m_logBox(new QCheckBox(tr("Log scale"), this)),
+      m_layerLabel(new QLabel(this)), m_stack(new QStackedWidget(this)), m_dist(plot::makePlot(this)),
       m_codes(plot::makePlot(this))
 {
     m_tensorBox->addItem(tr("Weights"));
@@ -147,7 +143,8 @@ void HistogramView::rebuild()
         return;
     }
     m_stack->setCurrentIndex(1);
-    m_layerLabel->setText(tr("<b>%1</b> at step %2").arg(QString::fromStdString(m_snapshot->layer)).arg(m_snapshot->step));
+    m_layerLabel->setText(
+        tr("<b>%1</b> at step %2").arg(QString::fromStdString(m_snapshot->layer)).arg(m_snapshot->step));
 
     // Left: FP distribution, levels, clipping.
     const std::vector<double> levels = plot::levelsOf(*stats);
@@ -157,9 +154,9 @@ void HistogramView::rebuild()
     m_levelCount = d.levelCount;
     m_clippedLow = d.clippedLowText;
     m_clippedHigh = d.clippedHighText;
-    m_distTitle->setText(tr("FP %1 distribution\n%2\n%3")
-                             .arg(m_tensor == Tensor::Weight ? tr("weight") : tr("activation"), m_clippedLow,
-                                  m_clippedHigh));
+    m_distTitle->setText(
+        tr("FP %1 distribution\n%2\n%3")
+            .arg(m_tensor == Tensor::Weight ? tr("weight") : tr("activation"), m_clippedLow, m_clippedHigh));
 
     // Right: integer codes used.
     const auto &codes = stats->codeCounts;
@@ -224,7 +221,8 @@ QString HistogramView::toCsv() const
     for (double l : plot::levelsOf(*stats))
         out += csv::row({QStringLiteral("level"), csv::num(l), QString()});
     for (size_t i = 0; i < stats->codeCounts.size(); ++i)
-        out += csv::row({QStringLiteral("code"), QString::number(stats->codeLo + int64_t(i)), csv::num(stats->codeCounts[i])});
+        out += csv::row(
+            {QStringLiteral("code"), QString::number(stats->codeLo + int64_t(i)), csv::num(stats->codeCounts[i])});
     out += csv::row({QStringLiteral("clipped_low_fraction"), csv::num(stats->clipLo), csv::num(stats->clippedLow)});
     out += csv::row({QStringLiteral("clipped_high_fraction"), csv::num(stats->clipHi), csv::num(stats->clippedHigh)});
     return out;

@@ -4,7 +4,7 @@
 
 namespace ql::ui {
 
-InspectorView::InspectorView(QWidget *parent) : QWidget(parent) {}
+InspectorView::InspectorView(QWidget *parent) : QWidget(parent) { }
 
 void InspectorView::replotNow()
 {

@@ -78,7 +78,7 @@ void BitsDelegate::setModelData(QWidget *editor, QAbstractItemModel *model, cons
     }
 }
 
-MethodDelegate::MethodDelegate(types::Role role, QObject *parent) : QStyledItemDelegate(parent), m_role(role) {}
+MethodDelegate::MethodDelegate(types::Role role, QObject *parent) : QStyledItemDelegate(parent), m_role(role) { }
 
 QWidget *MethodDelegate::createEditor(QWidget *parent, const QStyleOptionViewItem &, const QModelIndex &) const
 {
@@ -88,7 +88,8 @@ QWidget *MethodDelegate::createEditor(QWidget *parent, const QStyleOptionViewIte
         box->addItem(QString::fromUtf8(info.name));
         box->setItemData(box->count() - 1, QString::fromUtf8(info.description), Qt::ToolTipRole);
     }
-    box->setToolTip(m_role == types::Role::Weight ? tr("Weight quantization method") : tr("Activation quantization method"));
+    box->setToolTip(m_role == types::Role::Weight ? tr("Weight quantization method")
+                                                  : tr("Activation quantization method"));
     return box;
 }
 

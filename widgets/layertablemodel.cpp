@@ -35,10 +35,16 @@ QStringList quantMethodNames(types::Role role)
     return names;
 }
 
-static int effectiveWeightBits(const types::LayerQuantConfig &cfg) { return types::effectiveBits(cfg, types::Role::Weight); }
-static int effectiveActBits(const types::LayerQuantConfig &cfg) { return types::effectiveBits(cfg, types::Role::Activation); }
+static int effectiveWeightBits(const types::LayerQuantConfig &cfg)
+{
+    return types::effectiveBits(cfg, types::Role::Weight);
+}
+static int effectiveActBits(const types::LayerQuantConfig &cfg)
+{
+    return types::effectiveBits(cfg, types::Role::Activation);
+}
 
-LayerTableModel::LayerTableModel(QObject *parent) : QAbstractTableModel(parent) {}
+LayerTableModel::LayerTableModel(QObject *parent) : QAbstractTableModel(parent) { }
 
 void LayerTableModel::setLayers(std::vector<types::LayerInfo> layers, std::vector<types::LayerQuantConfig> configs)
 {

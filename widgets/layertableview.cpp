@@ -44,13 +44,9 @@ QString bopsText(double bops)
 } // namespace
 
 LayerTableView::LayerTableView(QWidget *parent)
-    : InspectorView(parent),
-      m_model(new LayerTableModel(this)),
-      m_table(new QTableView(this)),
-      m_bitsBox(new BitsSpinBox(this)),
-      m_targetBox(new QComboBox(this)),
-      m_setBits(new QAction(tr("Set bits for selection"), this)),
-      m_summary(new QLabel(this))
+    : InspectorView(parent), m_model(new LayerTableModel(this)), m_table(new QTableView(this)),
+      m_bitsBox(new BitsSpinBox(this)), m_targetBox(new QComboBox(this)),
+      m_setBits(new QAction(tr("Set bits for selection"), this)), m_summary(new QLabel(this))
 {
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);

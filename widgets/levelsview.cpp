@@ -27,7 +27,8 @@ QCPScatterStyle tickStyle(const QColor &c)
 } // namespace
 
 LevelsView::LevelsView(QWidget *parent)
-    : InspectorView(parent), m_bitsBox(new QSpinBox(this)), m_variantBox(new QComboBox(this)), m_plot(plot::makePlot(this))
+    : InspectorView(parent), m_bitsBox(new QSpinBox(this)), m_variantBox(new QComboBox(this)),
+      m_plot(plot::makePlot(this))
 {
     m_bitsBox->setRange(2, 8);
     m_bitsBox->setValue(m_bits);
@@ -65,9 +66,8 @@ LevelsView::LevelsView(QWidget *parent)
     layout->addWidget(m_plot, 1);
 
     connect(m_bitsBox, &QSpinBox::valueChanged, this, &LevelsView::setBits);
-    connect(m_variantBox, &QComboBox::currentIndexChanged, this, [this](int i) {
-        setPotVariant(i == 0 ? types::PotVariant::Paper : types::PotVariant::Strict);
-    });
+    connect(m_variantBox, &QComboBox::currentIndexChanged, this,
+            [this](int i) { setPotVariant(i == 0 ? types::PotVariant::Paper : types::PotVariant::Strict); });
     rebuild();
 }
 
@@ -153,7 +153,9 @@ void LevelsView::rebuild()
 
     auto *title = qobject_cast<QCPTextElement *>(m_plot->plotLayout()->element(0, 0));
     if (title)
-        title->setText(tr("Signed %1-bit level sets (number of levels in brackets)\nnormalised to the clipping threshold α").arg(m_bits));
+        title->setText(
+            tr("Signed %1-bit level sets (number of levels in brackets)\nnormalised to the clipping threshold α")
+                .arg(m_bits));
 
     // Weight distribution below, in units of alpha.
     QCPAxis *lx = lower->axis(QCPAxis::atBottom);

@@ -13,7 +13,8 @@
 namespace ql::ui {
 
 OffsetsView::OffsetsView(QWidget *parent)
-    : InspectorView(parent), m_tensorBox(new QComboBox(this)), m_bars(plot::makePlot(this)), m_curves(plot::makePlot(this))
+    : InspectorView(parent), m_tensorBox(new QComboBox(this)), m_bars(plot::makePlot(this)),
+      m_curves(plot::makePlot(this))
 {
     m_tensorBox->addItem(tr("Weights"));
     m_tensorBox->addItem(tr("Activations"));
@@ -196,8 +197,8 @@ void OffsetsView::rebuildCurves()
 
 QString OffsetsView::toCsv() const
 {
-    QString out = csv::row({QStringLiteral("layer"), QStringLiteral("step"), QStringLiteral("step_size"),
-                            QStringLiteral("offset")});
+    QString out = csv::row(
+        {QStringLiteral("layer"), QStringLiteral("step"), QStringLiteral("step_size"), QStringLiteral("offset")});
     for (const auto &snap : m_snapshots) {
         if (!snap)
             continue;

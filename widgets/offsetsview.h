@@ -19,7 +19,7 @@ namespace ql::ui {
 struct StepOffsetSample {
     std::int64_t step = 0;
     double stepSize = 0; ///< s
-    double offset = 0;   ///< learned offset beta
+    double offset = 0; ///< learned offset beta
 };
 /// Layer name -> its samples, ascending in step.
 using StepOffsetSeries = std::map<std::string, std::vector<StepOffsetSample>>;

@@ -102,7 +102,8 @@ namespace {
 
 QString cannotWrite(const QString &path)
 {
-    return QCoreApplication::translate("ql::ui::PlotExport", "Could not write %1: check that the folder exists and is writable")
+    return QCoreApplication::translate("ql::ui::PlotExport",
+                                       "Could not write %1: check that the folder exists and is writable")
         .arg(QDir::toNativeSeparators(path));
 }
 
@@ -133,8 +134,8 @@ bool render(InspectorView *view, const QString &temp, PlotExport::Format format,
         writer.setCreator(QStringLiteral("QuantLens"));
         writer.setTitle(view->viewTitle());
         writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-        writer.setPageSize(QPageSize(QSizeF(size.width() * 72.0 / kDpi, size.height() * 72.0 / kDpi),
-                                     QPageSize::Point, QString(), QPageSize::ExactMatch));
+        writer.setPageSize(QPageSize(QSizeF(size.width() * 72.0 / kDpi, size.height() * 72.0 / kDpi), QPageSize::Point,
+                                     QString(), QPageSize::ExactMatch));
         return paintVectorOnto(view, &writer);
     }
     case PlotExport::Format::Svg: {
@@ -166,9 +167,10 @@ bool PlotExport::writeImage(InspectorView *view, const QString &path, Format for
     // The PDF and SVG writers finish the file when they go out of scope, inside render().
     if (!written || QFileInfo(temp).size() == 0) {
         QFile::remove(temp);
-        return fail(error, written ? QCoreApplication::translate("ql::ui::PlotExport", "Writing %1 produced an empty file")
-                                         .arg(QDir::toNativeSeparators(path))
-                                   : cannotWrite(path));
+        return fail(error, written
+                               ? QCoreApplication::translate("ql::ui::PlotExport", "Writing %1 produced an empty file")
+                                     .arg(QDir::toNativeSeparators(path))
+                               : cannotWrite(path));
     }
     std::error_code ec;
     std::filesystem::rename(temp.toStdString(), path.toStdString(), ec);

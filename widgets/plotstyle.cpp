@@ -8,7 +8,7 @@ namespace ql::ui::plot {
 
 QColor seriesColor(int index)
 {
-    static const QColor kColors[] = {QColor(0, 114, 178),  QColor(213, 94, 0),   QColor(0, 158, 115),
+    static const QColor kColors[] = {QColor(0, 114, 178),   QColor(213, 94, 0),  QColor(0, 158, 115),
                                      QColor(204, 121, 167), QColor(230, 159, 0), QColor(86, 180, 233),
                                      QColor(120, 120, 120), QColor(240, 228, 66)};
     const int n = int(sizeof(kColors) / sizeof(kColors[0]));
@@ -308,29 +308,34 @@ DistributionDrawing drawDistribution(QCustomPlot *plot, const types::TensorQuant
     }
     out.levelComb = comb && out.levelLines > 0;
 
-    out.clippedLowText = QCoreApplication::translate("ql::ui::plot", "clipped below: %1").arg(percent(stats.clippedLow));
-    out.clippedHighText = QCoreApplication::translate("ql::ui::plot", "clipped above: %1").arg(percent(stats.clippedHigh));
+    out.clippedLowText =
+        QCoreApplication::translate("ql::ui::plot", "clipped below: %1").arg(percent(stats.clippedLow));
+    out.clippedHighText =
+        QCoreApplication::translate("ql::ui::plot", "clipped above: %1").arg(percent(stats.clippedHigh));
 
     // Legend entries for the items, which QCustomPlot does not list by itself.
     auto *levelKey = new QCPGraph(x, y);
-    levelKey->setName(levels.empty() ? QCoreApplication::translate("ql::ui::plot", "no levels reported")
-                      : out.levelComb
-                          ? QCoreApplication::translate("ql::ui::plot", "%1 levels (ticks along the bottom)").arg(out.levelCount)
-                      : out.levelLines == out.levelCount
-                          ? QCoreApplication::translate("ql::ui::plot", "%1 levels").arg(out.levelCount)
-                          : QCoreApplication::translate("ql::ui::plot", "%1 levels (too dense to draw)").arg(out.levelCount));
+    levelKey->setName(
+        levels.empty() ? QCoreApplication::translate("ql::ui::plot", "no levels reported")
+        : out.levelComb
+            ? QCoreApplication::translate("ql::ui::plot", "%1 levels (ticks along the bottom)").arg(out.levelCount)
+        : out.levelLines == out.levelCount
+            ? QCoreApplication::translate("ql::ui::plot", "%1 levels").arg(out.levelCount)
+            : QCoreApplication::translate("ql::ui::plot", "%1 levels (too dense to draw)").arg(out.levelCount));
     if (perChannel && !levels.empty())
-        levelKey->setName(levelKey->name() + QCoreApplication::translate("ql::ui::plot", ", channel %1 of %2 (median range)")
-                                                 .arg(stats.shownChannel)
-                                                 .arg(stats.channels));
+        levelKey->setName(levelKey->name() +
+                          QCoreApplication::translate("ql::ui::plot", ", channel %1 of %2 (median range)")
+                              .arg(stats.shownChannel)
+                              .arg(stats.channels));
     levelKey->setPen(QPen(levelColor(), 1.5));
     if (clipValid) {
         auto *clipKey = new QCPGraph(x, y);
-        clipKey->setName((perChannel ? QCoreApplication::translate("ql::ui::plot", "channel %1 clip range [%2, %3]")
-                                           .arg(stats.shownChannel)
-                                     : QCoreApplication::translate("ql::ui::plot", "clip range [%1, %2]"))
-                             .arg(stats.clipLo, 0, 'g', 3)
-                             .arg(stats.clipHi, 0, 'g', 3));
+        clipKey->setName(
+            (perChannel
+                 ? QCoreApplication::translate("ql::ui::plot", "channel %1 clip range [%2, %3]").arg(stats.shownChannel)
+                 : QCoreApplication::translate("ql::ui::plot", "clip range [%1, %2]"))
+                .arg(stats.clipLo, 0, 'g', 3)
+                .arg(stats.clipHi, 0, 'g', 3));
         clipKey->setPen(QPen(clipColor(), 1.5, Qt::DashLine));
     }
     if (spread) {

@@ -31,10 +31,10 @@ QCustomPlot *makePlot(QWidget *parent);
 
 /// Where the distribution drawing put its parts.
 struct DistributionDrawing {
-    int levelLines = 0;         ///< vertical level lines drawn
-    int levelCount = 0;         ///< levels of the quantizer (may exceed levelLines)
-    bool levelComb = false;     ///< levels drawn as short ticks along the bottom (too many for full lines)
-    int spreadBands = 0;        ///< hatched bands of the other channels' clip limits (per-channel quantizers)
+    int levelLines = 0; ///< vertical level lines drawn
+    int levelCount = 0; ///< levels of the quantizer (may exceed levelLines)
+    bool levelComb = false; ///< levels drawn as short ticks along the bottom (too many for full lines)
+    int spreadBands = 0; ///< hatched bands of the other channels' clip limits (per-channel quantizers)
     QString clippedLowText;
     QString clippedHighText;
 };

@@ -14,7 +14,10 @@ static std::vector<std::unique_ptr<Command>> &registry()
     return r;
 }
 
-CommandRegistrar::CommandRegistrar(Command command) { registry().push_back(std::make_unique<Command>(std::move(command))); }
+CommandRegistrar::CommandRegistrar(Command command)
+{
+    registry().push_back(std::make_unique<Command>(std::move(command)));
+}
 
 std::vector<const Command *> commands()
 {
@@ -94,7 +97,8 @@ Args parseArgs(const std::string &command, const std::vector<OptionSpec> &option
                 args.m_values.insert_or_assign(std::string("help"), std::string(1, '1'));
                 continue;
             }
-            const auto it = std::find_if(options.begin(), options.end(), [&](const OptionSpec &o) { return o.name == name; });
+            const auto it =
+                std::find_if(options.begin(), options.end(), [&](const OptionSpec &o) { return o.name == name; });
             if (it == options.end())
                 throw UsageError("unknown option --" + name + " for '" + command + "'");
             if (it->valueName.empty()) {

@@ -17,8 +17,8 @@ public:
 };
 
 struct OptionSpec {
-    std::string name;        ///< without the leading "--"
-    std::string valueName;   ///< empty for a flag that takes no value
+    std::string name; ///< without the leading "--"
+    std::string valueName; ///< empty for a flag that takes no value
     std::string help;
     std::string defaultValue;
 };
@@ -27,10 +27,10 @@ struct OptionSpec {
 class Args {
 public:
     bool has(const std::string &name) const { return m_values.count(name) != 0; }
-    std::string get(const std::string &name) const;             ///< value or the option's default
+    std::string get(const std::string &name) const; ///< value or the option's default
     std::optional<std::string> maybe(const std::string &name) const;
-    int getInt(const std::string &name) const;                  ///< UsageError when not an integer
-    double getDouble(const std::string &name) const;            ///< UsageError when not a number
+    int getInt(const std::string &name) const; ///< UsageError when not an integer
+    double getDouble(const std::string &name) const; ///< UsageError when not a number
     const std::vector<std::string> &positional() const { return m_positional; }
 
 private:
@@ -42,15 +42,16 @@ private:
 
 struct Command {
     std::string name;
-    std::string summary;               ///< one line, for `quantlens-cli --help`
-    std::string usage;                 ///< e.g. "quantlens-cli info [--json FILE]"
-    std::string description;           ///< paragraphs printed by `<command> --help`
+    std::string summary; ///< one line, for `quantlens-cli --help`
+    std::string usage; ///< e.g. "quantlens-cli info [--json FILE]"
+    std::string description; ///< paragraphs printed by `<command> --help`
     std::vector<OptionSpec> options;
     std::function<int(const Args &)> run;
 };
 
 /// Parses `argv` for `command`; "--help" is always accepted. Throws UsageError.
-Args parseArgs(const std::string &command, const std::vector<OptionSpec> &options, const std::vector<std::string> &argv);
+Args parseArgs(const std::string &command, const std::vector<OptionSpec> &options,
+               const std::vector<std::string> &argv);
 
 /// All registered commands, sorted by name.
 std::vector<const Command *> commands();

@@ -22,8 +22,14 @@ std::vector<OptionSpec> withCompute(std::vector<OptionSpec> o)
     return o;
 }
 
-OptionSpec modelOption() { return {"model", "FILE", "model file (.pth state dict or TorchScript; FILE.json names the architecture)", ""}; }
-OptionSpec sessionOption() { return {"session", "FILE", "run a saved session's quantized model instead of --model", ""}; }
+OptionSpec modelOption()
+{
+    return {"model", "FILE", "model file (.pth state dict or TorchScript; FILE.json names the architecture)", ""};
+}
+OptionSpec sessionOption()
+{
+    return {"session", "FILE", "run a saved session's quantized model instead of --model", ""};
+}
 OptionSpec archOption() { return {"arch", "ARCH", "architecture when FILE has no FILE.json beside it", ""}; }
 
 /// Opens --data when given, then --session (quantized, with its learned quantizers) or
@@ -64,12 +70,19 @@ int runEval(const Args &args)
     bar.finish();
     const auto m = wb.summary();
     std::printf("%s on %s (%s, %lld images): top-1 %.2f%%  top-5 %.2f%%  loss %.4f  (%.1f s)\n", m.arch.c_str(),
-                m.data.c_str(), args.get("split").c_str(), static_cast<long long>(r.count), 100 * r.top1,
-                100 * r.top5, r.loss, r.seconds);
-    nlohmann::json j{{"model", source},  {"arch", m.arch},   {"data", m.data},
-                     {"split", args.get("split")}, {"count", r.count}, {"top1", r.top1},
-                     {"top5", r.top5},   {"loss", r.loss},   {"seconds", r.seconds},
-                     {"device", wb.deviceName()}, {"quantized", !args.get("session").empty()}};
+                m.data.c_str(), args.get("split").c_str(), static_cast<long long>(r.count), 100 * r.top1, 100 * r.top5,
+                r.loss, r.seconds);
+    nlohmann::json j{{"model", source},
+                     {"arch", m.arch},
+                     {"data", m.data},
+                     {"split", args.get("split")},
+                     {"count", r.count},
+                     {"top1", r.top1},
+                     {"top5", r.top5},
+                     {"loss", r.loss},
+                     {"seconds", r.seconds},
+                     {"device", wb.deviceName()},
+                     {"quantized", !args.get("session").empty()}};
     writeJsonIfAsked(args, j);
     return r.cancelled ? 1 : 0;
 }
@@ -80,8 +93,13 @@ const CommandRegistrar kEval{Command{
     "quantlens-cli eval --model FILE|--session FILE [--data NAME|PATH] [--split test|train] [--json FILE]",
     "A model runs in FP32; a session runs quantized, with its saved quantizers. Without --data the\n"
     "data set the model or session names is used (Fashion-MNIST when it names none).",
-    withCompute({modelOption(), sessionOption(), archOption(), dataOption(), {"split", "SPLIT", "train or test", "test"},
-                 {"batch", "N", "batch size", "256"}, {"limit", "N", "evaluate only the first N images (0 = all)", "0"},
+    withCompute({modelOption(),
+                 sessionOption(),
+                 archOption(),
+                 dataOption(),
+                 {"split", "SPLIT", "train or test", "test"},
+                 {"batch", "N", "batch size", "256"},
+                 {"limit", "N", "evaluate only the first N images (0 = all)", "0"},
                  jsonOption()}),
     runEval,
 }};
@@ -92,7 +110,8 @@ int runPredict(const Args &args)
     wb.setDevice(applyComputeOptions(args));
     const bool modelIsPositional = args.get("model").empty() && args.get("session").empty();
     openFromArgs(wb, args, modelIsPositional);
-    const std::vector<std::string> files(args.positional().begin() + (modelIsPositional ? 1 : 0), args.positional().end());
+    const std::vector<std::string> files(args.positional().begin() + (modelIsPositional ? 1 : 0),
+                                         args.positional().end());
     const auto p = files.empty() ? wb.predictData(args.getInt("count")) : wb.predictFiles(files);
     std::ostringstream out;
     out << "input,predicted,class";
@@ -132,7 +151,11 @@ const CommandRegistrar kPredict{Command{
     "One row per image: input, predicted class index and name, then every logit with full float precision\n"
     "(%.9g), so results can be compared with other tools. Image files are converted to the model's\n"
     "input channels and size and normalised like the data set the model was trained on.",
-    withCompute({modelOption(), sessionOption(), archOption(), dataOption(), {"count", "N", "how many test images (0 = all)", "16"},
+    withCompute({modelOption(),
+                 sessionOption(),
+                 archOption(),
+                 dataOption(),
+                 {"count", "N", "how many test images (0 = all)", "16"},
                  {"out", "FILE", "CSV file to write, atomically (default: standard output)", ""}}),
     runPredict,
 }};

@@ -127,12 +127,12 @@ nlohmann::json layerJson(Workbench &wb)
         if (auto it = latest.find(c.layer); it != latest.end()) {
             const auto &w = it->second->weight;
             const auto &a = it->second->activation;
-            l["weight_stats"] = {{"step", w.step},          {"step_per_channel", w.stepPerChannel},
-                                 {"sqnr_db", w.sqnrDb},     {"mse", w.mse},
-                                 {"clipped_low", w.clippedLow}, {"clipped_high", w.clippedHigh}};
-            l["act_stats"] = {{"step", a.step},         {"offset", a.offset},     {"sqnr_db", a.sqnrDb},
-                              {"mse", a.mse},           {"clipped_low", a.clippedLow}, {"clipped_high", a.clippedHigh},
-                              {"clip_lo", a.clipLo},    {"clip_hi", a.clipHi}};
+            l["weight_stats"] = {
+                {"step", w.step}, {"step_per_channel", w.stepPerChannel}, {"sqnr_db", w.sqnrDb},
+                {"mse", w.mse},   {"clipped_low", w.clippedLow},          {"clipped_high", w.clippedHigh}};
+            l["act_stats"] = {{"step", a.step},      {"offset", a.offset},          {"sqnr_db", a.sqnrDb},
+                              {"mse", a.mse},        {"clipped_low", a.clippedLow}, {"clipped_high", a.clippedHigh},
+                              {"clip_lo", a.clipLo}, {"clip_hi", a.clipHi}};
         }
         out.push_back(l);
     }
@@ -141,7 +141,8 @@ nlohmann::json layerJson(Workbench &wb)
 
 void printLayerTable(Workbench &wb, const nlohmann::json &layers)
 {
-    std::printf("%-22s %-26s %-26s %10s %10s %9s\n", "layer", "weight", "activation", "w SQNR dB", "a SQNR dB", "a offset");
+    std::printf("%-22s %-26s %-26s %10s %10s %9s\n", "layer", "weight", "activation", "w SQNR dB", "a SQNR dB",
+                "a offset");
     const auto &config = wb.config();
     for (size_t i = 0; i < config.size() && i < layers.size(); ++i) {
         const auto &c = config[i];
@@ -172,7 +173,8 @@ int runPtq(const Args &args)
     const auto layers = layerJson(wb);
     printLayerTable(wb, layers);
     std::printf("FP32 top-1 %.2f%%   quantized top-1 %.2f%%   (drop %.2f points, %lld images)\n", 100 * r.fp32.top1,
-                100 * r.quantized.top1, 100 * (r.fp32.top1 - r.quantized.top1), static_cast<long long>(r.quantized.count));
+                100 * r.quantized.top1, 100 * (r.fp32.top1 - r.quantized.top1),
+                static_cast<long long>(r.quantized.count));
     nlohmann::json j{{"job", "ptq"},
                      {"device", wb.deviceName()},
                      {"fp32", evalJson(r.fp32)},
@@ -216,8 +218,11 @@ int runQat(const Args &args)
                      {"seconds", total.elapsedSeconds()},
                      {"cancelled", r.train.cancelled}};
     for (const auto &e : r.train.epochs)
-        j["epochs"].push_back({{"epoch", e.epoch}, {"train_loss", e.trainLoss}, {"val_top1", e.validation.top1},
-                               {"seconds", e.seconds}, {"images_per_second", e.imagesPerSecond}});
+        j["epochs"].push_back({{"epoch", e.epoch},
+                               {"train_loss", e.trainLoss},
+                               {"val_top1", e.validation.top1},
+                               {"seconds", e.seconds},
+                               {"images_per_second", e.imagesPerSecond}});
     j["quantizer_movement"] = nlohmann::json::array();
     for (const auto &m : r.movement)
         j["quantizer_movement"].push_back({{"layer", m.layer},
@@ -241,7 +246,10 @@ void ensureCalibrated(Workbench &wb, const Args &args, const core::engine::JobCa
 
 nlohmann::json errorsJson(const types::ErrorAccumulation &acc)
 {
-    return {{"label", acc.label}, {"blocks", acc.blocks}, {"block_l2", acc.blockL2}, {"layers", acc.layers},
+    return {{"label", acc.label},
+            {"blocks", acc.blocks},
+            {"block_l2", acc.blockL2},
+            {"layers", acc.layers},
             {"layer_l2", acc.layerL2}};
 }
 
@@ -301,7 +309,8 @@ int runSensitivity(const Args &args)
         const auto &c = wb.layerConfig(r->layer);
         const std::string cfg = "W" + std::to_string(c.weight.bits) + "A" + std::to_string(c.act.bits) + " " +
                                 types::methodName(c.weight.method);
-        std::printf("%4d %-24s %-26s %9.2f%% %10.5f\n", r->rank, r->layer.c_str(), cfg.c_str(), 100 * r->top1Drop, r->kl);
+        std::printf("%4d %-24s %-26s %9.2f%% %10.5f\n", r->rank, r->layer.c_str(), cfg.c_str(), 100 * r->top1Drop,
+                    r->kl);
         j["layers"].push_back(
             {{"rank", r->rank}, {"layer", r->layer}, {"top1", r->top1}, {"top1_drop", r->top1Drop}, {"kl", r->kl}});
     }
@@ -330,7 +339,10 @@ int runWhatIf(const Args &args)
     bar.finish();
     std::printf("%s: top-1 %.2f%% -> %.2f%% on %lld images (re-quantize + evaluate: %.0f ms)\n", layer.c_str(),
                 100 * before.top1, 100 * r.eval.top1, static_cast<long long>(r.eval.count), 1000 * r.seconds);
-    nlohmann::json j{{"job", "whatif"}, {"layer", layer}, {"before", evalJson(before)}, {"after", evalJson(r.eval)},
+    nlohmann::json j{{"job", "whatif"},
+                     {"layer", layer},
+                     {"before", evalJson(before)},
+                     {"after", evalJson(r.eval)},
                      {"seconds", r.seconds}};
     saveIfAsked(args, wb, j);
     writeJsonIfAsked(args, j);
@@ -344,7 +356,8 @@ const CommandRegistrar kPtq{Command{
     "Range setters: minmax, percentile, mse (per-tensor or per-channel weights). --wmethod multipoint\n"
     "approximates each output channel by a sum of low-bit vectors under --budget extra points.\n"
     "The first and last layer stay at --first-last-bits (8), as in the papers.",
-    plus(plus(sessionOptions(), {{"limit", "N", "evaluate on the first N test images (0 = all)", "0"}}), computeOptions()),
+    plus(plus(sessionOptions(), {{"limit", "N", "evaluate on the first N test images (0 = all)", "0"}}),
+         computeOptions()),
     runPtq,
 }};
 
@@ -358,17 +371,16 @@ const CommandRegistrar kQat{Command{
     "learning rate and schedule, without weight decay; --qlr gives them a learning rate of their own.\n"
     "The JSON result reports each learned parameter's start and end value. A loss or parameter\n"
     "that turns NaN stops the run naming the layer.",
-    plus(plus(sessionOptions(),
-              {{"epochs", "N", "training epochs", "3"},
-               {"batch", "N", "batch size", std::to_string(types::qatDefaults().batchSize)},
-               {"lr", "LR", "learning rate of the weights", "0.005"},
-               {"qlr", "LR", "learning rate of the quantizer parameters (default: --lr)", ""},
-               {"wd", "WD", "weight decay (weights only)", "1e-4"},
-               {"seed", "N", "random seed", "0"},
-               {"workers", "N", "data-loader threads", "2"},
-               {"steps-per-epoch", "N", "limit each epoch to N steps (0 = all)", "0"},
-               {"checkpoint", "FILE", "checkpoint after every epoch", ""},
-               {"resume", "", "continue from --checkpoint", ""}}),
+    plus(plus(sessionOptions(), {{"epochs", "N", "training epochs", "3"},
+                                 {"batch", "N", "batch size", std::to_string(types::qatDefaults().batchSize)},
+                                 {"lr", "LR", "learning rate of the weights", "0.005"},
+                                 {"qlr", "LR", "learning rate of the quantizer parameters (default: --lr)", ""},
+                                 {"wd", "WD", "weight decay (weights only)", "1e-4"},
+                                 {"seed", "N", "random seed", "0"},
+                                 {"workers", "N", "data-loader threads", "2"},
+                                 {"steps-per-epoch", "N", "limit each epoch to N steps (0 = all)", "0"},
+                                 {"checkpoint", "FILE", "checkpoint after every epoch", ""},
+                                 {"resume", "", "continue from --checkpoint", ""}}),
          computeOptions()),
     runQat,
 }};

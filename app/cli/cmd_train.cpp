@@ -78,7 +78,8 @@ int runTrain(const Args &args)
 std::vector<OptionSpec> trainOptions()
 {
     std::vector<OptionSpec> o = {
-        {"model", "ARCH", "zoo architecture: fmnist-cnn, resnet20, resnet18, mobilenet_v2, efficientnet_b0", "fmnist-cnn"},
+        {"model", "ARCH", "zoo architecture: fmnist-cnn, resnet20, resnet18, mobilenet_v2, efficientnet_b0",
+         "fmnist-cnn"},
         {"act", "ACT", "activation of fmnist-cnn: relu or swish", "relu"},
         dataOption(),
         {"epochs", "N", "training epochs", "10"},

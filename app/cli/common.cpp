@@ -23,8 +23,8 @@ extern "C" void onInterrupt(int)
 
 OptionSpec dataOption()
 {
-    return {"data", "NAME|PATH", "data set: fashion-mnist, mnist, or a folder (IDX files, CIFAR binaries, image folders)",
-            "fashion-mnist"};
+    return {"data", "NAME|PATH",
+            "data set: fashion-mnist, mnist, or a folder (IDX files, CIFAR binaries, image folders)", "fashion-mnist"};
 }
 
 OptionSpec jsonOption() { return {"json", "FILE", "write the full result as JSON to FILE", ""}; }

@@ -10,7 +10,8 @@ namespace {
 
 void printUsage(std::ostream &out)
 {
-    out << "QuantLens " << ql::core::version() << " - quantize neural networks and see what it does, layer by layer.\n\n"
+    out << "QuantLens " << ql::core::version()
+        << " - quantize neural networks and see what it does, layer by layer.\n\n"
         << "Usage: quantlens-cli <command> [options]\n       quantlens-cli <command> --help\n\nCommands:\n";
     size_t width = 0;
     for (const auto *c : ql::app::cli::commands())

@@ -22,7 +22,7 @@ std::string formatSeconds(double s)
     return buf;
 }
 
-ProgressBar::ProgressBar() : m_tty(::isatty(STDERR_FILENO) == 1) {}
+ProgressBar::ProgressBar() : m_tty(::isatty(STDERR_FILENO) == 1) { }
 
 ProgressBar::~ProgressBar() { finish(); }
 

@@ -20,7 +20,8 @@ EngineBridge::EngineBridge(QObject *parent)
       m_deviceName(QString::fromStdString(m_workbench->deviceName()))
 {
     // Called on the engine thread; hands over to the GUI thread without blocking.
-    m_bus->setNotify([this] { QMetaObject::invokeMethod(this, &EngineBridge::telemetryAvailable, Qt::QueuedConnection); });
+    m_bus->setNotify(
+        [this] { QMetaObject::invokeMethod(this, &EngineBridge::telemetryAvailable, Qt::QueuedConnection); });
 }
 
 EngineBridge::~EngineBridge()
@@ -209,7 +210,8 @@ bool EngineBridge::openData(const QString &nameOrPath)
                                       .arg(info.testCount)
                                       .arg(info.classes);
             if (!info.skipped.empty())
-                description += tr(" (%n file(s) could not be read and were skipped)", nullptr, int(info.skipped.size()));
+                description +=
+                    tr(" (%n file(s) could not be read and were skipped)", nullptr, int(info.skipped.size()));
             if (wb.hasModel())
                 collect(wb);
             {
@@ -225,7 +227,7 @@ bool EngineBridge::openData(const QString &nameOrPath)
 bool EngineBridge::runPtq(const types::QuantRecipe &recipe, int64_t calibrationImages, int64_t evalSamples)
 {
     return start(tr("PTQ"), [this, recipe, calibrationImages, evalSamples](core::engine::Workbench &wb,
-                                                                            const core::engine::JobCallbacks &cb) {
+                                                                           const core::engine::JobCallbacks &cb) {
         wb.applyRecipe(recipe);
         types::EvalOptions eo;
         eo.maxSamples = evalSamples;
@@ -292,22 +294,23 @@ bool EngineBridge::runErrors(int64_t samples)
 
 bool EngineBridge::runCompare(const types::QuantRecipe &other, int64_t samples)
 {
-    return start(tr("Compare"), [this, other, samples](core::engine::Workbench &wb, const core::engine::JobCallbacks &cb) {
-        auto c = std::make_shared<const types::Comparison>(wb.compare(other, 512, samples, cb));
-        if (!c->errorsB)
-            return tr("Compare stopped");
-        {
-            std::lock_guard lock(m_mutex);
-            m_comparison = c;
-        }
-        post([this] { Q_EMIT comparisonReady(); });
-        const double outA = c->errorsA->blockL2.empty() ? 0.0 : c->errorsA->blockL2.back();
-        const double outB = c->errorsB->blockL2.empty() ? 0.0 : c->errorsB->blockL2.back();
-        return tr("Compared %1 with %2: output error %3 vs %4")
-            .arg(QString::fromStdString(c->labelA), QString::fromStdString(c->labelB))
-            .arg(outA, 0, 'g', 4)
-            .arg(outB, 0, 'g', 4);
-    });
+    return start(tr("Compare"),
+                 [this, other, samples](core::engine::Workbench &wb, const core::engine::JobCallbacks &cb) {
+                     auto c = std::make_shared<const types::Comparison>(wb.compare(other, 512, samples, cb));
+                     if (!c->errorsB)
+                         return tr("Compare stopped");
+                     {
+                         std::lock_guard lock(m_mutex);
+                         m_comparison = c;
+                     }
+                     post([this] { Q_EMIT comparisonReady(); });
+                     const double outA = c->errorsA->blockL2.empty() ? 0.0 : c->errorsA->blockL2.back();
+                     const double outB = c->errorsB->blockL2.empty() ? 0.0 : c->errorsB->blockL2.back();
+                     return tr("Compared %1 with %2: output error %3 vs %4")
+                         .arg(QString::fromStdString(c->labelA), QString::fromStdString(c->labelB))
+                         .arg(outA, 0, 'g', 4)
+                         .arg(outB, 0, 'g', 4);
+                 });
 }
 
 bool EngineBridge::runSensitivity(int64_t samples)
@@ -326,22 +329,23 @@ bool EngineBridge::runSensitivity(int64_t samples)
 
 bool EngineBridge::applyLayerConfig(const types::LayerQuantConfig &change, int64_t samples)
 {
-    return start(tr("What-if"), [this, change, samples](core::engine::Workbench &wb, const core::engine::JobCallbacks &) {
-        const auto r = wb.whatIf(change, samples);
-        wb.publishSnapshot();
-        collect(wb);
-        const auto &c = wb.config();
-        QString label;
-        for (const auto &l : c)
-            if (l.layer == change.layer)
-                label = QStringLiteral("%1 %2 / %3")
-                            .arg(QString::fromStdString(l.layer), QString::fromStdString(l.weight.label()),
-                                 QString::fromStdString(l.act.label()));
-        return tr("%1: top-1 %2% on %3 images (%4 ms)")
-            .arg(label, percent(r.eval.top1))
-            .arg(r.eval.count)
-            .arg(1000 * r.seconds, 0, 'f', 0);
-    });
+    return start(tr("What-if"),
+                 [this, change, samples](core::engine::Workbench &wb, const core::engine::JobCallbacks &) {
+                     const auto r = wb.whatIf(change, samples);
+                     wb.publishSnapshot();
+                     collect(wb);
+                     const auto &c = wb.config();
+                     QString label;
+                     for (const auto &l : c)
+                         if (l.layer == change.layer)
+                             label = QStringLiteral("%1 %2 / %3")
+                                         .arg(QString::fromStdString(l.layer), QString::fromStdString(l.weight.label()),
+                                              QString::fromStdString(l.act.label()));
+                     return tr("%1: top-1 %2% on %3 images (%4 ms)")
+                         .arg(label, percent(r.eval.top1))
+                         .arg(r.eval.count)
+                         .arg(1000 * r.seconds, 0, 'f', 0);
+                 });
 }
 
 bool EngineBridge::saveSession(const QString &path)

@@ -22,16 +22,19 @@ int main(int argc, char **argv)
     parser.addVersionOption();
     QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("CPU threads for libtorch (0 = every core)."),
                                QStringLiteral("N"), QStringLiteral("0"));
-    QCommandLineOption language(QStringLiteral("lang"), QStringLiteral("Interface language for this run (en, de, zh_CN)."),
+    QCommandLineOption language(QStringLiteral("lang"),
+                                QStringLiteral("Interface language for this run (en, de, zh_CN)."),
                                 QStringLiteral("CODE"));
-    QCommandLineOption ptq(QStringLiteral("ptq"), QStringLiteral("Run PTQ with the default settings once the model is open."));
+    QCommandLineOption ptq(QStringLiteral("ptq"),
+                           QStringLiteral("Run PTQ with the default settings once the model is open."));
     parser.addOption(ptq);
     QCommandLineOption layer(QStringLiteral("layer"), QStringLiteral("Select this layer once the model is open."),
                              QStringLiteral("NAME"));
     parser.addOption(layer);
     parser.addOption(threads);
     parser.addOption(language);
-    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("Model or session to open."), QStringLiteral("[model]"));
+    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("Model or session to open."),
+                                 QStringLiteral("[model]"));
     parser.process(app);
     ql::core::setCpuThreads(parser.value(threads).toInt());
 

@@ -22,22 +22,22 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
-#include <QDockWidget>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QInputDialog>
-#include <QScreen>
-#include <QTime>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScreen>
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTime>
 #include <QToolBar>
 
 namespace ql::app {
@@ -66,8 +66,8 @@ static types::QuantRecipe recipeFrom(QComboBox *wm, QSpinBox *wb, QComboBox *am,
 
 QStringList MainWindow::dockNames()
 {
-    return {QStringLiteral("dock.layers"), QStringLiteral("dock.histogram"), QStringLiteral("dock.offsets"),
-            QStringLiteral("dock.levels"), QStringLiteral("dock.errors"),    QStringLiteral("dock.training"),
+    return {QStringLiteral("dock.layers"),  QStringLiteral("dock.histogram"), QStringLiteral("dock.offsets"),
+            QStringLiteral("dock.levels"),  QStringLiteral("dock.errors"),    QStringLiteral("dock.training"),
             QStringLiteral("dock.compare"), QStringLiteral("dock.multipoint")};
 }
 
@@ -108,7 +108,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_engine(new Engi
     connect(m_engine, &EngineBridge::jobFailed, this, &MainWindow::onJobFailed);
     connect(m_engine, &EngineBridge::errorsReady, this, [this] { m_errors->setAccumulations(m_engine->lastErrors()); });
     connect(m_engine, &EngineBridge::comparisonReady, this, &MainWindow::onComparisonReady);
-    connect(m_engine, &EngineBridge::dataOpened, this, [this](const QString &d) { m_jobLabel->setText(tr("Data: %1").arg(d)); });
+    connect(m_engine, &EngineBridge::dataOpened, this,
+            [this](const QString &d) { m_jobLabel->setText(tr("Data: %1").arg(d)); });
     connect(m_engine, &EngineBridge::autosaved, this, [this](const QString &path) {
         m_autosaveLabel->setText(tr("Autosaved %1").arg(QTime::currentTime().toString(QStringLiteral("HH:mm"))));
         m_autosaveLabel->setToolTip(path);
@@ -256,7 +257,8 @@ void MainWindow::createJobBar()
     sens->setObjectName(QStringLiteral("action.sensitivity"));
     QAction *compare = bar->addAction(tr("Compare…"), this, &MainWindow::startCompare);
     compare->setObjectName(QStringLiteral("action.compare"));
-    compare->setToolTip(tr("Quantize a second copy of the model another way and compare it with this one, layer by layer"));
+    compare->setToolTip(
+        tr("Quantize a second copy of the model another way and compare it with this one, layer by layer"));
     m_jobActions = {ptq, qat, errors, sens, compare};
 }
 
@@ -279,9 +281,9 @@ void MainWindow::applyPendingEdits()
         return; // the next one goes when this what-if has finished
     }
     if (!m_pendingEdits.empty())
-        m_jobLabel->setText(tr("Busy with %1: %n layer change(s) will be applied when it ends.", nullptr,
-                               int(m_pendingEdits.size()))
-                                .arg(m_engine->currentJob()));
+        m_jobLabel->setText(
+            tr("Busy with %1: %n layer change(s) will be applied when it ends.", nullptr, int(m_pendingEdits.size()))
+                .arg(m_engine->currentJob()));
 }
 
 void MainWindow::startPtq()
@@ -408,7 +410,8 @@ void MainWindow::rebuildRecentMenu()
             if (!QFileInfo::exists(f)) {
                 removeRecentFile(f);
                 rebuildRecentMenu();
-                QMessageBox::warning(this, tr("File not found"), tr("%1 no longer exists; it was removed from the list.").arg(f));
+                QMessageBox::warning(this, tr("File not found"),
+                                     tr("%1 no longer exists; it was removed from the list.").arg(f));
                 return;
             }
             openModelFile(f);
@@ -431,9 +434,8 @@ void MainWindow::openData()
     bool ok = false;
     const QString choice = QInputDialog::getItem(
         this, tr("Open data"),
-        tr("Data set for calibration, training and evaluation (now: %1):").arg(m_engine->dataName().isEmpty()
-                                                                                   ? tr("none")
-                                                                                   : m_engine->dataName()),
+        tr("Data set for calibration, training and evaluation (now: %1):")
+            .arg(m_engine->dataName().isEmpty() ? tr("none") : m_engine->dataName()),
         {QStringLiteral("fashion-mnist"), QStringLiteral("mnist"), folder}, 0, /*editable=*/true, &ok);
     if (!ok || choice.isEmpty())
         return;
@@ -465,7 +467,8 @@ void MainWindow::startCompare()
     auto *ab = new QSpinBox(&dialog);
     ab->setRange(2, 16);
     ab->setValue(m_aBits->value());
-    form->addRow(new QLabel(tr("Quantize a second copy of the model with PTQ and compare it with the current one."), &dialog));
+    form->addRow(
+        new QLabel(tr("Quantize a second copy of the model with PTQ and compare it with the current one."), &dialog));
     form->addRow(tr("Weights"), wm);
     form->addRow(tr("Weight bits"), wb);
     form->addRow(tr("Activations"), am);
@@ -507,7 +510,8 @@ void MainWindow::showComparison(const std::string &layer)
     const bool activations = m_histogram->tensor() == ui::HistogramView::Tensor::Activation;
     m_compare->setComparison(QString::fromStdString(layer) + (activations ? tr(" (activations)") : tr(" (weights)")),
                              QString::fromStdString(c->labelA), activations ? a->second->activation : a->second->weight,
-                             QString::fromStdString(c->labelB), activations ? b->second->activation : b->second->weight);
+                             QString::fromStdString(c->labelB),
+                             activations ? b->second->activation : b->second->weight);
 }
 
 void MainWindow::saveSession()
@@ -526,9 +530,9 @@ void MainWindow::exportPlots()
         return;
     bool ok = false;
     const QStringList formats{QStringLiteral("PNG"), QStringLiteral("PDF"), QStringLiteral("SVG")};
-    const QString choice = QInputDialog::getItem(this, tr("Export all plots"),
-                                                 tr("Image format (each view's data is written as CSV too):"), formats, 0,
-                                                 false, &ok);
+    const QString choice =
+        QInputDialog::getItem(this, tr("Export all plots"),
+                              tr("Image format (each view's data is written as CSV too):"), formats, 0, false, &ok);
     if (!ok)
         return;
     ui::PlotExport::Format format = ui::PlotExport::Format::Png;
@@ -641,7 +645,8 @@ void MainWindow::selectLayer(int row)
     showComparison(it->second->layer);
     const auto &w = it->second->weight;
     if (w.valid)
-        m_levels->setWeights(w.values, std::max(std::abs(w.clipLo), std::abs(w.clipHi)), QString::fromStdString(it->second->layer));
+        m_levels->setWeights(w.values, std::max(std::abs(w.clipLo), std::abs(w.clipHi)),
+                             QString::fromStdString(it->second->layer));
     m_offsets->setSelectedLayers({QString::fromStdString(it->second->layer)});
 }
 
@@ -687,8 +692,8 @@ void MainWindow::pullTelemetry()
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (m_engine->busy()) {
-        const auto answer = QMessageBox::question(this, tr("A job is running"),
-                                                  tr("%1 is still running. Stop it and quit?").arg(m_engine->currentJob()));
+        const auto answer = QMessageBox::question(
+            this, tr("A job is running"), tr("%1 is still running. Stop it and quit?").arg(m_engine->currentJob()));
         if (answer != QMessageBox::Yes) {
             event->ignore();
             return;

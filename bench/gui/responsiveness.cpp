@@ -37,9 +37,9 @@
 #include <functional>
 #include <thread>
 
-#include <sys/resource.h>
 #include <cmath>
 #include <cstdio>
+#include <sys/resource.h>
 
 using namespace ql;
 
@@ -145,8 +145,10 @@ public:
         sample();
         RunFigures f;
         const uint64_t last = m_samples.back().points;
-        const auto first = std::find_if(m_samples.begin(), m_samples.end(), [](const Sample &x) { return x.points >= 1; });
-        const auto end = std::find_if(m_samples.begin(), m_samples.end(), [last](const Sample &x) { return x.points >= last; });
+        const auto first =
+            std::find_if(m_samples.begin(), m_samples.end(), [](const Sample &x) { return x.points >= 1; });
+        const auto end =
+            std::find_if(m_samples.begin(), m_samples.end(), [last](const Sample &x) { return x.points >= last; });
         if (first == m_samples.end() || end <= first || end->points <= first->points)
             return f;
         const double images = double(end->points - first->points) * imagesPerPoint;
@@ -420,8 +422,9 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "the window's QAT run gave too few training points to measure (steps: %d)\n", steps);
         return 1;
     }
-    std::printf("event loop during QAT (10 ms timer, %zu ticks)    p99 late %6.1f ms   worst %6.1f ms   (target < 50 ms)\n",
-                lateness.size(), percentile(lateness, 0.99), percentile(lateness, 1.0));
+    std::printf(
+        "event loop during QAT (10 ms timer, %zu ticks)    p99 late %6.1f ms   worst %6.1f ms   (target < 50 ms)\n",
+        lateness.size(), percentile(lateness, 0.99), percentile(lateness, 1.0));
     std::fflush(stdout);
     // Each run's share of CPU time the hypervisor gave to other guests ("steal"): a run with a
     // high share was slowed from outside, which is why the summary is a median over rounds.
@@ -442,11 +445,12 @@ int main(int argc, char **argv)
                     g.cpuMsPerImage, g.faultsPerImage, g.stealPercent, ratios.back(), cpuRatios.back());
         std::fflush(stdout);
     }
-    std::printf("QAT throughput  without GUI %6.0f img/s   with GUI %6.0f img/s (medians of %d rounds)   ratio GUI/CLI: "
-                "median over rounds %.3f, of the medians %.3f; by CPU time per image %.3f (min %.3f, max %.3f)   "
-                "(target >= 0.95)\n",
-                percentile(cli, 0.5), percentile(gui, 0.5), rounds, percentile(ratios, 0.5),
-                percentile(gui, 0.5) / percentile(cli, 0.5), percentile(cpuRatios, 0.5), percentile(cpuRatios, 0.0),
-                percentile(cpuRatios, 1.0));
+    std::printf(
+        "QAT throughput  without GUI %6.0f img/s   with GUI %6.0f img/s (medians of %d rounds)   ratio GUI/CLI: "
+        "median over rounds %.3f, of the medians %.3f; by CPU time per image %.3f (min %.3f, max %.3f)   "
+        "(target >= 0.95)\n",
+        percentile(cli, 0.5), percentile(gui, 0.5), rounds, percentile(ratios, 0.5),
+        percentile(gui, 0.5) / percentile(cli, 0.5), percentile(cpuRatios, 0.5), percentile(cpuRatios, 0.0),
+        percentile(cpuRatios, 1.0));
     return 0;
 }

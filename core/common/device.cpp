@@ -82,7 +82,8 @@ DeviceInfo selectDevice(const std::string &request)
     }
     if (req.rfind("cuda", 0) == 0) {
         if (!haveCuda)
-            throw Error("CUDA was requested ('" + request + "') but no CUDA device is available in this build or machine.",
+            throw Error("CUDA was requested ('" + request +
+                            "') but no CUDA device is available in this build or machine.",
                         "Use --device cpu, or build QuantLens against a CUDA-enabled libtorch.");
         int index = 0;
         if (req.size() > 4) {

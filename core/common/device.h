@@ -10,7 +10,7 @@ namespace ql::core {
 /// The device QuantLens computes on.
 struct DeviceInfo {
     c10::Device device{c10::kCPU};
-    std::string name;     ///< "CPU (8 threads)" or the GPU's name
+    std::string name; ///< "CPU (8 threads)" or the GPU's name
     bool cuda = false;
 };
 

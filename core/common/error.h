@@ -9,7 +9,9 @@ namespace ql::core {
 class Error : public std::runtime_error {
 public:
     explicit Error(const std::string &message, std::string hint = {})
-        : std::runtime_error(message), m_hint(std::move(hint)) {}
+        : std::runtime_error(message), m_hint(std::move(hint))
+    {
+    }
     const std::string &hint() const noexcept { return m_hint; }
     /// what() followed by the hint, when there is one.
     std::string full() const { return m_hint.empty() ? std::string(what()) : std::string(what()) + " " + m_hint; }

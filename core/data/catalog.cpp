@@ -71,8 +71,8 @@ DatasetInfo findDataset(const std::string &name)
     std::string where;
     for (const auto &p : datasetSearchPath())
         where += (where.empty() ? "" : ", ") + p.string();
-    throw Error("Data set '" + name + "' was not found (looked in " + where + "; found: " +
-                    (have.empty() ? std::string("none") : have) + ").",
+    throw Error("Data set '" + name + "' was not found (looked in " + where +
+                    "; found: " + (have.empty() ? std::string("none") : have) + ").",
                 name == "fashion-mnist" ? "Install it with: sudo apt-get install dataset-fashion-mnist"
                                         : "Set QL_DATA_DIR to the folder that holds it.");
 }

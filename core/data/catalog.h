@@ -8,8 +8,8 @@ namespace ql::core::data {
 
 /// A data set QuantLens found on this machine.
 struct DatasetInfo {
-    std::string name;                 ///< "fashion-mnist", "mnist"
-    std::filesystem::path directory;  ///< folder holding its files
+    std::string name; ///< "fashion-mnist", "mnist"
+    std::filesystem::path directory; ///< folder holding its files
     int64_t trainCount = 0;
     int64_t testCount = 0;
     int classes = 0;

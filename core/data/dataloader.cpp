@@ -28,7 +28,8 @@ DataLoader::DataLoader(Dataset dataset, DataLoaderOptions options)
     : m_dataset(std::move(dataset)), m_options(std::move(options))
 {
     if (m_options.batchSize < 1)
-        throw Error("Batch size " + std::to_string(m_options.batchSize) + " is below 1.", "Use a batch size of 1 or more.");
+        throw Error("Batch size " + std::to_string(m_options.batchSize) + " is below 1.",
+                    "Use a batch size of 1 or more.");
     if (m_options.prefetch < 1)
         throw Error("Prefetch " + std::to_string(m_options.prefetch) + " is below 1.", "Prefetch at least one batch.");
     if (m_options.workers < 0)
@@ -58,8 +59,9 @@ DataLoader::~DataLoader()
 void DataLoader::startEpoch(int64_t epoch)
 {
     const int64_t n = m_dataset.size();
-    torch::Tensor order = m_options.shuffle ? seededPermutation(n, mixSeed(m_options.seed, static_cast<uint64_t>(epoch)))
-                                            : torch::arange(n, torch::kInt64);
+    torch::Tensor order = m_options.shuffle
+                              ? seededPermutation(n, mixSeed(m_options.seed, static_cast<uint64_t>(epoch)))
+                              : torch::arange(n, torch::kInt64);
     {
         std::lock_guard lock(m_mutex);
         ++m_generation;

@@ -18,10 +18,10 @@ namespace ql::core::data {
 
 /// One batch of a DataLoader.
 struct Batch {
-    torch::Tensor images;  ///< float [B, C, H, W]: transformed, then normalised (when asked)
-    torch::Tensor labels;  ///< int64 [B]
+    torch::Tensor images; ///< float [B, C, H, W]: transformed, then normalised (when asked)
+    torch::Tensor labels; ///< int64 [B]
     torch::Tensor indices; ///< int64 [B]: the samples' indices in the data set
-    int64_t index = 0;     ///< position of the batch in its epoch
+    int64_t index = 0; ///< position of the batch in its epoch
     int64_t epoch = 0;
 };
 
@@ -102,14 +102,14 @@ private:
     bool m_pin = false;
 
     mutable std::mutex m_mutex;
-    std::condition_variable m_workCv;  // workers wait for work or shutdown
+    std::condition_variable m_workCv; // workers wait for work or shutdown
     std::condition_variable m_readyCv; // the consumer waits for a batch
     bool m_shutdown = false;
     std::atomic<bool> m_cancelled{false};
     bool m_started = false;
     uint64_t m_generation = 0; // bumped by startEpoch: late batches of an old epoch are dropped
     int64_t m_epoch = 0;
-    torch::Tensor m_order;   // int64 [N]: sample order of the current epoch
+    torch::Tensor m_order; // int64 [N]: sample order of the current epoch
     int64_t m_nextClaim = 0; // next batch index a worker may make
     int64_t m_delivered = 0; // batches handed to the consumer
     int64_t m_nextOrdered = 0;

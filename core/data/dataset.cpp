@@ -9,14 +9,12 @@
 
 namespace ql::core::data {
 
-std::string splitName(Split split)
-{
-    return split == Split::Train ? "train" : "test";
-}
+std::string splitName(Split split) { return split == Split::Train ? "train" : "test"; }
 
 Dataset::Dataset(std::string name, torch::Tensor images, torch::Tensor labels, std::vector<std::string> classNames,
                  Normalization norm, std::vector<SkippedFile> skipped)
-    : m_name(std::move(name)), m_classNames(std::move(classNames)), m_norm(std::move(norm)), m_skipped(std::move(skipped))
+    : m_name(std::move(name)), m_classNames(std::move(classNames)), m_norm(std::move(norm)),
+      m_skipped(std::move(skipped))
 {
     const std::string what = "Data set '" + m_name + "'";
     if (!images.defined() || images.dim() != 4 || images.scalar_type() != torch::kUInt8)

@@ -106,8 +106,8 @@ IdxArray readIdx(const std::filesystem::path &path)
     }
     const size_t payload = bytes.size() - header;
     if (payload < size_t(total))
-        throw Error(name + " is truncated: the header declares " + std::to_string(total) + " bytes of data, the file holds " +
-                        std::to_string(payload) + ".",
+        throw Error(name + " is truncated: the header declares " + std::to_string(total) +
+                        " bytes of data, the file holds " + std::to_string(payload) + ".",
                     "Download or reinstall the file.");
     if (payload > size_t(total))
         throw Error(name + " has " + std::to_string(payload - size_t(total)) +
@@ -132,8 +132,7 @@ std::vector<int64_t> readIdxDims(const std::filesystem::path &path)
     std::array<uint8_t, 4 + 16> head{};
     const int n = gzread(f, head.data(), static_cast<unsigned>(head.size()));
     gzclose(f);
-    if (n < 4 || head[0] != 0 || head[1] != 0 || head[2] != 0x08 || head[3] < 1 || head[3] > 4 ||
-        n < 4 + 4 * head[3])
+    if (n < 4 || head[0] != 0 || head[1] != 0 || head[2] != 0x08 || head[3] < 1 || head[3] > 4 || n < 4 + 4 * head[3])
         throw Error(name + " does not start with a valid unsigned-byte IDX header.");
     std::vector<int64_t> dims;
     for (int i = 0; i < head[3]; ++i)

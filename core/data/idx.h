@@ -8,7 +8,7 @@ namespace ql::core::data {
 
 /// An IDX array (the MNIST / Fashion-MNIST file format) of unsigned bytes.
 struct IdxArray {
-    std::vector<int64_t> dims;   ///< e.g. {60000, 28, 28} for images, {60000} for labels
+    std::vector<int64_t> dims; ///< e.g. {60000, 28, 28} for images, {60000} for labels
     std::vector<uint8_t> values; ///< row-major, product(dims) bytes
     int64_t count() const { return dims.empty() ? 0 : dims.front(); }
 };

@@ -70,15 +70,9 @@ std::vector<std::string> readNameLines(const fs::path &path)
     return names;
 }
 
-bool hasCifar10(const fs::path &d)
-{
-    return isFile(d / "data_batch_1.bin") || isFile(d / "test_batch.bin");
-}
+bool hasCifar10(const fs::path &d) { return isFile(d / "data_batch_1.bin") || isFile(d / "test_batch.bin"); }
 
-bool hasCifar100(const fs::path &d)
-{
-    return isFile(d / "train.bin") || isFile(d / "test.bin");
-}
+bool hasCifar100(const fs::path &d) { return isFile(d / "train.bin") || isFile(d / "test.bin"); }
 
 /// The folder that holds the CIFAR batches: `directory` itself or its usual sub-folder.
 fs::path cifarRoot(const fs::path &directory, DatasetKind &kind)
@@ -152,27 +146,28 @@ std::vector<std::string> defaultClassNames(DatasetKind kind)
 {
     switch (kind) {
     case DatasetKind::FashionMnist:
-        return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
-    case DatasetKind::Mnist:
-        return {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+        return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+    case DatasetKind::Mnist: return {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
     case DatasetKind::Cifar10:
         return {"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"};
     case DatasetKind::Cifar100:
-        return {"apple",      "aquarium_fish", "baby",         "bear",       "beaver",      "bed",       "bee",
-                "beetle",     "bicycle",       "bottle",       "bowl",       "boy",         "bridge",    "bus",
-                "butterfly",  "camel",         "can",          "castle",     "caterpillar", "cattle",    "chair",
-                "chimpanzee", "clock",         "cloud",        "cockroach",  "couch",       "crab",      "crocodile",
-                "cup",        "dinosaur",      "dolphin",      "elephant",   "flatfish",    "forest",    "fox",
-                "girl",       "hamster",       "house",        "kangaroo",   "keyboard",    "lamp",      "lawn_mower",
-                "leopard",    "lion",          "lizard",       "lobster",    "man",         "maple_tree", "motorcycle",
-                "mountain",   "mouse",         "mushroom",     "oak_tree",   "orange",      "orchid",    "otter",
-                "palm_tree",  "pear",          "pickup_truck", "pine_tree",  "plain",       "plate",     "poppy",
-                "porcupine",  "possum",        "rabbit",       "raccoon",    "ray",         "road",      "rocket",
-                "rose",       "sea",           "seal",         "shark",      "shrew",       "skunk",     "skyscraper",
-                "snail",      "snake",         "spider",       "squirrel",   "streetcar",   "sunflower", "sweet_pepper",
-                "table",      "tank",          "telephone",    "television", "tiger",       "tractor",   "train",
-                "trout",      "tulip",         "turtle",       "wardrobe",   "whale",       "willow_tree", "wolf",
-                "woman",      "worm"};
+        return {
+            "apple",      "aquarium_fish", "baby",         "bear",       "beaver",      "bed",         "bee",
+            "beetle",     "bicycle",       "bottle",       "bowl",       "boy",         "bridge",      "bus",
+            "butterfly",  "camel",         "can",          "castle",     "caterpillar", "cattle",      "chair",
+            "chimpanzee", "clock",         "cloud",        "cockroach",  "couch",       "crab",        "crocodile",
+            "cup",        "dinosaur",      "dolphin",      "elephant",   "flatfish",    "forest",      "fox",
+            "girl",       "hamster",       "house",        "kangaroo",   "keyboard",    "lamp",        "lawn_mower",
+            "leopard",    "lion",          "lizard",       "lobster",    "man",         "maple_tree",  "motorcycle",
+            "mountain",   "mouse",         "mushroom",     "oak_tree",   "orange",      "orchid",      "otter",
+            "palm_tree",  "pear",          "pickup_truck", "pine_tree",  "plain",       "plate",       "poppy",
+            "porcupine",  "possum",        "rabbit",       "raccoon",    "ray",         "road",        "rocket",
+            "rose",       "sea",           "seal",         "shark",      "shrew",       "skunk",       "skyscraper",
+            "snail",      "snake",         "spider",       "squirrel",   "streetcar",   "sunflower",   "sweet_pepper",
+            "table",      "tank",          "telephone",    "television", "tiger",       "tractor",     "train",
+            "trout",      "tulip",         "turtle",       "wardrobe",   "whale",       "willow_tree", "wolf",
+            "woman",      "worm"};
     case DatasetKind::ImageFolder: return {};
     }
     return {};
@@ -208,7 +203,8 @@ Dataset loadIdxPair(const fs::path &imagesFile, const fs::path &labelsFile, Data
                         std::to_string(labels.count()) + " labels.",
                     "Use the images and labels files of the same split and data set.");
     const int64_t n = images.count();
-    auto imageTensor = torch::from_blob(images.values.data(), {n, 1, images.dims[1], images.dims[2]}, torch::kUInt8).clone();
+    auto imageTensor =
+        torch::from_blob(images.values.data(), {n, 1, images.dims[1], images.dims[2]}, torch::kUInt8).clone();
     auto labelTensor = torch::from_blob(labels.values.data(), {n}, torch::kUInt8).to(torch::kInt64);
     try {
         return Dataset(name.empty() ? kindName(kind) : name, imageTensor, labelTensor, defaultClassNames(kind),
@@ -279,7 +275,8 @@ Dataset loadCifar(const fs::path &directory, Split split)
         return Dataset(kindName(kind) + " " + splitName(split), torch::cat(images), torch::cat(labels), names,
                        defaultNormalization(kind));
     } catch (const Error &e) {
-        throw Error("CIFAR folder '" + root.string() + "': " + e.what(), "The batches are corrupt; download them again.");
+        throw Error("CIFAR folder '" + root.string() + "': " + e.what(),
+                    "The batches are corrupt; download them again.");
     }
 }
 
@@ -303,7 +300,8 @@ Dataset loadImageFolder(const fs::path &directory, Split split, const ImageFolde
     if (hasTrain && (hasTest || hasVal)) {
         root = split == Split::Train ? directory / "train" : (hasTest ? directory / "test" : directory / "val");
     } else if (split == Split::Test) {
-        throw Error("Image folder '" + directory.string() + "' has no test/ or val/ sub-folder, so it has no test split.",
+        throw Error("Image folder '" + directory.string() +
+                        "' has no test/ or val/ sub-folder, so it has no test split.",
                     "Add train/ and test/ sub-folders, or split the training set into train and validation parts.");
     }
 

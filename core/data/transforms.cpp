@@ -109,7 +109,8 @@ torch::Tensor resize(const torch::Tensor &batch, int64_t height, int64_t width)
 {
     checkBatch(batch, "resize");
     if (height <= 0 || width <= 0)
-        throw Error("resize: target size " + std::to_string(height) + "x" + std::to_string(width) + " is not positive.");
+        throw Error("resize: target size " + std::to_string(height) + "x" + std::to_string(width) +
+                    " is not positive.");
     if (batch.size(2) == height && batch.size(3) == width)
         return batch;
     namespace F = torch::nn::functional;

@@ -44,7 +44,8 @@ void writeAtomically(const fs::path &path, const std::function<void(const fs::pa
         throw Error("Cannot write '" + path.string() + "': " + e.what(), e.hint());
     } catch (const std::exception &e) {
         fs::remove(tmp, ec);
-        throw Error("Cannot write '" + path.string() + "': " + e.what(), "Check the free space and permissions of the folder.");
+        throw Error("Cannot write '" + path.string() + "': " + e.what(),
+                    "Check the free space and permissions of the folder.");
     }
 }
 

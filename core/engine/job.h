@@ -69,7 +69,7 @@ inline bool JobCallbacks::stopRequested() const
 /// Time spent paused (at pause points of the thread that created it) does not count.
 class Eta {
 public:
-    Eta() : m_start(jobNow()), m_pausedAtStart(pausedSecondsOfThisThread()) {}
+    Eta() : m_start(jobNow()), m_pausedAtStart(pausedSecondsOfThisThread()) { }
     double elapsedSeconds() const
     {
         const double wall = std::chrono::duration<double>(jobNow() - m_start).count();

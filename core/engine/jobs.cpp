@@ -28,7 +28,7 @@ torch::Tensor firstImages(const data::Dataset &data, int64_t n, c10::Device devi
 /// Removes every layer's forward observer when it goes out of scope.
 class ObserverScope {
 public:
-    explicit ObserverScope(std::vector<std::shared_ptr<QuantLayerImpl>> layers) : m_layers(std::move(layers)) {}
+    explicit ObserverScope(std::vector<std::shared_ptr<QuantLayerImpl>> layers) : m_layers(std::move(layers)) { }
     ~ObserverScope()
     {
         for (const auto &l : m_layers)
@@ -48,15 +48,18 @@ torch::Tensor layerInputRows(const QuantLayerImpl &layer, const torch::Tensor &x
         if (o.groups != 1)
             return {}; // grouped: rows do not span the whole weight row
         namespace F = torch::nn::functional;
-        rows = F::unfold(x, F::UnfoldFuncOptions({o.kernel, o.kernel}).padding(o.padding).stride(o.stride).dilation(o.dilation))
-                   .transpose(1, 2)
-                   .reshape({-1, x.size(1) * o.kernel * o.kernel});
+        rows =
+            F::unfold(
+                x, F::UnfoldFuncOptions({o.kernel, o.kernel}).padding(o.padding).stride(o.stride).dilation(o.dilation))
+                .transpose(1, 2)
+                .reshape({-1, x.size(1) * o.kernel * o.kernel});
     } else {
         rows = x.reshape({-1, x.size(-1)});
     }
     if (rows.size(0) > maxRows)
-        rows = rows.index_select(0, torch::randperm(rows.size(0), torch::TensorOptions().dtype(torch::kLong).device(rows.device()))
-                                        .slice(0, 0, maxRows));
+        rows = rows.index_select(
+            0, torch::randperm(rows.size(0), torch::TensorOptions().dtype(torch::kLong).device(rows.device()))
+                   .slice(0, 0, maxRows));
     return rows.to(torch::kDouble);
 }
 
@@ -69,7 +72,8 @@ std::vector<int> layerBlocks(const std::vector<std::string> &layers, const std::
     for (const auto &name : layers) {
         for (size_t b = current; b < blocks.size(); ++b) {
             const auto &bn = blocks[b];
-            if (name == bn || (name.size() > bn.size() && name.compare(0, bn.size(), bn) == 0 && name[bn.size()] == '.')) {
+            if (name == bn ||
+                (name.size() > bn.size() && name.compare(0, bn.size(), bn) == 0 && name[bn.size()] == '.')) {
                 current = b;
                 break;
             }
@@ -92,8 +96,8 @@ void calibrate(Session &session, const data::Dataset &calibration, c10::Device d
         model->eval();
         ObserverScope observers(layers);
         for (size_t i = 0; i < layers.size(); ++i)
-            layers[i]->setForwardObserver(
-                [&inputs, i](const QuantLayerImpl &, const torch::Tensor &x, const torch::Tensor &) { inputs[i].push_back(x.detach()); });
+            layers[i]->setForwardObserver([&inputs, i](const QuantLayerImpl &, const torch::Tensor &x,
+                                                       const torch::Tensor &) { inputs[i].push_back(x.detach()); });
         data::DataLoaderOptions lo;
         lo.batchSize = batchSize;
         lo.shuffle = false;
@@ -147,10 +151,7 @@ static torch::Tensor sampleBatch(const torch::Tensor &x, int64_t maxElements)
     return x.narrow(0, 0, std::max<int64_t>(1, maxElements / perImage));
 }
 
-bool TelemetrySchedule::due(double now) const
-{
-    return m_count == 0 || m_last <= m_budget * (now - m_lastEnd);
-}
+bool TelemetrySchedule::due(double now) const { return m_count == 0 || m_last <= m_budget * (now - m_lastEnd); }
 
 void TelemetrySchedule::published(double begin, double end)
 {
@@ -194,8 +195,8 @@ void TelemetryProbe::publish(int64_t step)
         model->eval();
         ObserverScope observers(layers);
         for (size_t i = 0; i < layers.size(); ++i)
-            layers[i]->setForwardObserver(
-                [&inputs, i](const QuantLayerImpl &, const torch::Tensor &x, const torch::Tensor &) { inputs[i] = x.detach(); });
+            layers[i]->setForwardObserver([&inputs, i](const QuantLayerImpl &, const torch::Tensor &x,
+                                                       const torch::Tensor &) { inputs[i] = x.detach(); });
         torch::NoGradGuard noGrad;
         model->forward(m_probe);
         model->train(training);
@@ -243,8 +244,10 @@ static std::vector<LearnedParameter> learnedParameters(Session &session)
             for (const auto &p : (*q)->named_parameters(/*recurse=*/true)) {
                 // ASQ's adapter weights are reported as one "adapter" entry (their norm).
                 const bool adapter = p.key().rfind("adapter.", 0) == 0;
-                if (adapter && !out.empty() && out.back().layer == l->layerName() && out.back().parameter == "adapter") {
-                    out.back().value = torch::cat({out.back().value, p.value().detach().flatten().to(torch::kCPU, torch::kDouble)});
+                if (adapter && !out.empty() && out.back().layer == l->layerName() &&
+                    out.back().parameter == "adapter") {
+                    out.back().value =
+                        torch::cat({out.back().value, p.value().detach().flatten().to(torch::kCPU, torch::kDouble)});
                     continue;
                 }
                 out.push_back({l->layerName(), tensor, adapter ? "adapter" : p.key(),
@@ -339,8 +342,7 @@ QatResult runQat(Session &session, const data::Dataset &trainSet, const data::Da
         probe->publish(result.train.steps);
     if (!result.train.epochs.empty())
         result.eval.quantized = result.train.epochs.back().validation;
-    else
-    {
+    else {
         EvalOptions eo;
         eo.maxSamples = options.train.validationSamples;
         result.eval.quantized = evaluate(*session.model(), validation, device, eo);
@@ -402,8 +404,8 @@ types::ErrorAccumulation errorAccumulation(Session &session, const data::Dataset
     return out;
 }
 
-std::vector<SensitivityRow> sensitivity(Session &session, const data::Dataset &data, c10::Device device, int64_t samples,
-                                        const JobCallbacks &cb)
+std::vector<SensitivityRow> sensitivity(Session &session, const data::Dataset &data, c10::Device device,
+                                        int64_t samples, const JobCallbacks &cb)
 {
     auto model = session.model();
     model->to(device);

@@ -33,7 +33,7 @@ constexpr double kTelemetryBudget = 0.02;
 /// one. Pure bookkeeping over times given in seconds (no clock of its own).
 class TelemetrySchedule {
 public:
-    explicit TelemetrySchedule(double budget, double start = 0) : m_budget(budget), m_start(start) {}
+    explicit TelemetrySchedule(double budget, double start = 0) : m_budget(budget), m_start(start) { }
     /// Whether a snapshot is due at `now` (the first always is).
     bool due(double now) const;
     /// A snapshot ran from `begin` to `end`.

@@ -17,9 +17,15 @@ namespace fs = std::filesystem;
 
 std::string ModelMeta::toJson() const
 {
-    nlohmann::json j{{"format", "quantlens-model"}, {"version", 1},        {"arch", arch},
-                     {"activation", activation},    {"in_channels", inChannels}, {"num_classes", numClasses},
-                     {"dataset", dataset},          {"top1", top1},       {"command", command}};
+    nlohmann::json j{{"format", "quantlens-model"},
+                     {"version", 1},
+                     {"arch", arch},
+                     {"activation", activation},
+                     {"in_channels", inChannels},
+                     {"num_classes", numClasses},
+                     {"dataset", dataset},
+                     {"top1", top1},
+                     {"command", command}};
     return j.dump(2) + "\n";
 }
 

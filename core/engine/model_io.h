@@ -10,13 +10,13 @@ namespace ql::core::engine {
 
 /// What a model file is: enough to rebuild the architecture.
 struct ModelMeta {
-    std::string arch;              ///< zoo name
+    std::string arch; ///< zoo name
     std::string activation = "relu";
     int64_t inChannels = 0;
     int64_t numClasses = 0;
-    std::string dataset;           ///< what it was trained on, if known
-    double top1 = -1;              ///< validation top-1 in [0,1], -1 unknown
-    std::string command;           ///< the command that produced it
+    std::string dataset; ///< what it was trained on, if known
+    double top1 = -1; ///< validation top-1 in [0,1], -1 unknown
+    std::string command; ///< the command that produced it
     std::string toJson() const;
     static ModelMeta fromJson(const std::string &json, const std::string &source);
 };
@@ -41,7 +41,6 @@ struct LoadedModel {
 /// and listing missing / unexpected / wrongly shaped parameters.
 LoadedModel loadModel(const std::filesystem::path &path, const std::string &archHint = {},
                       const models::ZooOptions &options = {});
-
 
 } // namespace ql::core::engine
 

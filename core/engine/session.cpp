@@ -111,8 +111,9 @@ int Session::applyConfigJson(const std::string &text, const std::string &source)
         throw Error("Config '" + source + "' is not valid JSON: " + e.what());
     }
     if (!j.is_object() || !j.contains("layers") || !j["layers"].is_object())
-        throw Error("Config '" + source + "' must be an object with a \"layers\" object.",
-                    R"(Example: {"layers": {"conv1": {"weight": {"bits": 8}}, "layer*.conv2": {"act": {"method": "lsq+", "bits": 3}}}})");
+        throw Error(
+            "Config '" + source + "' must be an object with a \"layers\" object.",
+            R"(Example: {"layers": {"conv1": {"weight": {"bits": 8}}, "layer*.conv2": {"act": {"method": "lsq+", "bits": 3}}}})");
     std::vector<std::string> names;
     for (const auto &c : m_config)
         names.push_back(c.layer);
@@ -123,7 +124,8 @@ int Session::applyConfigJson(const std::string &text, const std::string &source)
         const bool glob = pattern.find_first_of("*?[") != std::string::npos;
         bool matched = false;
         for (size_t i = 0; i < updated.size(); ++i) {
-            const bool hit = glob ? ::fnmatch(pattern.c_str(), updated[i].layer.c_str(), 0) == 0 : updated[i].layer == pattern;
+            const bool hit =
+                glob ? ::fnmatch(pattern.c_str(), updated[i].layer.c_str(), 0) == 0 : updated[i].layer == pattern;
             if (!hit)
                 continue;
             matched = true;
@@ -133,7 +135,8 @@ int Session::applyConfigJson(const std::string &text, const std::string &source)
                 throw Error(where + " must map to an object with \"weight\", \"act\" and/or \"enabled\".");
             for (const auto &field : v.items())
                 if (field.key() != "weight" && field.key() != "act" && field.key() != "enabled")
-                    throw Error(where + ": unknown field \"" + field.key() + "\".", "Use \"weight\", \"act\" or \"enabled\".");
+                    throw Error(where + ": unknown field \"" + field.key() + "\".",
+                                "Use \"weight\", \"act\" or \"enabled\".");
             if (v.contains("weight"))
                 updated[i].weight = patchSpec(updated[i].weight, v["weight"], where + " weight");
             if (v.contains("act"))

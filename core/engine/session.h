@@ -70,6 +70,7 @@ private:
 };
 
 /// Names in `candidates` close to `name` (edit distance), best first, at most `max`.
-std::vector<std::string> closeMatches(const std::string &name, const std::vector<std::string> &candidates, size_t max = 3);
+std::vector<std::string> closeMatches(const std::string &name, const std::vector<std::string> &candidates,
+                                      size_t max = 3);
 
 } // namespace ql::core::engine

@@ -15,7 +15,7 @@ namespace {
 /// Restores a module's training mode when it goes out of scope.
 class TrainingModeGuard {
 public:
-    explicit TrainingModeGuard(torch::nn::Module &m) : m_module(m), m_training(m.is_training()) {}
+    explicit TrainingModeGuard(torch::nn::Module &m) : m_module(m), m_training(m.is_training()) { }
     ~TrainingModeGuard() { m_module.train(m_training); }
 
 private:

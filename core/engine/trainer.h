@@ -35,7 +35,7 @@ torch::Tensor predictLogits(models::QuantModelImpl &model, const data::Dataset &
 /// left out. Every group follows the same cosine schedule (setScale).
 struct Optimizer {
     std::unique_ptr<torch::optim::SGD> sgd;
-    std::vector<double> baseLr;      ///< per group
+    std::vector<double> baseLr; ///< per group
     std::vector<std::string> groups; ///< "weights", "other", "quantizers"
     /// Sets every group's learning rate to its base rate times `factor`.
     void setScale(double factor);

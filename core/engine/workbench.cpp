@@ -30,8 +30,8 @@ struct Workbench::Impl {
     std::unique_ptr<Session> session;
     std::optional<data::Dataset> train, test;
     std::string dataName;
-    std::string source;                 ///< the file the model or session came from
-    std::function<Session()> reopen;    ///< a fresh copy of the model as it was opened
+    std::string source; ///< the file the model or session came from
+    std::function<Session()> reopen; ///< a fresh copy of the model as it was opened
 
     Session &s()
     {
@@ -87,8 +87,8 @@ void checkFits(models::QuantModelImpl &model, const data::Dataset &data, c10::De
     } catch (const c10::Error &e) {
         throw Error(what + " cannot take the images of '" + data.name() + "' (" + shapeText(imageShape) +
                         "): " + e.what_without_backtrace(),
-                    "Open a model built for this image size and channel count (it expects " +
-                        shapeText(expected) + ").");
+                    "Open a model built for this image size and channel count (it expects " + shapeText(expected) +
+                        ").");
     }
     if (logits.dim() != 2 || logits.size(1) != data.numClasses())
         throw Error(what + " has " + std::to_string(logits.dim() == 2 ? logits.size(1) : 0) + " outputs but '" +
@@ -184,9 +184,7 @@ void Workbench::openModel(const std::string &path, const std::string &arch, cons
     const auto meta = peekMeta(path);
     if (!hasData())
         openData(meta && !meta->dataset.empty() ? meta->dataset : std::string("fashion-mnist"));
-    auto open = [path, arch, recipe, data = d->dataName] {
-        return Session(loadModel(path, arch), data, recipe);
-    };
+    auto open = [path, arch, recipe, data = d->dataName] { return Session(loadModel(path, arch), data, recipe); };
     auto session = std::make_unique<Session>(open());
     session->model()->to(d->device.device);
     checkFits(*session->model(), *d->test, d->device.device, "The model '" + path + "'");

@@ -32,11 +32,11 @@ std::string kindName(Kind k)
 const std::map<std::string, c10::ScalarType> &storageTypes()
 {
     static const std::map<std::string, c10::ScalarType> types{
-        {"torch.FloatStorage", c10::kFloat},     {"torch.DoubleStorage", c10::kDouble},
-        {"torch.HalfStorage", c10::kHalf},       {"torch.BFloat16Storage", c10::kBFloat16},
-        {"torch.LongStorage", c10::kLong},       {"torch.IntStorage", c10::kInt},
-        {"torch.ShortStorage", c10::kShort},     {"torch.CharStorage", c10::kChar},
-        {"torch.ByteStorage", c10::kByte},       {"torch.BoolStorage", c10::kBool},
+        {"torch.FloatStorage", c10::kFloat}, {"torch.DoubleStorage", c10::kDouble},
+        {"torch.HalfStorage", c10::kHalf},   {"torch.BFloat16Storage", c10::kBFloat16},
+        {"torch.LongStorage", c10::kLong},   {"torch.IntStorage", c10::kInt},
+        {"torch.ShortStorage", c10::kShort}, {"torch.CharStorage", c10::kChar},
+        {"torch.ByteStorage", c10::kByte},   {"torch.BoolStorage", c10::kBool},
     };
     return types;
 }
@@ -336,8 +336,8 @@ private:
         if (!allowedGlobal(name)) {
             const bool wholeModel = name.rfind("torchvision.", 0) == 0 || name.rfind("__main__.", 0) == 0 ||
                                     name.rfind("torch.nn.", 0) == 0;
-            throw Error("Refusing to read '" + m_file + "': its pickle references the global '" + name +
-                            "' (byte " + std::to_string(pos) + " of data.pkl), which a state dict never contains; " +
+            throw Error("Refusing to read '" + m_file + "': its pickle references the global '" + name + "' (byte " +
+                            std::to_string(pos) + " of data.pkl), which a state dict never contains; " +
                             "QuantLens does not execute it.",
                         wholeModel ? "The file holds a whole pickled model object. In Python, save "
                                      "torch.save(model.state_dict(), path) instead, or export with torch.jit.script."
@@ -412,8 +412,8 @@ private:
                     last += (size[k] - 1) * stride[k];
             }
             if (!empty && last >= storage.numel())
-                fail("tensor of size " + c10::str(c10::IntArrayRef(size)) + " reaches element " +
-                         std::to_string(last) + " of a storage of " + std::to_string(storage.numel()) + " elements",
+                fail("tensor of size " + c10::str(c10::IntArrayRef(size)) + " reaches element " + std::to_string(last) +
+                         " of a storage of " + std::to_string(storage.numel()) + " elements",
                      pos);
             auto v = make(Kind::Tensor);
             v->tensor = empty ? torch::empty(size, storage.options()) : storage.as_strided(size, stride, offset);
@@ -426,8 +426,7 @@ private:
     {
         // ('storage', storage_type, key, location, numel)
         if (pid->kind != Kind::Tuple || pid->items.size() != 5 || pid->items[0]->kind != Kind::String ||
-            pid->items[0]->s != "storage" || pid->items[1]->kind != Kind::Global ||
-            pid->items[2]->kind != Kind::String)
+            pid->items[0]->s != "storage" || pid->items[1]->kind != Kind::Global || pid->items[2]->kind != Kind::String)
             fail("persistent id that is not a storage reference", pos);
         const auto type = storageTypes().find(pid->items[1]->s);
         if (type == storageTypes().end())

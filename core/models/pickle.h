@@ -67,10 +67,10 @@ struct Value {
     Kind kind = Kind::None;
     int64_t i = 0;
     double f = 0.0;
-    std::string s;                                ///< String; Global "module.name"
-    std::vector<ValuePtr> items;                  ///< Tuple, List
+    std::string s; ///< String; Global "module.name"
+    std::vector<ValuePtr> items; ///< Tuple, List
     std::vector<std::pair<ValuePtr, ValuePtr>> dict; ///< Dict, in insertion order
-    torch::Tensor tensor;                         ///< Tensor, Storage (1-D, flat)
+    torch::Tensor tensor; ///< Tensor, Storage (1-D, flat)
 };
 
 /// "dict", "tensor", ...

@@ -65,8 +65,8 @@ QuantConv2dImpl::QuantConv2dImpl(const ConvOptions &options) : QuantLayerImpl(La
 {
     if (options.in <= 0 || options.out <= 0 || options.kernel <= 0 || options.groups <= 0 ||
         options.in % options.groups != 0 || options.out % options.groups != 0)
-        throw Error("Invalid convolution geometry: in=" + std::to_string(options.in) + " out=" +
-                        std::to_string(options.out) + " kernel=" + std::to_string(options.kernel) +
+        throw Error("Invalid convolution geometry: in=" + std::to_string(options.in) +
+                        " out=" + std::to_string(options.out) + " kernel=" + std::to_string(options.kernel) +
                         " groups=" + std::to_string(options.groups) + ".",
                     "Channel counts must be positive and divisible by the group count.");
     weight = register_parameter(
@@ -199,7 +199,7 @@ void FoldableBatchNorm2dImpl::pretty_print(std::ostream &stream) const
 }
 
 std::pair<torch::Tensor, torch::Tensor> foldBatchNormParams(const torch::Tensor &weight, const torch::Tensor &bias,
-                                                             const FoldableBatchNorm2dImpl &bn)
+                                                            const FoldableBatchNorm2dImpl &bn)
 {
     const int64_t channels = weight.size(0);
     if (bn.running_mean.numel() != channels)

@@ -13,7 +13,7 @@ namespace ql::core::models {
 
 /// How a quantizable layer computes.
 enum class LayerMode {
-    Fp32,      ///< quantizers are ignored
+    Fp32, ///< quantizers are ignored
     FakeQuant, ///< the weight and the input go through their quantizers (each when one is set)
 };
 
@@ -73,7 +73,7 @@ public:
     torch::Tensor bias; ///< undefined when the layer has no bias
 
 protected:
-    explicit QuantLayerImpl(LayerKind kind) : m_kind(kind) {}
+    explicit QuantLayerImpl(LayerKind kind) : m_kind(kind) { }
     virtual torch::Tensor compute(const torch::Tensor &x, const torch::Tensor &w) = 0;
 
 private:
@@ -162,7 +162,7 @@ TORCH_MODULE(FoldableBatchNorm2d);
 /// b' = (b - mean) * g/sqrt(var+eps) + beta. `bias` may be undefined (= 0).
 /// Uses the running statistics (eval-mode BN). Thread-safe (pure).
 std::pair<torch::Tensor, torch::Tensor> foldBatchNormParams(const torch::Tensor &weight, const torch::Tensor &bias,
-                                                             const FoldableBatchNorm2dImpl &bn);
+                                                            const FoldableBatchNorm2dImpl &bn);
 
 /// Folds `bn` into `conv` in place (conv gains a bias if it had none) and marks
 /// `bn` folded so that conv -> bn computes what conv+bn computed in eval mode.

@@ -35,10 +35,7 @@ QuantModelImpl::QuantModelImpl(std::string archName, std::vector<int64_t> inputS
 {
 }
 
-torch::Tensor QuantModelImpl::forward(const torch::Tensor &x)
-{
-    return run(x, nullptr);
-}
+torch::Tensor QuantModelImpl::forward(const torch::Tensor &x) { return run(x, nullptr); }
 
 std::vector<torch::Tensor> QuantModelImpl::forwardBlocks(const torch::Tensor &x)
 {
@@ -55,7 +52,8 @@ void QuantModelImpl::finishConstruction()
     }
 }
 
-ModeGuard::ModeGuard(QuantModelImpl &model) : m_model(model), m_layers(model.quantLayers()), m_training(model.is_training())
+ModeGuard::ModeGuard(QuantModelImpl &model)
+    : m_model(model), m_layers(model.quantLayers()), m_training(model.is_training())
 {
     m_modes.reserve(m_layers.size());
     for (const auto &l : m_layers)
@@ -114,9 +112,9 @@ std::vector<LayerInfo> QuantModelImpl::layerInfos(std::vector<int64_t> inputShap
         for (const auto &layer : layers)
             layer->setForwardObserver(nullptr);
         train(wasTraining);
-        throw Error("Model '" + m_archName + "' cannot run on an input of shape [" +
-                        std::to_string(inputShape[0]) + ", " + std::to_string(inputShape[1]) + ", " +
-                        std::to_string(inputShape[2]) + "]: " + e.what_without_backtrace(),
+        throw Error("Model '" + m_archName + "' cannot run on an input of shape [" + std::to_string(inputShape[0]) +
+                        ", " + std::to_string(inputShape[1]) + ", " + std::to_string(inputShape[2]) +
+                        "]: " + e.what_without_backtrace(),
                     "Use an input size the architecture supports.");
     }
     for (const auto &layer : layers)
@@ -160,28 +158,25 @@ void QuantModelImpl::foldBatchNorms()
         foldBatchNorm(*conv, *bn);
 }
 
-bool QuantModelImpl::batchNormsFolded() const
-{
-    return !m_foldPairs.empty() && m_foldPairs.front().second->folded();
-}
+bool QuantModelImpl::batchNormsFolded() const { return !m_foldPairs.empty() && m_foldPairs.front().second->folded(); }
 
 std::vector<std::pair<std::string, torch::Tensor>> QuantModelImpl::stateDict() const
 {
     // PyTorch's state_dict() lists each module's parameters then its buffers, depth first.
     std::vector<std::pair<std::string, torch::Tensor>> out;
-    std::function<void(const torch::nn::Module &, const std::string &)> visit =
-        [&](const torch::nn::Module &module, const std::string &prefix) {
-            for (const auto &p : module.named_parameters(/*recurse=*/false))
-                out.emplace_back(prefix + p.key(), p.value());
-            for (const auto &b : module.named_buffers(/*recurse=*/false))
-                out.emplace_back(prefix + b.key(), b.value());
-            for (const auto &child : module.named_children()) {
-                if (child.key() == QuantLayerImpl::kWeightQuantizerName ||
-                    child.key() == QuantLayerImpl::kInputQuantizerName)
-                    continue;
-                visit(*child.value(), prefix + child.key() + ".");
-            }
-        };
+    std::function<void(const torch::nn::Module &, const std::string &)> visit = [&](const torch::nn::Module &module,
+                                                                                    const std::string &prefix) {
+        for (const auto &p : module.named_parameters(/*recurse=*/false))
+            out.emplace_back(prefix + p.key(), p.value());
+        for (const auto &b : module.named_buffers(/*recurse=*/false))
+            out.emplace_back(prefix + b.key(), b.value());
+        for (const auto &child : module.named_children()) {
+            if (child.key() == QuantLayerImpl::kWeightQuantizerName ||
+                child.key() == QuantLayerImpl::kInputQuantizerName)
+                continue;
+            visit(*child.value(), prefix + child.key() + ".");
+        }
+    };
     visit(*this, "");
     return out;
 }

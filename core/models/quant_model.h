@@ -13,11 +13,11 @@ namespace ql::core::models {
 
 /// One quantizable layer as the views and the engine see it.
 struct LayerInfo {
-    std::string name;                ///< state-dict prefix, e.g. "layer1.0.conv1"
+    std::string name; ///< state-dict prefix, e.g. "layer1.0.conv1"
     LayerKind kind = LayerKind::Conv2d;
     std::vector<int64_t> weightShape;
-    int64_t parameters = 0;          ///< weight + bias elements
-    int64_t macs = 0;                ///< multiply-accumulates for one sample at the probed input size
+    int64_t parameters = 0; ///< weight + bias elements
+    int64_t macs = 0; ///< multiply-accumulates for one sample at the probed input size
     std::vector<int64_t> inputShape; ///< per sample (no batch)
     std::vector<int64_t> outputShape;
 };

@@ -49,7 +49,8 @@ torch::Tensor readStorage(caffe2::serialize::PyTorchStreamReader &reader, const 
 {
     const std::string record = "data/" + key;
     if (!reader.hasRecord(record))
-        throw Error("Cannot read state dict '" + file + "': storage record '" + record + "' is missing from the archive.",
+        throw Error("Cannot read state dict '" + file + "': storage record '" + record +
+                        "' is missing from the archive.",
                     "Save the weights again with torch.save(model.state_dict(), path).");
     auto [ptr, bytes] = reader.getRecord(record);
     const auto elem = static_cast<size_t>(c10::elementSize(dtype));

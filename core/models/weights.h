@@ -39,18 +39,18 @@ enum class WeightFormat { StateDict, TorchScript };
 struct ShapeMismatch {
     std::string name;
     std::vector<int64_t> expected; ///< the model's
-    std::vector<int64_t> found;    ///< the file's
+    std::vector<int64_t> found; ///< the file's
 };
 
 /// What a load did. A strict load that returns has complete() == true.
 struct LoadReport {
-    std::string source;                  ///< the file
+    std::string source; ///< the file
     WeightFormat format = WeightFormat::StateDict;
-    std::vector<std::string> loaded;     ///< model names that were copied
-    std::vector<std::string> missing;    ///< in the model, not in the file
+    std::vector<std::string> loaded; ///< model names that were copied
+    std::vector<std::string> missing; ///< in the model, not in the file
     std::vector<std::string> unexpected; ///< in the file, not in the model
     std::vector<ShapeMismatch> wrongShape;
-    std::string strippedPrefix;          ///< e.g. "module." (DataParallel) when it was removed
+    std::string strippedPrefix; ///< e.g. "module." (DataParallel) when it was removed
 
     bool complete() const { return missing.empty() && unexpected.empty() && wrongShape.empty(); }
     /// One paragraph for a log or a dialog: counts, then every problem by name.

@@ -44,10 +44,7 @@ ConvBnActImpl::ConvBnActImpl(const ConvOptions &convOptions, Act act, double bnE
     bn = register_module("1", FoldableBatchNorm2d(convOptions.out, bnEps));
 }
 
-torch::Tensor ConvBnActImpl::forward(const torch::Tensor &x)
-{
-    return applyAct(m_act, bn->forward(conv->forward(x)));
-}
+torch::Tensor ConvBnActImpl::forward(const torch::Tensor &x) { return applyAct(m_act, bn->forward(conv->forward(x))); }
 
 void torchvisionInit(torch::nn::Module &model, LinearInit linearInit)
 {
@@ -188,8 +185,7 @@ class ResNetImpl : public QuantModelImpl {
 public:
     /// ImageNet ResNet-18 (torchvision) when `cifar` is false; the CIFAR ResNet-20 otherwise.
     ResNetImpl(bool cifar, int64_t inChannels, int64_t numClasses)
-        : QuantModelImpl(cifar ? "resnet20" : "resnet18", {inChannels, cifar ? 32 : 224, cifar ? 32 : 224},
-                         numClasses),
+        : QuantModelImpl(cifar ? "resnet20" : "resnet18", {inChannels, cifar ? 32 : 224, cifar ? 32 : 224}, numClasses),
           m_cifar(cifar)
     {
         ConvOptions stem = cifar ? convOpts(inChannels, 16, 3) : convOpts(inChannels, 64, 7, 2);
@@ -197,7 +193,8 @@ public:
         m_bn1 = register_module("bn1", FoldableBatchNorm2d(stem.out));
         addFoldPair(m_conv1, m_bn1);
         m_blockNames.push_back("stem");
-        const std::vector<int64_t> planes = cifar ? std::vector<int64_t>{16, 32, 64} : std::vector<int64_t>{64, 128, 256, 512};
+        const std::vector<int64_t> planes =
+            cifar ? std::vector<int64_t>{16, 32, 64} : std::vector<int64_t>{64, 128, 256, 512};
         const int blocksPerStage = cifar ? 3 : 2;
         int64_t in = stem.out;
         for (size_t s = 0; s < planes.size(); ++s) {
@@ -262,7 +259,8 @@ QuantModel makeFmnistCnn(const ZooOptions &o)
 
 QuantModel makeResnet20(const ZooOptions &o)
 {
-    return std::make_shared<ResNetImpl>(true, o.inChannels > 0 ? o.inChannels : 3, o.numClasses > 0 ? o.numClasses : 10);
+    return std::make_shared<ResNetImpl>(true, o.inChannels > 0 ? o.inChannels : 3,
+                                        o.numClasses > 0 ? o.numClasses : 10);
 }
 
 QuantModel makeResnet18(const ZooOptions &o)
@@ -271,17 +269,11 @@ QuantModel makeResnet18(const ZooOptions &o)
                                         o.numClasses > 0 ? o.numClasses : 1000);
 }
 
-void registerConvBnPairs(QuantModelImpl &model)
-{
-    collectConvBnPairs(model);
-}
+void registerConvBnPairs(QuantModelImpl &model) { collectConvBnPairs(model); }
 
 } // namespace detail
 
-std::string activationName(Activation a)
-{
-    return a == Activation::Silu ? "silu" : "relu";
-}
+std::string activationName(Activation a) { return a == Activation::Silu ? "silu" : "relu"; }
 
 Activation activationFromName(const std::string &name)
 {

@@ -15,8 +15,8 @@ std::string activationName(Activation a);
 Activation activationFromName(const std::string &name);
 
 struct ZooOptions {
-    int64_t inChannels = 0;  ///< 0 = the architecture's default (1 for fmnist-cnn, 3 otherwise)
-    int64_t numClasses = 0;  ///< 0 = the architecture's default (10 for fmnist-cnn/resnet20, 1000 otherwise)
+    int64_t inChannels = 0; ///< 0 = the architecture's default (1 for fmnist-cnn, 3 otherwise)
+    int64_t numClasses = 0; ///< 0 = the architecture's default (10 for fmnist-cnn/resnet20, 1000 otherwise)
     Activation activation = Activation::Relu; ///< fmnist-cnn only; the others use their paper's activation
 };
 

@@ -75,7 +75,8 @@ public:
         auto seq = addContainer(*this, "conv");
         int idx = 0;
         if (expand != 1)
-            m_stages.push_back(seq->register_module(std::to_string(idx++), ConvBnAct(convOpts(in, hidden, 1), Act::Relu6)));
+            m_stages.push_back(
+                seq->register_module(std::to_string(idx++), ConvBnAct(convOpts(in, hidden, 1), Act::Relu6)));
         m_stages.push_back(seq->register_module(std::to_string(idx++),
                                                 ConvBnAct(convOpts(hidden, hidden, 3, stride, hidden), Act::Relu6)));
         m_project = seq->register_module(std::to_string(idx++), QuantConv2d(convOpts(hidden, out, 1)));
@@ -110,7 +111,7 @@ public:
         int idx = 0;
         auto stem = features->register_module("0", ConvBnAct(convOpts(inChannels, in, 3, 2), Act::Relu6));
         addFeature("features." + std::to_string(idx++), stem);
-        const int64_t settings[7][4] = {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2},
+        const int64_t settings[7][4] = {{1, 16, 1, 1}, {6, 24, 2, 2},  {6, 32, 3, 2}, {6, 64, 4, 2},
                                         {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
         for (const auto &s : settings) {
             const int64_t out = makeDivisible(static_cast<double>(s[1]));
@@ -126,7 +127,6 @@ public:
         addFeature("features." + std::to_string(idx), head);
         finishWithClassifier(last, numClasses, LinearInit::Normal001);
     }
-
 };
 
 // --- EfficientNet-B0 --------------------------------------------------------------
@@ -160,8 +160,8 @@ public:
         int idx = 0;
         if (expanded != in)
             m_expand = seq->register_module(std::to_string(idx++), ConvBnAct(convOpts(in, expanded, 1), Act::Silu));
-        m_depthwise = seq->register_module(std::to_string(idx++),
-                                           ConvBnAct(convOpts(expanded, expanded, kernel, stride, expanded), Act::Silu));
+        m_depthwise = seq->register_module(
+            std::to_string(idx++), ConvBnAct(convOpts(expanded, expanded, kernel, stride, expanded), Act::Silu));
         m_se = seq->register_module(std::to_string(idx++), SqueezeExcitation(expanded, std::max<int64_t>(1, in / 4)));
         m_project = seq->register_module(std::to_string(idx++), ConvBnAct(convOpts(expanded, out, 1), Act::None));
     }
@@ -199,8 +199,8 @@ public:
         : FeatureChainModelImpl("efficientnet_b0", {inChannels, 224, 224}, numClasses)
     {
         // expand, kernel, stride, in, out, layers (torchvision's _efficientnet_conf for b0)
-        const int64_t settings[7][6] = {{1, 3, 1, 32, 16, 1},   {6, 3, 2, 16, 24, 2},  {6, 5, 2, 24, 40, 2},
-                                        {6, 3, 2, 40, 80, 3},   {6, 5, 1, 80, 112, 3}, {6, 5, 2, 112, 192, 4},
+        const int64_t settings[7][6] = {{1, 3, 1, 32, 16, 1},  {6, 3, 2, 16, 24, 2},  {6, 5, 2, 24, 40, 2},
+                                        {6, 3, 2, 40, 80, 3},  {6, 5, 1, 80, 112, 3}, {6, 5, 2, 112, 192, 4},
                                         {6, 3, 1, 192, 320, 1}};
         int64_t totalBlocks = 0;
         for (const auto &s : settings)
@@ -227,7 +227,6 @@ public:
         addFeature("features.8", head);
         finishWithClassifier(last, numClasses, LinearInit::UniformFanOut);
     }
-
 };
 
 } // namespace

@@ -163,9 +163,6 @@ AsqOverhead asqOverhead(const std::vector<LayerShape> &layers, int bits)
     return o;
 }
 
-IntRange AsqQuantizerImpl::codeRange() const
-{
-    return m_range;
-}
+IntRange AsqQuantizerImpl::codeRange() const { return m_range; }
 
 } // namespace ql::core::quant

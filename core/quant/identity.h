@@ -15,7 +15,7 @@ public:
     torch::Tensor levels() const override { return torch::empty({0}); }
     /// Empty codes: FP32 values are not integers.
     torch::Tensor integerCodes(const torch::Tensor &) const override { return torch::empty({0}, torch::kLong); }
-    void init(const std::vector<torch::Tensor> &) override {}
+    void init(const std::vector<torch::Tensor> &) override { }
     std::map<std::string, torch::Tensor> quantParameters() const override { return {}; }
     std::pair<torch::Tensor, torch::Tensor> clipRange() const override
     {

@@ -126,8 +126,7 @@ void LsqQuantizerImpl::init(const std::vector<torch::Tensor> &calibration)
         } else {
             const torch::Tensor mu = rows.mean(1);
             const torch::Tensor sigma = rows.std(1, /*unbiased=*/false);
-            s0 = torch::maximum((mu - 3 * sigma).abs(), (mu + 3 * sigma).abs()) /
-                 std::pow(2.0, m_spec.bits - 1);
+            s0 = torch::maximum((mu - 3 * sigma).abs(), (mu + 3 * sigma).abs()) / std::pow(2.0, m_spec.bits - 1);
         }
         detail::checkPositive(name(), s0);
         step.set_data(s0.to(step.scalar_type()));
@@ -253,9 +252,6 @@ std::pair<torch::Tensor, torch::Tensor> LsqQuantizerImpl::clipRange() const
     return {lo, hi};
 }
 
-IntRange LsqQuantizerImpl::codeRange() const
-{
-    return m_range;
-}
+IntRange LsqQuantizerImpl::codeRange() const { return m_range; }
 
 } // namespace ql::core::quant

@@ -10,18 +10,18 @@ namespace ql::core::quant {
 
 /// One output channel's weight row approximated as sum_i a_i q_i.
 struct MultipointChannel {
-    std::vector<double> scales;        ///< a_i
-    std::vector<torch::Tensor> codes;  ///< q_i, int64 [K], each in the b-bit signed range
+    std::vector<double> scales; ///< a_i
+    std::vector<torch::Tensor> codes; ///< q_i, int64 [K], each in the b-bit signed range
 };
 
 /// The result of multipointQuantize().
 struct MultipointResult {
-    torch::Tensor approx;                  ///< [C, K] (float64) sum_i a_i q_i per row
+    torch::Tensor approx; ///< [C, K] (float64) sum_i a_i q_i per row
     std::vector<MultipointChannel> channels;
-    std::vector<int> points;               ///< point count per channel (the heat map)
-    double errorBefore = 0;                ///< output error with one point per channel
-    double errorAfter = 0;                 ///< output error after spending the budget
-    std::vector<double> errorTrace;        ///< output error after each extra point (errorAfter last)
+    std::vector<int> points; ///< point count per channel (the heat map)
+    double errorBefore = 0; ///< output error with one point per channel
+    double errorAfter = 0; ///< output error after spending the budget
+    std::vector<double> errorTrace; ///< output error after each extra point (errorAfter last)
     int64_t extraPointsSpent = 0;
 };
 

@@ -62,9 +62,6 @@ std::pair<torch::Tensor, torch::Tensor> PactQuantizerImpl::clipRange() const
     return {torch::zeros_like(alpha.detach()), alpha.detach()};
 }
 
-IntRange PactQuantizerImpl::codeRange() const
-{
-    return {0, static_cast<int64_t>(m_k)};
-}
+IntRange PactQuantizerImpl::codeRange() const { return {0, static_cast<int64_t>(m_k)}; }
 
 } // namespace ql::core::quant

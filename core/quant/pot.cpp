@@ -84,7 +84,8 @@ std::vector<double> apotMagnitudes(int bits, bool isSigned)
 std::vector<double> uniformMagnitudes(int bits, bool isSigned)
 {
     if (bits < 1 || bits > 16)
-        throw Error("Uniform levels: bits = " + std::to_string(bits) + " is out of range 1..16.", "Choose 1 to 16 bits.");
+        throw Error("Uniform levels: bits = " + std::to_string(bits) + " is out of range 1..16.",
+                    "Choose 1 to 16 bits.");
     const int64_t q = isSigned ? (int64_t{1} << (bits - 1)) - 1 : (int64_t{1} << bits) - 1;
     std::vector<double> out;
     for (int64_t i = 0; i <= q; ++i)
@@ -151,7 +152,7 @@ torch::Tensor LevelQuantizerImpl::levels() const
 {
     const torch::Tensor set =
         torch::tensor(levelSet(std::vector<double>(m_magnitudes.data_ptr<double>(),
-                                                    m_magnitudes.data_ptr<double>() + m_magnitudes.numel()),
+                                                   m_magnitudes.data_ptr<double>() + m_magnitudes.numel()),
                                m_signed),
                       torch::kDouble)
             .to(alpha.scalar_type());
@@ -192,10 +193,7 @@ void LevelQuantizerImpl::setAlpha(const torch::Tensor &a)
     m_initialized = true;
 }
 
-std::map<std::string, torch::Tensor> LevelQuantizerImpl::quantParameters() const
-{
-    return {{"alpha", alpha.detach()}};
-}
+std::map<std::string, torch::Tensor> LevelQuantizerImpl::quantParameters() const { return {{"alpha", alpha.detach()}}; }
 
 std::pair<torch::Tensor, torch::Tensor> LevelQuantizerImpl::clipRange() const
 {
@@ -236,14 +234,15 @@ int PostLut::exponent(int64_t weightCode) const
 int64_t PostLut::multiply(int64_t r, int64_t weightCode) const
 {
     if (r < 0 || r > m_maxR)
-        throw Error("POST LUT: activation code " + std::to_string(r) + " is out of range 0.." +
-                        std::to_string(m_maxR) + ".",
+        throw Error("POST LUT: activation code " + std::to_string(r) + " is out of range 0.." + std::to_string(m_maxR) +
+                        ".",
                     "Pass unsigned activation codes of the LUT's bit-width.");
     if (weightCode == 0)
         return 0;
     const int k = exponent(weightCode);
     const auto roundShift = [](int64_t v, int j) { return j == 0 ? v : (v + (int64_t{1} << (j - 1))) >> j; };
-    const int64_t y = (k % 2 == 0) ? roundShift(r << m_frac, k / 2) : roundShift(m_lut[static_cast<size_t>(r)], (k - 1) / 2);
+    const int64_t y =
+        (k % 2 == 0) ? roundShift(r << m_frac, k / 2) : roundShift(m_lut[static_cast<size_t>(r)], (k - 1) / 2);
     return weightCode < 0 ? -y : y;
 }
 

@@ -107,7 +107,7 @@ private:
     int m_frac;
     int64_t m_nonZero; ///< count of non-zero magnitudes
     int64_t m_maxR;
-    int m_kMax;        ///< largest exponent in use
+    int m_kMax; ///< largest exponent in use
     std::vector<int64_t> m_lut;
 };
 

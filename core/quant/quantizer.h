@@ -17,23 +17,23 @@ namespace ql::core::quant {
 
 // The method enum, QuantSpec, integer ranges and the method registry are plain values
 // shared with the CLI and the GUI (ql/types); the quantizers use them under these names.
+using types::bitRange;
 using types::GradScale;
 using types::InitMode;
 using types::IntRange;
+using types::intRange;
 using types::Method;
+using types::methodFromName;
+using types::methodName;
 using types::PotVariant;
 using types::QuantSpec;
 using types::Role;
-using types::bitRange;
-using types::intRange;
-using types::methodFromName;
-using types::methodName;
 using types::validateSpec;
 
 /// Base class of every quantizer. Not thread-safe: one quantizer belongs to one layer on one engine thread.
 class QuantizerImpl : public torch::nn::Module {
 public:
-    explicit QuantizerImpl(QuantSpec spec) : m_spec(std::move(spec)) {}
+    explicit QuantizerImpl(QuantSpec spec) : m_spec(std::move(spec)) { }
     /// Fake-quantized tensor, differentiable with the paper's gradients.
     virtual torch::Tensor forward(const torch::Tensor &x) = 0;
     /// The representable values: [L] per tensor, [C, L] per channel.

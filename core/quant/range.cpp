@@ -162,9 +162,6 @@ std::pair<torch::Tensor, torch::Tensor> RangeQuantizerImpl::clipRange() const
     return {step * static_cast<double>(m_range.lo) + offset, step * static_cast<double>(m_range.hi) + offset};
 }
 
-IntRange RangeQuantizerImpl::codeRange() const
-{
-    return m_range;
-}
+IntRange RangeQuantizerImpl::codeRange() const { return m_range; }
 
 } // namespace ql::core::quant

@@ -48,8 +48,7 @@ public:
         const torch::Tensor inside = torch::logical_and(v >= n, v <= p).to(grad.scalar_type());
         const torch::Tensor gradX = grad * inside;
         // Inside: round(v) - v; below: n; above: p. Outside q is already n or p.
-        const torch::Tensor gradS =
-            reduceTo(grad * (q - v * inside), s) * ctx->saved_data["gStep"].toDouble();
+        const torch::Tensor gradS = reduceTo(grad * (q - v * inside), s) * ctx->saved_data["gStep"].toDouble();
         torch::Tensor gradBeta;
         if (hasBeta)
             gradBeta = reduceTo(grad * (1.0 - inside), saved[3]) * ctx->saved_data["gOffset"].toDouble();
@@ -93,8 +92,7 @@ public:
         const torch::Tensor &q = saved[1];
         const bool isSigned = ctx->saved_data["isSigned"].toBool();
         const torch::Tensor &grad = gradOutputs[0];
-        const torch::Tensor inside =
-            torch::logical_and(u >= (isSigned ? -1.0 : 0.0), u <= 1.0).to(grad.scalar_type());
+        const torch::Tensor inside = torch::logical_and(u >= (isSigned ? -1.0 : 0.0), u <= 1.0).to(grad.scalar_type());
         const torch::Tensor gradAlpha =
             reduceTo(grad * (q - u * inside), saved[2]) * ctx->saved_data["gAlpha"].toDouble();
         return {grad * inside, gradAlpha, torch::Tensor(), torch::Tensor(), torch::Tensor()};
@@ -103,8 +101,7 @@ public:
 
 class PactFunction : public torch::autograd::Function<PactFunction> {
 public:
-    static torch::Tensor forward(AutogradContext *ctx, const torch::Tensor &x, const torch::Tensor &alpha,
-                                 double k)
+    static torch::Tensor forward(AutogradContext *ctx, const torch::Tensor &x, const torch::Tensor &alpha, double k)
     {
         const torch::Tensor y = torch::minimum(torch::clamp_min(x, 0.0), alpha.expand_as(x));
         // Round half to even (torch::round).
@@ -126,8 +123,8 @@ public:
 
 } // namespace
 
-torch::Tensor lsqQuantize(const torch::Tensor &x, const torch::Tensor &s, const torch::Tensor &beta, double n,
-                          double p, double gStep, double gOffset)
+torch::Tensor lsqQuantize(const torch::Tensor &x, const torch::Tensor &s, const torch::Tensor &beta, double n, double p,
+                          double gStep, double gOffset)
 {
     // Function::apply rejects undefined inputs, so a missing offset travels as a flag.
     if (!beta.defined())

@@ -15,8 +15,8 @@ namespace ql::core::quant {
 /// `s` and `beta` broadcast against x (scalar, [C,1,..] per channel, [N,1,..] per sample);
 /// their gradients are summed back to their own shapes. `beta` may be an
 /// undefined tensor (no offset). Thread-safe (pure function).
-torch::Tensor lsqQuantize(const torch::Tensor &x, const torch::Tensor &s, const torch::Tensor &beta, double n,
-                          double p, double gStep, double gOffset);
+torch::Tensor lsqQuantize(const torch::Tensor &x, const torch::Tensor &s, const torch::Tensor &beta, double n, double p,
+                          double gStep, double gOffset);
 
 /// Identity in the forward pass; multiplies the gradient by `g` in the backward
 /// pass (used for the ASQ split: only s gets g, beta(x) does not). Thread-safe.

@@ -17,8 +17,8 @@ void checkFinite(const std::string &who, const torch::Tensor &x, const std::stri
         return;
     const torch::Tensor first = x.detach().flatten().index({bad.flatten()}).slice(0, 0, 1).to(torch::kDouble);
     std::ostringstream msg;
-    msg << who << ": " << what << " holds " << count << " non-finite value(s), the first is "
-        << first.item<double>() << ".";
+    msg << who << ": " << what << " holds " << count << " non-finite value(s), the first is " << first.item<double>()
+        << ".";
     throw Error(msg.str(), "Check the model's inputs and layers for overflow or missing data before calibrating.");
 }
 
@@ -72,8 +72,7 @@ torch::Tensor flatCalibration(const std::vector<torch::Tensor> &calibration)
 double gradScaleCount(GradScale kind, const torch::Tensor &x, bool batched)
 {
     switch (kind) {
-    case GradScale::None:
-        return 1.0;
+    case GradScale::None: return 1.0;
     case GradScale::PerTensor:
         if (batched && x.dim() > 1)
             return static_cast<double>(x.numel() / std::max<int64_t>(1, x.size(0)));

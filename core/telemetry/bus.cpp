@@ -2,7 +2,7 @@
 
 namespace ql::core::telemetry {
 
-Bus::Bus(size_t seriesCapacity) : m_capacity(std::max<size_t>(seriesCapacity, 2)) {}
+Bus::Bus(size_t seriesCapacity) : m_capacity(std::max<size_t>(seriesCapacity, 2)) { }
 
 void Bus::setNotify(std::function<void()> notify)
 {

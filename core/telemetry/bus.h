@@ -26,13 +26,10 @@ struct ParamPoint {
 /// Everything new since the last drain.
 struct Drained {
     std::map<std::string, std::shared_ptr<const types::LayerSnapshot>> layers; ///< newest per layer
-    std::vector<types::TrainingPoint> training;                              ///< points since last drain
-    std::optional<types::JobProgress> progress;                              ///< newest
+    std::vector<types::TrainingPoint> training; ///< points since last drain
+    std::optional<types::JobProgress> progress; ///< newest
     std::vector<std::string> messages;
-    bool empty() const
-    {
-        return layers.empty() && training.empty() && !progress && messages.empty();
-    }
+    bool empty() const { return layers.empty() && training.empty() && !progress && messages.empty(); }
 };
 
 /// Thread-safe. Publishers never block on a consumer: the lock is held only

@@ -123,7 +123,8 @@ types::TensorQuantStats tensorStats(const torch::Tensor &xIn, quant::QuantizerIm
     const auto hi_b = perChannel(clipHi.detach().to(x.device()), x, channelDim0);
     const double count = double(x.numel());
     const auto clipped =
-        torch::stack({x.lt(lo_b).sum().to(torch::kDouble) / count, x.gt(hi_b).sum().to(torch::kDouble) / count}).to(torch::kCPU);
+        torch::stack({x.lt(lo_b).sum().to(torch::kDouble) / count, x.gt(hi_b).sum().to(torch::kDouble) / count})
+            .to(torch::kCPU);
     s.clippedLow = clipped[0].item<double>();
     s.clippedHigh = clipped[1].item<double>();
 

@@ -85,8 +85,8 @@ Method methodFromName(const std::string &name, Role role)
     const Method m = methodFromName(name);
     const auto &info = methodInfo(m);
     if (!(role == Role::Weight ? info.weights : info.activations))
-        throw core::Error(std::string(info.label) + " cannot quantize " + (role == Role::Weight ? "weights" : "activations") +
-                              ".",
+        throw core::Error(std::string(info.label) + " cannot quantize " +
+                              (role == Role::Weight ? "weights" : "activations") + ".",
                           "Methods for " + std::string(role == Role::Weight ? "weights" : "activations") + ": " +
                               methodNames(role) + ".");
     return m;

@@ -46,7 +46,8 @@ struct FieldContext {
     }
 };
 
-template <typename T> T fieldAs(const FieldContext &ctx, const nlohmann::json &j, const char *field, T fallback)
+template <typename T>
+T fieldAs(const FieldContext &ctx, const nlohmann::json &j, const char *field, T fallback)
 {
     const auto it = j.find(field);
     if (it == j.end())
@@ -194,9 +195,9 @@ QuantSpec QuantSpec::fromJson(const std::string &text, const std::string &source
         throw core::Error((source.empty() ? std::string() : "'" + source + "': ") +
                               "quantizer settings must be an object, got " + j.dump().substr(0, 80) + ".",
                           R"(Write e.g. {"method": "lsq", "bits": 4}.)");
-    static const std::array<const char *, 11> kKnown{"method", "bits", "signed", "narrow", "perChannel", "gradScale",
-                                                     "lsqPlusConfig", "init", "potVariant", "percentile",
-                                                     "multipointBudget"};
+    static const std::array<const char *, 11> kKnown{"method",     "bits",       "signed",          "narrow",
+                                                     "perChannel", "gradScale",  "lsqPlusConfig",   "init",
+                                                     "potVariant", "percentile", "multipointBudget"};
     for (const auto &item : j.items()) {
         bool known = false;
         for (const char *k : kKnown)
@@ -221,10 +222,10 @@ QuantSpec QuantSpec::fromJson(const std::string &text, const std::string &source
     s.perChannel = fieldAs<bool>(ctx, j, "perChannel", s.perChannel);
     // Without an explicit setting, per-channel tensors count one channel (QUANTIZERS.md).
     const GradScale defaultScale = s.perChannel ? GradScale::PerChannel : GradScale::PerTensor;
-    s.gradScale = enumFromName(ctx, "gradScale", fieldAs<std::string>(ctx, j, "gradScale", gradScaleName(defaultScale)),
-                               std::array{std::pair{"none", GradScale::None},
-                                          std::pair{"per-tensor", GradScale::PerTensor},
-                                          std::pair{"per-channel", GradScale::PerChannel}});
+    s.gradScale =
+        enumFromName(ctx, "gradScale", fieldAs<std::string>(ctx, j, "gradScale", gradScaleName(defaultScale)),
+                     std::array{std::pair{"none", GradScale::None}, std::pair{"per-tensor", GradScale::PerTensor},
+                                std::pair{"per-channel", GradScale::PerChannel}});
     s.lsqPlusConfig = fieldAs<int>(ctx, j, "lsqPlusConfig", s.lsqPlusConfig);
     s.init = enumFromName(ctx, "init", fieldAs<std::string>(ctx, j, "init", initName(s.init)),
                           std::array{std::pair{"default", InitMode::Default}, std::pair{"minmax", InitMode::MinMax},

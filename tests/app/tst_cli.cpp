@@ -1,6 +1,6 @@
 // quantlens-cli's command line: exit codes and the text a user sees.
-#include "tests/support/testmain.h"
 #include "core/data/loaders.h"
+#include "tests/support/testmain.h"
 
 #include <QImage>
 #include <QProcess>
@@ -16,15 +16,16 @@ class TestCli : public QObject {
         QString err;
     };
 
-    static Result run(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+    static Result run(const QStringList &args,
+                      const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
     {
         QProcess p;
         p.setProcessEnvironment(env);
         p.start(QStringLiteral(QL_CLI_PATH), args);
         if (!p.waitForFinished(120000))
             return {};
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-                QString::fromUtf8(p.readAllStandardError())};
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
     }
 
     /// Rows of a predict CSV: input name, predicted index, then the logits.
@@ -58,7 +59,8 @@ private Q_SLOTS:
         // The first test images written as PNG files must give the logits that the same
         // images give straight from the data set; a 2x larger RGB copy of image 0 must be
         // converted (grey, resized by area averaging) back to exactly image 0.
-        const QString demo = qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        const QString demo =
+            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
         QVERIFY(QFile::exists(demo));
         QTemporaryDir dir;
         const auto test = ql::core::data::openDataset("fashion-mnist", ql::core::data::Split::Test);
@@ -83,12 +85,14 @@ private Q_SLOTS:
 
         const QString fromFiles = dir.path() + QStringLiteral("/files.csv");
         const QString fromData = dir.path() + QStringLiteral("/data.csv");
-        Result r = run(QStringList{QStringLiteral("predict"), QStringLiteral("--model"), demo, QStringLiteral("--threads"),
-                                   QStringLiteral("1"), QStringLiteral("--out"), fromFiles} +
-                       files);
+        Result r =
+            run(QStringList{QStringLiteral("predict"), QStringLiteral("--model"), demo, QStringLiteral("--threads"),
+                            QStringLiteral("1"), QStringLiteral("--out"), fromFiles} +
+                files);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        r = run({QStringLiteral("predict"), QStringLiteral("--model"), demo, QStringLiteral("--count"), QStringLiteral("3"),
-                 QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--out"), fromData});
+        r = run({QStringLiteral("predict"), QStringLiteral("--model"), demo, QStringLiteral("--count"),
+                 QStringLiteral("3"), QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--out"),
+                 fromData});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const auto a = readPredictions(fromFiles);
         const auto b = readPredictions(fromData);
@@ -101,7 +105,11 @@ private Q_SLOTS:
             QCOMPARE(a[i].predicted, ref.predicted);
             for (int c = 0; c < 10; ++c)
                 QVERIFY2(std::abs(a[i].logits[c] - ref.logits[c]) < 1e-4 * (1 + std::abs(ref.logits[c])),
-                         qPrintable(QStringLiteral("image %1 logit %2: %3 vs %4").arg(i).arg(c).arg(a[i].logits[c]).arg(ref.logits[c])));
+                         qPrintable(QStringLiteral("image %1 logit %2: %3 vs %4")
+                                        .arg(i)
+                                        .arg(c)
+                                        .arg(a[i].logits[c])
+                                        .arg(ref.logits[c])));
         }
         // The demo model gets these three right (their labels are in the data set).
         const auto labels = test.labels(torch::arange(3, torch::kLong));
@@ -114,7 +122,8 @@ private Q_SLOTS:
         bad.write("not an image");
         bad.close();
         const QString badOut = dir.path() + QStringLiteral("/bad.csv");
-        r = run({QStringLiteral("predict"), QStringLiteral("--model"), demo, files[0], bad.fileName(), QStringLiteral("--out"), badOut});
+        r = run({QStringLiteral("predict"), QStringLiteral("--model"), demo, files[0], bad.fileName(),
+                 QStringLiteral("--out"), badOut});
         QVERIFY(r.exitCode != 0);
         QVERIFY2(r.err.contains(bad.fileName()), qPrintable(r.err));
         QVERIFY(!QFile::exists(badOut));
@@ -128,21 +137,24 @@ private Q_SLOTS:
 
         QTest::newRow("no command") << QStringList{} << 2 << QStringLiteral("Usage: quantlens-cli");
         QTest::newRow("--help") << QStringList{QStringLiteral("--help")} << 0 << QStringLiteral("Commands:");
-        QTest::newRow("--version") << QStringList{QStringLiteral("--version")} << 0 << QStringLiteral("quantlens-cli 0.");
+        QTest::newRow("--version") << QStringList{QStringLiteral("--version")} << 0
+                                   << QStringLiteral("quantlens-cli 0.");
         QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << 2
                                          << QStringLiteral("unknown command 'frobnicate'");
         QTest::newRow("unknown flag") << QStringList{QStringLiteral("info"), QStringLiteral("--bogus")} << 2
                                       << QStringLiteral("unknown option --bogus");
         QTest::newRow("flag missing its value") << QStringList{QStringLiteral("info"), QStringLiteral("--threads")} << 2
                                                 << QStringLiteral("--threads needs a value");
-        QTest::newRow("non-numeric value") << QStringList{QStringLiteral("info"), QStringLiteral("--threads"), QStringLiteral("many")}
-                                           << 2 << QStringLiteral("expects a whole number");
+        QTest::newRow("non-numeric value")
+            << QStringList{QStringLiteral("info"), QStringLiteral("--threads"), QStringLiteral("many")} << 2
+            << QStringLiteral("expects a whole number");
         QTest::newRow("info --help") << QStringList{QStringLiteral("info"), QStringLiteral("--help")} << 0
                                      << QStringLiteral("Usage: quantlens-cli info");
         QTest::newRow("help info") << QStringList{QStringLiteral("help"), QStringLiteral("info")} << 0
                                    << QStringLiteral("Usage: quantlens-cli info");
-        QTest::newRow("cuda absent or present") << QStringList{QStringLiteral("info"), QStringLiteral("--device"), QStringLiteral("tpu")}
-                                                << 1 << QStringLiteral("Unknown device 'tpu'");
+        QTest::newRow("cuda absent or present")
+            << QStringList{QStringLiteral("info"), QStringLiteral("--device"), QStringLiteral("tpu")} << 1
+            << QStringLiteral("Unknown device 'tpu'");
     }
 
     void exitCodes()
@@ -181,7 +193,8 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains(QStringLiteral("QuantLens 0.")));
         QVERIFY(r.out.contains(QStringLiteral("libtorch  ")));
-        QVERIFY(r.out.contains(QStringLiteral("device    CPU (1 threads)")) || r.out.contains(QStringLiteral("(CUDA)")));
+        QVERIFY(r.out.contains(QStringLiteral("device    CPU (1 threads)")) ||
+                r.out.contains(QStringLiteral("(CUDA)")));
         QVERIFY(r.out.contains(QStringLiteral("threads   1")));
         QVERIFY2(r.out.contains(QStringLiteral("fashion-mnist  60000 train, 10000 test, 10 classes")),
                  "Fashion-MNIST not found: install it with scripts/bootstrap (package dataset-fashion-mnist)");

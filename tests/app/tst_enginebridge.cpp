@@ -1,8 +1,8 @@
 // The engine bridge: jobs run off the GUI thread, errors come back as messages.
-#include "tests/support/testmain.h"
 #include "app/gui/enginebridge.h"
 #include "core/engine/model_io.h"
 #include "core/engine/session.h"
+#include "tests/support/testmain.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -185,7 +185,8 @@ private Q_SLOTS:
         QVERIFY(finished.wait(120000));
         QVERIFY(bridge.openData(dir.path() + QStringLiteral("/no-such-data")));
         QVERIFY(failed.wait(60000));
-        QVERIFY2(failed.last().at(1).toString().contains(QStringLiteral("no-such-data")), qPrintable(failed.last().at(1).toString()));
+        QVERIFY2(failed.last().at(1).toString().contains(QStringLiteral("no-such-data")),
+                 qPrintable(failed.last().at(1).toString()));
         QCOMPARE(bridge.dataName(), QStringLiteral("fashion-mnist")); // unchanged
         QVERIFY(bridge.openData(QStringLiteral("fashion-mnist")));
         QVERIFY(data.wait(60000));

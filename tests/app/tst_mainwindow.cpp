@@ -1,8 +1,8 @@
 // The main window opens offscreen with every dock, menu and the device.
-#include "tests/support/testmain.h"
 #include "app/gui/enginebridge.h"
 #include "app/gui/mainwindow.h"
 #include "app/gui/settings.h"
+#include "tests/support/testmain.h"
 #include "widgets/histogramview.h"
 #include "widgets/inspectorview.h"
 #include "widgets/layertablemodel.h"
@@ -11,14 +11,14 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
-#include <QMenuBar>
-#include <QStatusBar>
-#include <QScreen>
 #include <QtTest>
 
 #include <functional>
@@ -108,7 +108,8 @@ private Q_SLOTS:
 
     void openedModelsBecomeRecentFiles()
     {
-        const QString demo = qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        const QString demo =
+            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
         QVERIFY2(QFile::exists(demo), qPrintable(demo));
         ql::app::MainWindow w;
         QSignalSpy opened(w.engine(), &ql::app::EngineBridge::modelOpened);
@@ -152,7 +153,8 @@ private Q_SLOTS:
             // The menu appears (a popup) and offers the export; close it again.
             QTimer::singleShot(200, this, [&menus] {
                 if (auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget())) {
-                    if (!menu->actions().isEmpty() && menu->actions().first()->text().startsWith(QStringLiteral("Export ")))
+                    if (!menu->actions().isEmpty() &&
+                        menu->actions().first()->text().startsWith(QStringLiteral("Export ")))
                         ++menus;
                     menu->close();
                 }
@@ -186,7 +188,8 @@ private Q_SLOTS:
     {
         // Each cell a user can edit changes what runs: the edit goes through the window to the
         // engine, which rebuilds that layer's quantizer; the table then shows the engine's config.
-        const QString demo = qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        const QString demo =
+            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
         ql::app::MainWindow w;
         auto *engine = w.engine();
         QSignalSpy finished(engine, &ql::app::EngineBridge::jobFinished);
@@ -228,7 +231,8 @@ private Q_SLOTS:
 
     void editsDuringAJobAreAppliedAfterIt()
     {
-        const QString demo = qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        const QString demo =
+            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
         ql::app::MainWindow w;
         auto *engine = w.engine();
         QSignalSpy finished(engine, &ql::app::EngineBridge::jobFinished);

@@ -138,15 +138,15 @@ private Q_SLOTS:
         ql::ui::LevelsView levels;
         ql::ui::HistogramView histogram; // empty: still exported
         QString error;
-        const QStringList files = PlotExport::exportAll({&training, &levels, &histogram}, folder,
-                                                        PlotExport::Format::Svg, &error);
+        const QStringList files =
+            PlotExport::exportAll({&training, &levels, &histogram}, folder, PlotExport::Format::Svg, &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QCOMPARE(files.size(), 3 * 2 + 1);
         for (const QString &f : files)
             QVERIFY2(QFileInfo(f).size() > 0, qPrintable(f));
         const QByteArray index = readAll(folder + QStringLiteral("/index.md"));
-        for (const char *name : {"training.svg", "training.csv", "levels.svg", "levels.csv", "histogram.svg",
-                                 "histogram.csv"})
+        for (const char *name :
+             {"training.svg", "training.csv", "levels.svg", "levels.csv", "histogram.svg", "histogram.csv"})
             QVERIFY2(index.contains(name), name);
         QCOMPARE(index.count("\n| "), 4); // header row + one row per view
     }

@@ -176,7 +176,8 @@ private Q_SLOTS:
             for (int i = -bits; i <= bits; ++i)
                 s.uniform.push_back(i / double(bits));
             s.pot = {-1, -0.5, 0, 0.5, 1};
-            s.post = v == ql::types::PotVariant::Strict ? std::vector<double>{-1, 0, 1} : std::vector<double>{-1, -0.7, 0, 0.7, 1};
+            s.post = v == ql::types::PotVariant::Strict ? std::vector<double>{-1, 0, 1}
+                                                        : std::vector<double>{-1, -0.7, 0, 0.7, 1};
             return s; // APoT left empty: the row says n/a
         });
         view.findChild<QSpinBox *>()->setValue(3);

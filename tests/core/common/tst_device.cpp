@@ -1,6 +1,6 @@
 // Start-up settings of the host: libtorch's CPU threads and the C library's reuse of freed memory.
-#include "tests/support/testmain.h"
 #include "core/common/device.h"
+#include "tests/support/testmain.h"
 
 #include <torch/torch.h>
 

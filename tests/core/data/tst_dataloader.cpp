@@ -1,8 +1,8 @@
 // DataLoader: coverage of an epoch, determinism across worker counts,
 // cancellation, shutdown mid-epoch and error propagation.
-#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/data/dataloader.h"
+#include "tests/support/testmain.h"
 
 #include <QtTest>
 #include <torch/torch.h>

@@ -1,8 +1,8 @@
 // Loaders: IDX pairs, CIFAR binary batches and image folders, all on files made
 // here, plus openDataset on the installed Fashion-MNIST.
-#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/data/loaders.h"
+#include "tests/support/testmain.h"
 
 #include <QtTest>
 #include <opencv2/core.hpp>
@@ -53,15 +53,9 @@ void appendCifarRecord(std::vector<uint8_t> &out, std::vector<uint8_t> labels, i
                 out.push_back(static_cast<uint8_t>((seed + c * 7 + y * 3 + x) % 256));
 }
 
-int expectedCifarPixel(int seed, int c, int y, int x)
-{
-    return (seed + c * 7 + y * 3 + x) % 256;
-}
+int expectedCifarPixel(int seed, int c, int y, int x) { return (seed + c * 7 + y * 3 + x) % 256; }
 
-QString qs(const std::string &s)
-{
-    return QString::fromStdString(s);
-}
+QString qs(const std::string &s) { return QString::fromStdString(s); }
 
 template <typename F>
 QString errorOf(F &&f)

@@ -1,7 +1,7 @@
 // The IDX reader on the real Fashion-MNIST files and on broken files made here.
-#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/data/idx.h"
+#include "tests/support/testmain.h"
 
 #include <QtTest>
 #include <zlib.h>
@@ -156,7 +156,8 @@ void TestIdxReader::broken_data()
     QTest::newRow("wrong type float") << qb(idxBytes(0x0D, {2}, 8)) << false << QStringLiteral("element type 0x0d");
     QTest::newRow("wrong type int") << qb(idxBytes(0x0C, {2}, 8)) << false << QStringLiteral("element type 0x0c");
     QTest::newRow("rank zero") << qb({0, 0, 8, 0}) << false << QStringLiteral("0 dimensions");
-    QTest::newRow("header cut") << qb({0, 0, 8, 3, 0, 0, 0, 2}) << false << QStringLiteral("truncated inside its header");
+    QTest::newRow("header cut") << qb({0, 0, 8, 3, 0, 0, 0, 2}) << false
+                                << QStringLiteral("truncated inside its header");
     QTest::newRow("zero dimension") << qb(idxBytes(0x08, {0, 4}, 0)) << false << QStringLiteral("empty dimension");
     QTest::newRow("truncated data") << qb(idxBytes(0x08, {10, 2}, 15)) << false << QStringLiteral("is truncated");
     QTest::newRow("truncated data gz") << qb(idxBytes(0x08, {10, 2}, 15)) << true << QStringLiteral("is truncated");

@@ -1,8 +1,8 @@
 // Batch transforms, seeded permutations, train/validation split and calibration subsets.
-#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/data/dataset.h"
 #include "core/data/transforms.h"
+#include "tests/support/testmain.h"
 
 #include <QtTest>
 #include <torch/torch.h>
@@ -27,8 +27,8 @@ Dataset imageDataset(int64_t n, int64_t c = 1, int64_t h = 4, int64_t w = 4, int
     std::vector<std::string> names;
     for (int i = 0; i < classes; ++i)
         names.push_back("class" + std::to_string(i));
-    return Dataset("synthetic", images, labels, names, Normalization{std::vector<float>(size_t(c), 0.5f),
-                                                                     std::vector<float>(size_t(c), 0.25f)});
+    return Dataset("synthetic", images, labels, names,
+                   Normalization{std::vector<float>(size_t(c), 0.5f), std::vector<float>(size_t(c), 0.25f)});
 }
 
 } // namespace
@@ -118,10 +118,8 @@ void TestTransforms::randomCropKeepsShapeAndIsAWindow()
     QFETCH(int, side);
     // strictly positive distinct values: a window is identified uniquely by its content
     torch::manual_seed(3);
-    const auto batch = torch::randperm(4 * 2 * side * side, torch::kInt64)
-                           .to(torch::kFloat32)
-                           .add_(1.0f)
-                           .reshape({4, 2, side, side});
+    const auto batch =
+        torch::randperm(4 * 2 * side * side, torch::kInt64).to(torch::kFloat32).add_(1.0f).reshape({4, 2, side, side});
     TransformRng rng(123);
     const auto out = qd::randomCrop(batch, padding, rng);
     QCOMPARE(out.sizes().vec(), batch.sizes().vec());
@@ -312,10 +310,10 @@ void TestTransforms::datasetRejectsInconsistentInput()
     const Normalization norm{{0.5f}, {0.5f}};
     QVERIFY_THROWS_EXCEPTION(ql::core::Error, Dataset("x", img, torch::zeros({2}, torch::kInt64), {"a"}, norm));
     QVERIFY_THROWS_EXCEPTION(ql::core::Error, Dataset("x", img, torch::full({3}, 1, torch::kInt64), {"a"}, norm));
-    QVERIFY_THROWS_EXCEPTION(ql::core::Error, Dataset("x", img.to(torch::kFloat32), torch::zeros({3}, torch::kInt64),
-                                                      {"a"}, norm));
     QVERIFY_THROWS_EXCEPTION(ql::core::Error,
-                             Dataset("x", img, torch::zeros({3}, torch::kInt64), {"a"}, Normalization{{0.5f, 0.5f}, {1.f, 1.f}}));
+                             Dataset("x", img.to(torch::kFloat32), torch::zeros({3}, torch::kInt64), {"a"}, norm));
+    QVERIFY_THROWS_EXCEPTION(ql::core::Error, Dataset("x", img, torch::zeros({3}, torch::kInt64), {"a"},
+                                                      Normalization{{0.5f, 0.5f}, {1.f, 1.f}}));
 }
 
 QL_TEST(TestTransforms)

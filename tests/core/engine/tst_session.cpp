@@ -1,8 +1,8 @@
 // Sessions: default config, config files with globs, atomic save/load.
-#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/engine/jobs.h"
 #include "core/engine/session.h"
+#include "tests/support/testmain.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,10 +1,10 @@
 // Training, evaluation and the quantization jobs on a small Fashion-MNIST subset.
-#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/data/loaders.h"
 #include "core/engine/jobs.h"
 #include "core/engine/model_io.h"
 #include "core/engine/trainer.h"
+#include "tests/support/testmain.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -23,14 +23,16 @@ public:
     {
         engine::setJobClock([this] {
             const auto now = m_now;
-            m_now += std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(m_tick));
+            m_now +=
+                std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(m_tick));
             return now;
         });
     }
     ~FakeClock() { engine::setJobClock(nullptr); }
     void advance(double seconds)
     {
-        m_now += std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+        m_now +=
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
     }
 
 private:
@@ -61,7 +63,9 @@ private Q_SLOTS:
             m_train = data::openDataset("fashion-mnist", data::Split::Train).subset(torch::arange(4096, torch::kLong));
             m_test = data::openDataset("fashion-mnist", data::Split::Test).subset(torch::arange(512, torch::kLong));
         } catch (const Error &e) {
-            QFAIL((std::string("Fashion-MNIST is needed (scripts/bootstrap installs dataset-fashion-mnist): ") + e.what()).c_str());
+            QFAIL(
+                (std::string("Fashion-MNIST is needed (scripts/bootstrap installs dataset-fashion-mnist): ") + e.what())
+                    .c_str());
         }
     }
 
@@ -268,7 +272,8 @@ private Q_SLOTS:
         QFETCH(QString, weights);
         QFETCH(QString, acts);
         QFETCH(QString, config);
-        const QString demo = qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        const QString demo =
+            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
         auto loaded = engine::loadModel(demo.toStdString());
         engine::QuantRecipe r;
         r.weightMethod = quant::methodFromName(weights.toStdString());
@@ -296,7 +301,8 @@ private Q_SLOTS:
             for (const auto &q : {l->weightQuantizer(), l->inputQuantizer()})
                 if (q)
                     for (const auto &p : q->named_parameters())
-                        initial[l->layerName() + (q == l->weightQuantizer() ? ".w." : ".a.") + p.key()] = p.value().detach().clone();
+                        initial[l->layerName() + (q == l->weightQuantizer() ? ".w." : ".a.") + p.key()] =
+                            p.value().detach().clone();
         QVERIFY(!initial.empty());
         const auto calibrated = engine::evaluate(*s.model(), m_test, torch::kCPU);
 
@@ -306,7 +312,9 @@ private Q_SLOTS:
         // The inits follow the papers, which are not PTQ methods (LSQ's 2<|x|>/sqrt(p) clips hard):
         // training must win back accuracy within these few steps.
         QVERIFY2(result.eval.quantized.top1 > calibrated.top1 + 0.05 && result.eval.quantized.top1 > 0.3,
-                 qPrintable(QStringLiteral("%1 after calibration, %2 after QAT").arg(calibrated.top1).arg(result.eval.quantized.top1)));
+                 qPrintable(QStringLiteral("%1 after calibration, %2 after QAT")
+                                .arg(calibrated.top1)
+                                .arg(result.eval.quantized.top1)));
         QVERIFY(engine::firstNonFiniteParameter(*s.model()).empty());
 
         // runQat re-calibrated from the same config, so the families are what the config says,

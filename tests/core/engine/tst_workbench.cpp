@@ -1,10 +1,10 @@
 // The engine façade: the workflows the GUI and the CLI share, the data/model fit check, the
 // what-if that rebuilds only what changed, and the level sets the levels view draws.
-#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/engine/session.h"
 #include "core/engine/workbench.h"
 #include "core/models/quant_layers.h"
+#include "tests/support/testmain.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -27,7 +27,8 @@ void compareLevels(const Levels &got, const Levels &want)
     QCOMPARE(got.size(), want.size());
     for (size_t i = 0; i < got.size(); ++i)
         if (std::abs(got[i] - want[i]) > 1e-12)
-            QFAIL(qPrintable(QStringLiteral("level %1: got %2, want %3").arg(i).arg(got[i], 0, 'g', 17).arg(want[i], 0, 'g', 17)));
+            QFAIL(qPrintable(
+                QStringLiteral("level %1: got %2, want %3").arg(i).arg(got[i], 0, 'g', 17).arg(want[i], 0, 'g', 17)));
 }
 
 Levels symmetric(const Levels &magnitudes, double scale)
@@ -40,7 +41,8 @@ Levels symmetric(const Levels &magnitudes, double scale)
     return {s.begin(), s.end()};
 }
 
-template <typename F> QString errorOf(F &&f)
+template <typename F>
+QString errorOf(F &&f)
 {
     try {
         f();
@@ -68,7 +70,8 @@ private Q_SLOTS:
                                  << Levels{-1, -0.5, -0.25, -0.125, 0, 0.125, 0.25, 0.5, 1}
                                  << symmetric({0, 1, r, 2, 2 * r}, 2 * r) << Levels{-1, -0.5, -0.25, 0, 0.25, 0.5, 1};
         QTest::newRow("3 strict") << 3 << 1 << Levels{-1, -2.0 / 3, -1.0 / 3, 0, 1.0 / 3, 2.0 / 3, 1}
-                                  << Levels{-1, -0.5, -0.25, 0, 0.25, 0.5, 1} << Levels{-1, -1 / r, -0.5, 0, 0.5, 1 / r, 1}
+                                  << Levels{-1, -0.5, -0.25, 0, 0.25, 0.5, 1}
+                                  << Levels{-1, -1 / r, -0.5, 0, 0.5, 1 / r, 1}
                                   << Levels{-1, -0.5, -0.25, 0, 0.25, 0.5, 1};
         // APoT at 5 bits: 4 magnitude bits, two additive terms {0, 2^-1, 2^-3, 2^-5} + {0, 2^-2, 2^-4, 2^-6},
         // normalised so that the largest (2^-1 + 2^-2 = 0.75) is 1.
@@ -96,7 +99,8 @@ private Q_SLOTS:
         QFETCH(Levels, pot);
         QFETCH(Levels, post);
         QFETCH(Levels, apot);
-        const auto sets = core::engine::Workbench::levelSets(bits, variant ? types::PotVariant::Strict : types::PotVariant::Paper);
+        const auto sets =
+            core::engine::Workbench::levelSets(bits, variant ? types::PotVariant::Strict : types::PotVariant::Paper);
         compareLevels(sets.uniform, uniform);
         compareLevels(sets.pot, pot);
         compareLevels(sets.post, post);
@@ -184,7 +188,8 @@ private Q_SLOTS:
         wb.setDevice("cpu");
         wb.openModel(demoModel().toStdString());
         const QString msg = errorOf([&] { wb.openData(dir.path().toStdString()); });
-        QVERIFY2(msg.contains(QStringLiteral("1-channel")) && msg.contains(QStringLiteral("3-channel")), qPrintable(msg));
+        QVERIFY2(msg.contains(QStringLiteral("1-channel")) && msg.contains(QStringLiteral("3-channel")),
+                 qPrintable(msg));
         QCOMPARE(wb.dataInfo().name, std::string("fashion-mnist")); // the open data stays
     }
 

@@ -1,10 +1,10 @@
 // Interop with real PyTorch: state dicts and TorchScript archives written by
 // /usr/bin/python3 (torch + torchvision) load into the zoo and give PyTorch's
 // logits; a state dict written by QuantLens loads into PyTorch and gives ours.
-#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/models/weights.h"
 #include "core/models/zoo.h"
+#include "tests/support/testmain.h"
 
 #include <QProcess>
 #include <QtTest>
@@ -21,10 +21,7 @@ namespace {
 
 const QString kPython = QStringLiteral("/usr/bin/python3");
 
-QString scriptPath()
-{
-    return QStringLiteral(QL_SOURCE_DIR "/scripts/make_interop_fixtures.py");
-}
+QString scriptPath() { return QStringLiteral(QL_SOURCE_DIR "/scripts/make_interop_fixtures.py"); }
 
 torch::Tensor readFloats(const fs::path &bin, const std::vector<int64_t> &shape)
 {
@@ -85,9 +82,10 @@ private Q_SLOTS:
         const bool finished = started && p.waitForFinished(120 * 1000);
         m_torchOk = finished && p.exitCode() == 0;
         if (!m_torchOk)
-            m_torchProblem = QStringLiteral("/usr/bin/python3 cannot import torch and torchvision (") +
-                             QString::fromLocal8Bit(p.readAll()).trimmed() +
-                             QStringLiteral("). Run scripts/bootstrap to install python3-torch and python3-torchvision.");
+            m_torchProblem =
+                QStringLiteral("/usr/bin/python3 cannot import torch and torchvision (") +
+                QString::fromLocal8Bit(p.readAll()).trimmed() +
+                QStringLiteral("). Run scripts/bootstrap to install python3-torch and python3-torchvision.");
     }
 
     void torchvisionWeightsGiveSameLogits_data()
@@ -172,9 +170,10 @@ private Q_SLOTS:
         const auto path = dir() / "fmnist_quantlens.pth";
         models::saveWeights(*model, path);
         QString output;
-        QVERIFY2(runScript({QStringLiteral("fmnist-cnn"), QString::fromStdString(path.string()), m_dir.path(), activation},
-                           output),
-                 qPrintable(output));
+        QVERIFY2(
+            runScript({QStringLiteral("fmnist-cnn"), QString::fromStdString(path.string()), m_dir.path(), activation},
+                      output),
+            qPrintable(output));
         const auto [x, expected] = readPair(dir(), "fmnist");
         model->eval();
         torch::NoGradGuard noGrad;

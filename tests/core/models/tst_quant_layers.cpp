@@ -1,9 +1,9 @@
 // Quantizable layer wrappers: FP32 numerics equal to torch::nn, BN folding,
 // fake-quant wiring of the weight and input quantizers.
-#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/models/quant_layers.h"
 #include "core/models/zoo.h"
+#include "tests/support/testmain.h"
 
 #include <QtTest>
 #include <torch/torch.h>
@@ -143,7 +143,8 @@ private Q_SLOTS:
         // Independent reference: BN formula written out.
         const auto c = conv->forward(x);
         const auto manual = (c - bn->running_mean.view({1, -1, 1, 1})) /
-                                torch::sqrt(bn->running_var.view({1, -1, 1, 1}) + eps) * bn->weight.view({1, -1, 1, 1}) +
+                                torch::sqrt(bn->running_var.view({1, -1, 1, 1}) + eps) *
+                                bn->weight.view({1, -1, 1, 1}) +
                             bn->bias.view({1, -1, 1, 1});
         QVERIFY(maxAbsDiff(expected, manual) < 1e-5);
 
@@ -273,7 +274,8 @@ private Q_SLOTS:
         spec.isSigned = true;
         auto layers = model->quantLayers();
         QVERIFY(!layers.empty());
-        layers.front()->setWeightQuantizer(quant::makeQuantizer(spec, quant::Role::Weight, layers.front()->outChannels()));
+        layers.front()->setWeightQuantizer(
+            quant::makeQuantizer(spec, quant::Role::Weight, layers.front()->outChannels()));
         QCOMPARE(model->stateDict().size(), before);
         int64_t all = 0;
         for (const auto &p : model->parameters())

@@ -1,17 +1,17 @@
 // State-dict reading, writing and applying: round trip, and every kind of bad
 // file (corrupt, truncated, forbidden global, unknown opcode, wrong shapes)
 // giving a clear ql::core::Error instead of a crash.
-#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/models/weights.h"
 #include "core/models/zoo.h"
+#include "tests/support/testmain.h"
 
 #include <QtTest>
 #include <caffe2/serialize/inline_container.h>
 #include <torch/torch.h>
 
-#include <filesystem>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 namespace models = ql::core::models;
@@ -207,12 +207,14 @@ private Q_SLOTS:
     void forbiddenGlobalIsRejected()
     {
         const auto path = file("evil.pth");
-        std::string pickle("\x80\x02" "cposix\nsystem\n");
+        std::string pickle("\x80\x02"
+                           "cposix\nsystem\n");
         pickle.append(unicode("touch pwned"));
         pickle.append("\x85R.");
         writeArchive(path, pickle);
         const auto msg = errorOf([&] { models::readStateDict(path); });
-        QVERIFY2(contains(msg, "posix.system") && contains(msg, "evil.pth") && contains(msg, "state_dict"), msg.c_str());
+        QVERIFY2(contains(msg, "posix.system") && contains(msg, "evil.pth") && contains(msg, "state_dict"),
+                 msg.c_str());
         QVERIFY(!fs::exists("pwned"));
     }
 

@@ -1,8 +1,8 @@
 // The model zoo: parameter and MAC counts against torchvision's published
 // figures and hand counts, layer order, block outputs, options.
-#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/models/zoo.h"
+#include "tests/support/testmain.h"
 
 #include <QtTest>
 #include <torch/torch.h>
@@ -139,17 +139,20 @@ private Q_SLOTS:
                                   << QStringList{QStringLiteral("conv1.weight"), QStringLiteral("bn1.running_var"),
                                                  QStringLiteral("layer2.0.downsample.1.num_batches_tracked"),
                                                  QStringLiteral("layer4.1.bn2.bias"), QStringLiteral("fc.bias")};
-        QTest::newRow("mobilenet_v2")
-            << QStringLiteral("mobilenet_v2") << 314
-            << QStringList{QStringLiteral("features.0.0.weight"), QStringLiteral("features.1.conv.0.0.weight"),
-                           QStringLiteral("features.1.conv.2.running_mean"), QStringLiteral("features.2.conv.3.weight"),
-                           QStringLiteral("features.18.1.bias"), QStringLiteral("classifier.1.weight")};
-        QTest::newRow("efficientnet_b0")
-            << QStringLiteral("efficientnet_b0") << 360
-            << QStringList{QStringLiteral("features.0.0.weight"), QStringLiteral("features.1.0.block.1.fc1.bias"),
-                           QStringLiteral("features.1.0.block.2.1.running_var"),
-                           QStringLiteral("features.2.0.block.3.0.weight"), QStringLiteral("features.8.1.weight"),
-                           QStringLiteral("classifier.1.bias")};
+        QTest::newRow("mobilenet_v2") << QStringLiteral("mobilenet_v2") << 314
+                                      << QStringList{QStringLiteral("features.0.0.weight"),
+                                                     QStringLiteral("features.1.conv.0.0.weight"),
+                                                     QStringLiteral("features.1.conv.2.running_mean"),
+                                                     QStringLiteral("features.2.conv.3.weight"),
+                                                     QStringLiteral("features.18.1.bias"),
+                                                     QStringLiteral("classifier.1.weight")};
+        QTest::newRow("efficientnet_b0") << QStringLiteral("efficientnet_b0") << 360
+                                         << QStringList{QStringLiteral("features.0.0.weight"),
+                                                        QStringLiteral("features.1.0.block.1.fc1.bias"),
+                                                        QStringLiteral("features.1.0.block.2.1.running_var"),
+                                                        QStringLiteral("features.2.0.block.3.0.weight"),
+                                                        QStringLiteral("features.8.1.weight"),
+                                                        QStringLiteral("classifier.1.bias")};
     }
 
     void stateDictNames()
@@ -161,7 +164,8 @@ private Q_SLOTS:
         const auto sd = model->stateDict();
         QCOMPARE(int(sd.size()), count);
         for (const auto &s : samples) {
-            const bool found = std::any_of(sd.begin(), sd.end(), [&](const auto &p) { return p.first == s.toStdString(); });
+            const bool found =
+                std::any_of(sd.begin(), sd.end(), [&](const auto &p) { return p.first == s.toStdString(); });
             QVERIFY2(found, qPrintable(s));
         }
     }
@@ -172,10 +176,11 @@ private Q_SLOTS:
         QTest::addColumn<int>("size");
         QTest::addColumn<int>("blocks");
         QTest::newRow("fmnist-cnn") << QStringLiteral("fmnist-cnn") << 28 << 5;
-        QTest::newRow("resnet20") << QStringLiteral("resnet20") << 32 << 11;       // stem, 9 blocks, linear
-        QTest::newRow("resnet18") << QStringLiteral("resnet18") << 64 << 10;       // stem, 8 blocks, fc
+        QTest::newRow("resnet20") << QStringLiteral("resnet20") << 32 << 11; // stem, 9 blocks, linear
+        QTest::newRow("resnet18") << QStringLiteral("resnet18") << 64 << 10; // stem, 8 blocks, fc
         QTest::newRow("mobilenet_v2") << QStringLiteral("mobilenet_v2") << 64 << 20; // features.0..18, classifier
-        QTest::newRow("efficientnet_b0") << QStringLiteral("efficientnet_b0") << 64 << 19; // 0, 16 MBConv, 8, classifier
+        QTest::newRow("efficientnet_b0") << QStringLiteral("efficientnet_b0") << 64
+                                         << 19; // 0, 16 MBConv, 8, classifier
     }
 
     void forwardBlocks()

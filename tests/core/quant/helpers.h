@@ -32,23 +32,23 @@ inline bool close(const torch::Tensor &a, const torch::Tensor &b, double tol, st
 
 } // namespace qltest
 
-#define QL_COMPARE_TENSORS(a, b, tol)                                                                              \
-    do {                                                                                                           \
-        std::string why_;                                                                                          \
-        QVERIFY2(qltest::close((a), (b), (tol), &why_), why_.c_str());                                             \
+#define QL_COMPARE_TENSORS(a, b, tol)                                                                                  \
+    do {                                                                                                               \
+        std::string why_;                                                                                              \
+        QVERIFY2(qltest::close((a), (b), (tol), &why_), why_.c_str());                                                 \
     } while (false)
 
 /// Runs `stmt` and requires a ql::core::Error whose message contains every one of `needles`.
-#define QL_EXPECT_ERROR(stmt, ...)                                                                                 \
-    do {                                                                                                           \
-        bool thrown_ = false;                                                                                      \
-        try {                                                                                                      \
-            stmt;                                                                                                  \
-        } catch (const ql::core::Error &e_) {                                                                      \
-            thrown_ = true;                                                                                        \
-            const std::string msg_ = e_.what();                                                                    \
-            for (const char *needle_ : {__VA_ARGS__})                                                              \
-                QVERIFY2(msg_.find(needle_) != std::string::npos, (msg_ + " lacks " + needle_).c_str());           \
-        }                                                                                                          \
-        QVERIFY2(thrown_, "expected ql::core::Error from " #stmt);                                                 \
+#define QL_EXPECT_ERROR(stmt, ...)                                                                                     \
+    do {                                                                                                               \
+        bool thrown_ = false;                                                                                          \
+        try {                                                                                                          \
+            stmt;                                                                                                      \
+        } catch (const ql::core::Error &e_) {                                                                          \
+            thrown_ = true;                                                                                            \
+            const std::string msg_ = e_.what();                                                                        \
+            for (const char *needle_ : {__VA_ARGS__})                                                                  \
+                QVERIFY2(msg_.find(needle_) != std::string::npos, (msg_ + " lacks " + needle_).c_str());               \
+        }                                                                                                              \
+        QVERIFY2(thrown_, "expected ql::core::Error from " #stmt);                                                     \
     } while (false)

@@ -1,8 +1,8 @@
 // ASQ: per-sample step sizes from the adapter, the gradient split between s
 // and beta(x), finite differences through the adapter, init and the overhead report.
-#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/quant/asq.h"
+#include "tests/support/testmain.h"
 
 #include "helpers.h"
 
@@ -184,7 +184,10 @@ void TestAsq::finiteDifferenceThroughAdapter()
             const double an = grad.view({-1})[i].item<double>();
             QVERIFY2(std::abs(fd - an) < 1e-6 * std::max(1.0, std::abs(fd)),
                      qPrintable(QStringLiteral("%1[%2]: fd %3 autograd %4")
-                                    .arg(QString::fromStdString(name)).arg(i).arg(fd).arg(an)));
+                                    .arg(QString::fromStdString(name))
+                                    .arg(i)
+                                    .arg(fd)
+                                    .arg(an)));
         }
     }
     // x: here the derivative is only the adapter path (the STE part is 0 above the range).
@@ -246,10 +249,10 @@ void TestAsq::overheadHandComputed()
     // Conv 8->16 3x3 over 4x4 outputs with an adapter; 1x1 conv 16->4 without.
     const std::vector<LayerShape> layers{{8, 16, 3, 3, 16, true}, {16, 4, 1, 1, 16, false}};
     const AsqOverhead o4 = asqOverhead(layers, 4);
-    QCOMPARE(o4.modelParams, 1216.0);            // 8*16*9 + 16*4
-    QCOMPARE(o4.adapterParams, 21.0);            // 8*2 + 2 + 2 + 1
-    QCOMPARE(o4.modelOps, 19456.0);              // 1152*16 + 64*16
-    QCOMPARE(o4.adapterOps, 26.0);               // pool 8 + 8*2 + 2*1
+    QCOMPARE(o4.modelParams, 1216.0); // 8*16*9 + 16*4
+    QCOMPARE(o4.adapterParams, 21.0); // 8*2 + 2 + 2 + 1
+    QCOMPARE(o4.modelOps, 19456.0); // 1152*16 + 64*16
+    QCOMPARE(o4.adapterOps, 26.0); // pool 8 + 8*2 + 2*1
     QVERIFY(std::abs(o4.paramShare - 32.0 * 21 / (4.0 * 1216)) < 1e-15);
     QVERIFY(std::abs(o4.computeShare - 32.0 * 26 / (4.0 * 19456)) < 1e-15);
 }

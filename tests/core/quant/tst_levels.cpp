@@ -1,8 +1,8 @@
 // POT, POST and APoT: level sets against the formulas, the projection
 // quantizer's forward/gradients, and POST's integer LUT multiply (Eq. 18).
-#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/quant/pot.h"
+#include "tests/support/testmain.h"
 
 #include "helpers.h"
 
@@ -90,7 +90,10 @@ void TestLevels::powerFormula_data()
     for (int b : {3, 4, 5})
         for (bool post : {false, true})
             for (bool strict : {false, true})
-                QTest::newRow(qPrintable(QStringLiteral("%1 %2b %3").arg(post ? QStringLiteral("POST") : QStringLiteral("POT")).arg(b).arg(strict ? QStringLiteral("strict") : QStringLiteral("paper"))))
+                QTest::newRow(qPrintable(QStringLiteral("%1 %2b %3")
+                                             .arg(post ? QStringLiteral("POST") : QStringLiteral("POT"))
+                                             .arg(b)
+                                             .arg(strict ? QStringLiteral("strict") : QStringLiteral("paper"))))
                     << b << post << strict;
 }
 
@@ -140,17 +143,20 @@ void TestLevels::apotSets_data()
     QTest::newRow("signed 4b, m=3 (2-bit + 1-bit term)")
         << 4 << true << std::vector<std::vector<double>>{{0.5, 0.25, 0.0625}, {0.125}};
     QTest::newRow("signed 5b, m=4") << 5 << true
-                                   << std::vector<std::vector<double>>{{0.5, 0.125, 0.03125}, {0.25, 0.0625, 0.015625}};
-    QTest::newRow("signed 6b, m=5")
-        << 6 << true
-        << std::vector<std::vector<double>>{{0.5, 0.125, std::ldexp(1.0, -6)}, {0.25, 0.0625, std::ldexp(1.0, -7)}, {std::ldexp(1.0, -5)}};
+                                    << std::vector<std::vector<double>>{{0.5, 0.125, 0.03125},
+                                                                        {0.25, 0.0625, 0.015625}};
+    QTest::newRow("signed 6b, m=5") << 6 << true
+                                    << std::vector<std::vector<double>>{{0.5, 0.125, std::ldexp(1.0, -6)},
+                                                                        {0.25, 0.0625, std::ldexp(1.0, -7)},
+                                                                        {std::ldexp(1.0, -5)}};
     QTest::newRow("unsigned 4b, m=4") << 4 << false
-                                     << std::vector<std::vector<double>>{{0.5, 0.125, 0.03125}, {0.25, 0.0625, 0.015625}};
-    QTest::newRow("signed 7b, m=6")
-        << 7 << true
-        << std::vector<std::vector<double>>{{0.5, std::ldexp(1.0, -4), std::ldexp(1.0, -7)},
-                                            {0.25, std::ldexp(1.0, -5), std::ldexp(1.0, -8)},
-                                            {0.125, std::ldexp(1.0, -6), std::ldexp(1.0, -9)}};
+                                      << std::vector<std::vector<double>>{{0.5, 0.125, 0.03125},
+                                                                          {0.25, 0.0625, 0.015625}};
+    QTest::newRow("signed 7b, m=6") << 7 << true
+                                    << std::vector<std::vector<double>>{
+                                           {0.5, std::ldexp(1.0, -4), std::ldexp(1.0, -7)},
+                                           {0.25, std::ldexp(1.0, -5), std::ldexp(1.0, -8)},
+                                           {0.125, std::ldexp(1.0, -6), std::ldexp(1.0, -9)}};
 }
 
 void TestLevels::apotSets()
@@ -291,7 +297,10 @@ void TestLevels::lutWithinOneLsb_data()
     for (int b : {3, 4})
         for (int f : {0, 4, 8, 12})
             for (bool strict : {false, true})
-                QTest::newRow(qPrintable(QStringLiteral("%1b F=%2 %3").arg(b).arg(f).arg(strict ? QStringLiteral("strict") : QStringLiteral("paper"))))
+                QTest::newRow(qPrintable(QStringLiteral("%1b F=%2 %3")
+                                             .arg(b)
+                                             .arg(f)
+                                             .arg(strict ? QStringLiteral("strict") : QStringLiteral("paper"))))
                     << b << f << strict;
 }
 

@@ -1,10 +1,10 @@
 // LSQ and LSQ+: forward on hand-computed values, the paper's gradients,
 // the initialisations, the four LSQ+ configurations and the error paths.
-#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/quant/lsq.h"
 #include "core/quant/quantizer.h"
 #include "core/quant/ste.h"
+#include "tests/support/testmain.h"
 
 #include "helpers.h"
 
@@ -85,8 +85,7 @@ void TestLsq::forward_data()
     QTest::addColumn<std::vector<double>>("expected");
     // v = x/s; clamp to [n, p]; round half to even; times s.
     QTest::newRow("2b unsigned s=1, halves to even, clipped")
-        << 2 << false << 1.0 << std::vector<double>{-1, 0.5, 1.5, 2.5, 3.4, 5}
-        << std::vector<double>{0, 0, 2, 2, 3, 3};
+        << 2 << false << 1.0 << std::vector<double>{-1, 0.5, 1.5, 2.5, 3.4, 5} << std::vector<double>{0, 0, 2, 2, 3, 3};
     QTest::newRow("3b signed s=0.5, -2.5 -> -2, 4 -> p=3")
         << 3 << true << 0.5 << std::vector<double>{-3, -1.25, -0.25, 0.75, 1.25, 2}
         << std::vector<double>{-2, -1, 0, 1, 1, 1.5};
@@ -95,9 +94,9 @@ void TestLsq::forward_data()
     QTest::newRow("8b signed s=0.125, both clip ends")
         << 8 << true << 0.125 << std::vector<double>{0.0625, 0.1875, -0.3125, 20, -20}
         << std::vector<double>{0, 0.25, -0.25, 15.875, -16};
-    QTest::newRow("16b unsigned s=2^-10") << 16 << false << std::ldexp(1.0, -10)
-                                          << std::vector<double>{std::ldexp(2.5, -10), 100.0, -1.0}
-                                          << std::vector<double>{std::ldexp(2.0, -10), 65535 * std::ldexp(1.0, -10), 0};
+    QTest::newRow("16b unsigned s=2^-10")
+        << 16 << false << std::ldexp(1.0, -10) << std::vector<double>{std::ldexp(2.5, -10), 100.0, -1.0}
+        << std::vector<double>{std::ldexp(2.0, -10), 65535 * std::ldexp(1.0, -10), 0};
 }
 
 void TestLsq::forward()
@@ -136,9 +135,8 @@ void TestLsq::stepGradient_data()
                                  << std::vector<double>{0, 1, 1, 0} << (0 - 0.4 + 0.4 + 3);
     QTest::newRow("3b signed") << 3 << true << 0.5 << std::vector<double>{-3, 0.3, 0.7, 1.5}
                                << std::vector<double>{0, 1, 1, 1} << (-4 + 0.4 - 0.4 + 0.0);
-    QTest::newRow("4b signed, edges count as inside")
-        << 4 << true << 1.0 << std::vector<double>{-8, 7, 7.25, -8.5} << std::vector<double>{1, 1, 0, 0}
-        << (0.0 + 0.0 + 7 - 8);
+    QTest::newRow("4b signed, edges count as inside") << 4 << true << 1.0 << std::vector<double>{-8, 7, 7.25, -8.5}
+                                                      << std::vector<double>{1, 1, 0, 0} << (0.0 + 0.0 + 7 - 8);
 }
 
 void TestLsq::stepGradient()

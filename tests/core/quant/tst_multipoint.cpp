@@ -1,9 +1,9 @@
 // Multipoint PTQ: the greedy point, monotone residuals, budget 0 = plain
 // per-channel quantization, adaptive allocation by output error, the integer path.
-#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/quant/multipoint.h"
 #include "core/quant/range.h"
+#include "tests/support/testmain.h"
 
 #include "helpers.h"
 

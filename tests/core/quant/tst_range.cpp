@@ -1,8 +1,8 @@
 // PTQ range setters (min-max, percentile, MSE clipping; per tensor and per channel) and PACT.
-#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/quant/pact.h"
 #include "core/quant/range.h"
+#include "tests/support/testmain.h"
 
 #include "helpers.h"
 
@@ -81,18 +81,17 @@ void TestRange::setters_data()
                                       << std::vector<double>{-3.5, 1, 7, 2.5} << 1.0 << 0.0
                                       << std::vector<double>{-4, 1, 7, 2};
     // Unsigned min-max 2b: [0.5, 3.5] -> s = 1, beta = 0.5; (x - .5) = [0, 1.5, 3] -> [0, 2, 3].
-    QTest::newRow("minmax unsigned 2b") << int(Method::MinMax) << 2 << false << 99.0
-                                        << std::vector<double>{0.5, 2, 3.5} << 1.0 << 0.5
-                                        << std::vector<double>{0.5, 2.5, 3.5};
+    QTest::newRow("minmax unsigned 2b") << int(Method::MinMax) << 2 << false << 99.0 << std::vector<double>{0.5, 2, 3.5}
+                                        << 1.0 << 0.5 << std::vector<double>{0.5, 2.5, 3.5};
     // Signed percentile 3b on |x| = {0, 1, 2, 3, 20}: 75th -> 3, s = 1; 20 clips to 3.
-    QTest::newRow("percentile signed 3b") << int(Method::Percentile) << 3 << true << 75.0
-                                          << std::vector<double>{0, -1, 2, 3, -20} << 1.0 << 0.0
-                                          << std::vector<double>{0, -1, 2, 3, -4};
+    QTest::newRow("percentile signed 3b")
+        << int(Method::Percentile) << 3 << true << 75.0 << std::vector<double>{0, -1, 2, 3, -20} << 1.0 << 0.0
+        << std::vector<double>{0, -1, 2, 3, -4};
     // Unsigned percentile 2b on {0, 1, 2.2, 3, 30}: 25th -> 1, 75th -> 3: s = 2/3, beta = 1;
     // (2.2 - 1) / s = 1.8 -> 2.
-    QTest::newRow("percentile unsigned 2b") << int(Method::Percentile) << 2 << false << 75.0
-                                            << std::vector<double>{0, 1, 2.2, 3, 30} << 2.0 / 3 << 1.0
-                                            << std::vector<double>{1, 1, 1 + 4.0 / 3, 3, 3};
+    QTest::newRow("percentile unsigned 2b")
+        << int(Method::Percentile) << 2 << false << 75.0 << std::vector<double>{0, 1, 2.2, 3, 30} << 2.0 / 3 << 1.0
+        << std::vector<double>{1, 1, 1 + 4.0 / 3, 3, 3};
 }
 
 void TestRange::setters()
@@ -131,7 +130,9 @@ void TestRange::mseIsGridOptimal()
     const torch::Tensor s = mseSymmetricStep(rows, -8, 7);
     for (int64_t c = 0; c < 3; ++c) {
         const torch::Tensor r = rows[c];
-        auto err = [&](double st) { return (torch::round(torch::clamp(r / st, -8, 7)) * st - r).pow(2).sum().item<double>(); };
+        auto err = [&](double st) {
+            return (torch::round(torch::clamp(r / st, -8, 7)) * st - r).pow(2).sum().item<double>();
+        };
         const double chosen = err(s[c].item<double>());
         const double amax = r.abs().max().item<double>();
         for (int i = 1; i <= 100; ++i)
@@ -217,7 +218,8 @@ void TestRange::pactInit()
 void TestRange::errors()
 {
     QL_EXPECT_ERROR(RangeQuantizer(rangeSpec(Method::Mse, 1, true), Role::Weight, 0), "mse", "bits = 1");
-    QL_EXPECT_ERROR(RangeQuantizer(rangeSpec(Method::MinMax, 4, false, true), Role::Activation, 4), "MinMax", "per-channel");
+    QL_EXPECT_ERROR(RangeQuantizer(rangeSpec(Method::MinMax, 4, false, true), Role::Activation, 4), "MinMax",
+                    "per-channel");
     RangeQuantizer q(rangeSpec(Method::Percentile, 4, true), Role::Weight, 0);
     QL_EXPECT_ERROR(q->init({}), "Percentile", "empty");
     QL_EXPECT_ERROR(q->init({vec({1, std::nan("")})}), "Percentile", "non-finite");

@@ -1,8 +1,8 @@
 // QuantSpec JSON round trip, method names, integer ranges, labels, the factory
 // and the error messages for bad settings.
-#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/quant/quantizer.h"
+#include "tests/support/testmain.h"
 
 #include "helpers.h"
 
@@ -60,10 +60,12 @@ void TestQuantSpec::intRanges()
 void TestQuantSpec::methodNames()
 {
     const std::vector<std::pair<Method, std::string>> all{
-        {Method::None, "none"},       {Method::Lsq, "lsq"},        {Method::LsqPlus, "lsq+"},
-        {Method::Asq, "asq"},         {Method::Pot, "pot"},        {Method::Post, "post"},
-        {Method::Apot, "apot"},       {Method::Pact, "pact"},      {Method::MinMax, "minmax"},
-        {Method::Percentile, "percentile"}, {Method::Mse, "mse"}, {Method::Multipoint, "multipoint"}};
+        {Method::None, "none"},     {Method::Lsq, "lsq"},
+        {Method::LsqPlus, "lsq+"},  {Method::Asq, "asq"},
+        {Method::Pot, "pot"},       {Method::Post, "post"},
+        {Method::Apot, "apot"},     {Method::Pact, "pact"},
+        {Method::MinMax, "minmax"}, {Method::Percentile, "percentile"},
+        {Method::Mse, "mse"},       {Method::Multipoint, "multipoint"}};
     for (const auto &[m, name] : all) {
         QCOMPARE(methodName(m), name);
         QVERIFY(methodFromName(name) == m);
@@ -89,11 +91,38 @@ void TestQuantSpec::roundTrip()
     QuantSpec s;
     switch (which) {
     case 0: break;
-    case 1: s.method = Method::Lsq; s.bits = 2; s.isSigned = true; s.gradScale = GradScale::None; break;
-    case 2: s.method = Method::LsqPlus; s.bits = 4; s.lsqPlusConfig = 3; s.init = InitMode::Mse; break;
-    case 3: s.method = Method::Post; s.bits = 3; s.potVariant = PotVariant::Strict; s.perChannel = true; s.percentile = 99.0; break;
-    case 4: s.method = Method::Multipoint; s.bits = 16; s.narrow = true; s.multipointBudget = 0.375; s.gradScale = GradScale::PerChannel; break;
-    case 5: s.method = Method::Percentile; s.bits = 8; s.percentile = 99.99; s.init = InitMode::MinMax; break;
+    case 1:
+        s.method = Method::Lsq;
+        s.bits = 2;
+        s.isSigned = true;
+        s.gradScale = GradScale::None;
+        break;
+    case 2:
+        s.method = Method::LsqPlus;
+        s.bits = 4;
+        s.lsqPlusConfig = 3;
+        s.init = InitMode::Mse;
+        break;
+    case 3:
+        s.method = Method::Post;
+        s.bits = 3;
+        s.potVariant = PotVariant::Strict;
+        s.perChannel = true;
+        s.percentile = 99.0;
+        break;
+    case 4:
+        s.method = Method::Multipoint;
+        s.bits = 16;
+        s.narrow = true;
+        s.multipointBudget = 0.375;
+        s.gradScale = GradScale::PerChannel;
+        break;
+    case 5:
+        s.method = Method::Percentile;
+        s.bits = 8;
+        s.percentile = 99.99;
+        s.init = InitMode::MinMax;
+        break;
     }
     const std::string json = s.toJson();
     QVERIFY(QuantSpec::fromJson(json) == s);
@@ -118,15 +147,21 @@ void TestQuantSpec::badJson_data()
     QTest::newRow("not json") << QStringLiteral("{method: lsq") << QStringLiteral("does not parse");
     QTest::newRow("array") << QStringLiteral("[1, 2]") << QStringLiteral("must be an object");
     QTest::newRow("bits too low") << QStringLiteral(R"({"method": "lsq", "bits": 1})") << QStringLiteral("bits = 1");
-    QTest::newRow("bits too high") << QStringLiteral(R"({"method": "lsq+", "bits": 17})") << QStringLiteral("bits = 17");
-    QTest::newRow("pot 9 bits") << QStringLiteral(R"({"method": "pot", "bits": 9, "signed": true})") << QStringLiteral("2..8");
-    QTest::newRow("bits a string") << QStringLiteral(R"({"bits": "4"})") << QStringLiteral("\"bits\" must be an integer");
+    QTest::newRow("bits too high") << QStringLiteral(R"({"method": "lsq+", "bits": 17})")
+                                   << QStringLiteral("bits = 17");
+    QTest::newRow("pot 9 bits") << QStringLiteral(R"({"method": "pot", "bits": 9, "signed": true})")
+                                << QStringLiteral("2..8");
+    QTest::newRow("bits a string") << QStringLiteral(R"({"bits": "4"})")
+                                   << QStringLiteral("\"bits\" must be an integer");
     QTest::newRow("unknown method") << QStringLiteral(R"({"method": "lsqx"})") << QStringLiteral("lsqx");
     QTest::newRow("unknown field") << QStringLiteral(R"({"bitz": 4})") << QStringLiteral("\"bitz\"");
     QTest::newRow("bad enum") << QStringLiteral(R"({"gradScale": "global"})") << QStringLiteral("global");
-    QTest::newRow("bad config") << QStringLiteral(R"({"method": "lsq+", "lsqPlusConfig": 0})") << QStringLiteral("lsqPlusConfig = 0");
-    QTest::newRow("bad percentile") << QStringLiteral(R"({"method": "percentile", "percentile": 120})") << QStringLiteral("percentile = 120");
-    QTest::newRow("negative budget") << QStringLiteral(R"({"method": "multipoint", "multipointBudget": -1})") << QStringLiteral("multipointBudget = -1");
+    QTest::newRow("bad config") << QStringLiteral(R"({"method": "lsq+", "lsqPlusConfig": 0})")
+                                << QStringLiteral("lsqPlusConfig = 0");
+    QTest::newRow("bad percentile") << QStringLiteral(R"({"method": "percentile", "percentile": 120})")
+                                    << QStringLiteral("percentile = 120");
+    QTest::newRow("negative budget") << QStringLiteral(R"({"method": "multipoint", "multipointBudget": -1})")
+                                     << QStringLiteral("multipointBudget = -1");
     QTest::newRow("signed not bool") << QStringLiteral(R"({"signed": 1})") << QStringLiteral("\"signed\"");
 }
 
@@ -159,10 +194,10 @@ void TestQuantSpec::labels()
 void TestQuantSpec::factory()
 {
     const std::vector<std::pair<Method, Role>> cases{
-        {Method::None, Role::Weight},      {Method::Lsq, Role::Weight},        {Method::LsqPlus, Role::Activation},
-        {Method::Asq, Role::Activation},   {Method::Pot, Role::Weight},        {Method::Post, Role::Weight},
-        {Method::Apot, Role::Weight},      {Method::Pact, Role::Activation},   {Method::MinMax, Role::Weight},
-        {Method::Percentile, Role::Activation}, {Method::Mse, Role::Weight}, {Method::Multipoint, Role::Weight}};
+        {Method::None, Role::Weight},           {Method::Lsq, Role::Weight},      {Method::LsqPlus, Role::Activation},
+        {Method::Asq, Role::Activation},        {Method::Pot, Role::Weight},      {Method::Post, Role::Weight},
+        {Method::Apot, Role::Weight},           {Method::Pact, Role::Activation}, {Method::MinMax, Role::Weight},
+        {Method::Percentile, Role::Activation}, {Method::Mse, Role::Weight},      {Method::Multipoint, Role::Weight}};
     torch::manual_seed(1);
     const torch::Tensor w = torch::randn({8, 4, 3, 3});
     for (const auto &[m, role] : cases) {
@@ -182,7 +217,8 @@ void TestQuantSpec::factory()
             // Fake quantization maps onto at most 16 levels per scale group (8 channels
             // or samples at most here): far fewer distinct values than the 288 inputs.
             const auto distinct = std::get<0>(torch::_unique(out.flatten())).numel();
-            QVERIFY2(distinct <= 128 && distinct < std::get<0>(torch::_unique(in.flatten())).numel() / 2, qPrintable(QString::fromStdString(methodName(m)) + QString::number(distinct)));
+            QVERIFY2(distinct <= 128 && distinct < std::get<0>(torch::_unique(in.flatten())).numel() / 2,
+                     qPrintable(QString::fromStdString(methodName(m)) + QString::number(distinct)));
         }
     }
 }

@@ -1,6 +1,6 @@
 // The telemetry bus: one pending notification, newest wins, bounded series.
-#include "tests/support/testmain.h"
 #include "core/telemetry/bus.h"
+#include "tests/support/testmain.h"
 
 #include <QtTest>
 
@@ -78,8 +78,14 @@ private Q_SLOTS:
                 std::this_thread::yield();
             }
         });
-        std::thread p1([&] { for (int i = 0; i < 2000; ++i) bus.publishTraining({i, 0, 1, 0, 0, 0, 0}); });
-        std::thread p2([&] { for (int i = 0; i < 2000; ++i) bus.publishLayer(snap("l" + std::to_string(i % 7), i, 1)); });
+        std::thread p1([&] {
+            for (int i = 0; i < 2000; ++i)
+                bus.publishTraining({i, 0, 1, 0, 0, 0, 0});
+        });
+        std::thread p2([&] {
+            for (int i = 0; i < 2000; ++i)
+                bus.publishLayer(snap("l" + std::to_string(i % 7), i, 1));
+        });
         p1.join();
         p2.join();
         done = true;

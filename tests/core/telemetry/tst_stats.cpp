@@ -1,7 +1,7 @@
 // Telemetry statistics against hand-computed values.
-#include "tests/support/testmain.h"
 #include "core/quant/quantizer.h"
 #include "core/telemetry/stats.h"
+#include "tests/support/testmain.h"
 
 #include <QtTest>
 

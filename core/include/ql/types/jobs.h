@@ -43,9 +43,9 @@ struct EpochResult {
 struct TrainOptions {
     int epochs = 10;
     int64_t batchSize = 128;
-    double learningRate = 0.05;       ///< for the weights; cosine-decayed to 0 over all steps
+    double learningRate = 0.05; ///< for the weights; cosine-decayed to 0 over all steps
     double momentum = 0.9;
-    double weightDecay = 5e-4;        ///< on weights (dim > 1) only, never on BN, biases or quantizer parameters
+    double weightDecay = 5e-4; ///< on weights (dim > 1) only, never on BN, biases or quantizer parameters
     /// For quantizer parameters (step sizes, offsets, alpha, adapters), decayed on the same
     /// schedule; < 0 (the default) means learningRate, as the papers train them.
     double quantLearningRate = -1;
@@ -53,11 +53,11 @@ struct TrainOptions {
     uint64_t seed = 0;
     int workers = 2;
     bool augment = true;
-    int64_t maxStepsPerEpoch = 0;     ///< 0 = full epochs (tests and quick runs use fewer)
-    int64_t validationSamples = 0;    ///< images validated after each epoch (0 = the whole validation set)
-    int pointEvery = 20;              ///< steps between TrainingPoints (a host sync each)
+    int64_t maxStepsPerEpoch = 0; ///< 0 = full epochs (tests and quick runs use fewer)
+    int64_t validationSamples = 0; ///< images validated after each epoch (0 = the whole validation set)
+    int pointEvery = 20; ///< steps between TrainingPoints (a host sync each)
     std::filesystem::path checkpoint; ///< written atomically after every epoch when set
-    bool resume = false;              ///< continue from `checkpoint` when it exists
+    bool resume = false; ///< continue from `checkpoint` when it exists
     std::string jobName = "train";
     /// Called on the training thread after every epoch (after the checkpoint), e.g. to autosave.
     std::function<void(const EpochResult &)> afterEpoch;
@@ -87,8 +87,8 @@ struct QuantEval {
 /// per-channel parameters).
 struct ParamMovement {
     std::string layer;
-    std::string tensor;     ///< "weight" or "activation"
-    std::string parameter;  ///< "step", "offset", "alpha", "adapter"
+    std::string tensor; ///< "weight" or "activation"
+    std::string parameter; ///< "step", "offset", "alpha", "adapter"
     double start = 0;
     double end = 0;
     /// |end - start| / max(|start|, tiny); for tensors, ||end - start|| / ||start||.
@@ -104,10 +104,10 @@ struct QatResult {
 /// One layer quantized alone (others FP32): accuracy drop and output KL.
 struct SensitivityRow {
     std::string layer;
-    double top1 = 0;       ///< with only this layer quantized
-    double top1Drop = 0;   ///< FP32 top-1 minus top1 (in [0,1] units)
-    double kl = 0;         ///< mean KL(p_fp || p_q) of the softmax outputs
-    int rank = 0;          ///< 1 = most sensitive
+    double top1 = 0; ///< with only this layer quantized
+    double top1Drop = 0; ///< FP32 top-1 minus top1 (in [0,1] units)
+    double kl = 0; ///< mean KL(p_fp || p_q) of the softmax outputs
+    int rank = 0; ///< 1 = most sensitive
 };
 
 struct WhatIfResult {
@@ -117,7 +117,7 @@ struct WhatIfResult {
 
 /// A data set as the user interfaces show it.
 struct DataInfo {
-    std::string name;            ///< what was opened (a name or a folder)
+    std::string name; ///< what was opened (a name or a folder)
     int64_t trainCount = 0;
     int64_t testCount = 0;
     int64_t classes = 0;
@@ -132,8 +132,8 @@ struct ModelSummary {
     int64_t parameters = 0;
     int64_t numClasses = 0;
     std::vector<int64_t> inputShape; ///< {C, H, W}
-    std::string source;              ///< the file it came from
-    std::string data;                ///< the data set it works on
+    std::string source; ///< the file it came from
+    std::string data; ///< the data set it works on
 };
 
 /// A second configuration of the same model compared with the open one.
@@ -152,7 +152,7 @@ struct LevelSets {
 
 /// Logits of a batch of inputs.
 struct Predictions {
-    std::vector<std::string> inputs;     ///< file names or "data:test:i"
+    std::vector<std::string> inputs; ///< file names or "data:test:i"
     std::vector<std::vector<float>> logits;
     std::vector<std::string> classNames; ///< may be empty
 };

@@ -14,16 +14,16 @@ namespace ql::types {
 /// What QuantLens knows about a quantization method.
 struct MethodInfo {
     Method method = Method::None;
-    const char *name = "";        ///< JSON / CLI spelling: "lsq", "lsq+", ...
-    const char *label = "";       ///< display: "LSQ", "LSQ+", ...
+    const char *name = ""; ///< JSON / CLI spelling: "lsq", "lsq+", ...
+    const char *label = ""; ///< display: "LSQ", "LSQ+", ...
     const char *description = ""; ///< one line for tooltips and --help
-    bool weights = false;         ///< can quantize weights
-    bool activations = false;     ///< can quantize activations
-    bool trainable = false;       ///< has parameters QAT learns
-    bool uniform = true;          ///< levels are an integer grid times a step (QDQ-expressible)
-    int minBits = 2, maxBits = 16;               ///< unsigned (or the only) range
-    int minSignedBits = 2, maxSignedBits = 16;   ///< signed range
-    const char *learned = "";     ///< what QAT learns, e.g. "s, beta"
+    bool weights = false; ///< can quantize weights
+    bool activations = false; ///< can quantize activations
+    bool trainable = false; ///< has parameters QAT learns
+    bool uniform = true; ///< levels are an integer grid times a step (QDQ-expressible)
+    int minBits = 2, maxBits = 16; ///< unsigned (or the only) range
+    int minSignedBits = 2, maxSignedBits = 16; ///< signed range
+    const char *learned = ""; ///< what QAT learns, e.g. "s, beta"
 };
 
 /// Every method, in the order the tool bar and the table list them ("none" first).

@@ -10,46 +10,46 @@
 namespace ql::types {
 
 enum class Method {
-    None,       ///< FP32, no quantization
-    Lsq,        ///< LSQ (= LSQ+ config 1)
-    LsqPlus,    ///< LSQ+ with QuantSpec::lsqPlusConfig 1..4
-    Asq,        ///< ASQ activations (adapter -> per-sample step size)
-    Pot,        ///< power-of-two weights
-    Post,       ///< power-of-sqrt(2) weights
-    Apot,       ///< additive powers of two
-    Pact,       ///< PACT learned clipping (activations)
-    MinMax,     ///< PTQ range setter
+    None, ///< FP32, no quantization
+    Lsq, ///< LSQ (= LSQ+ config 1)
+    LsqPlus, ///< LSQ+ with QuantSpec::lsqPlusConfig 1..4
+    Asq, ///< ASQ activations (adapter -> per-sample step size)
+    Pot, ///< power-of-two weights
+    Post, ///< power-of-sqrt(2) weights
+    Apot, ///< additive powers of two
+    Pact, ///< PACT learned clipping (activations)
+    MinMax, ///< PTQ range setter
     Percentile, ///< PTQ range setter
-    Mse,        ///< PTQ range setter, MSE-optimal clipping
+    Mse, ///< PTQ range setter, MSE-optimal clipping
     Multipoint, ///< multipoint PTQ (weights)
 };
 
 enum class GradScale { None, PerTensor, PerChannel };
 enum class Role { Weight, Activation };
 enum class InitMode { Default, MinMax, Mse }; ///< activation init for LSQ+ (Default = the method's own)
-enum class PotVariant { Paper, Strict };     ///< see QUANTIZERS.md: 2^b+1 levels vs 2^b-1
+enum class PotVariant { Paper, Strict }; ///< see QUANTIZERS.md: 2^b+1 levels vs 2^b-1
 
 /// What to quantize with: a value type, serialisable to and from JSON.
 struct QuantSpec {
     Method method = Method::None;
     int bits = 8;
     bool isSigned = false;
-    bool narrow = false;         ///< signed narrow range -(2^(b-1)-1)..2^(b-1)-1
-    bool perChannel = false;     ///< one parameter set per output channel (dim 0)
+    bool narrow = false; ///< signed narrow range -(2^(b-1)-1)..2^(b-1)-1
+    bool perChannel = false; ///< one parameter set per output channel (dim 0)
     /// N_g of the gradient scale g = 1/sqrt(N_g p). Default follows the role and granularity
     /// (QUANTIZERS.md): per-channel weights count one channel, everything else one tensor.
     GradScale gradScale = GradScale::PerTensor;
-    int lsqPlusConfig = 4;       ///< 1..4 (Table I of the LSQ+ paper)
+    int lsqPlusConfig = 4; ///< 1..4 (Table I of the LSQ+ paper)
     InitMode init = InitMode::Default;
     PotVariant potVariant = PotVariant::Paper;
-    double percentile = 99.99;   ///< for Method::Percentile and the POT/POST alpha init
+    double percentile = 99.99; ///< for Method::Percentile and the POT/POST alpha init
     double multipointBudget = 0; ///< extra points per channel on average (Method::Multipoint)
 
     bool operator==(const QuantSpec &) const = default;
-    std::string toJson() const;                     ///< compact JSON object
+    std::string toJson() const; ///< compact JSON object
     /// Throws ql::core::Error naming the bad field. `source` (a file) is named in the message.
     static QuantSpec fromJson(const std::string &json, const std::string &source = {});
-    std::string label() const;                      ///< short, e.g. "LSQ+ c4 4b per-channel"
+    std::string label() const; ///< short, e.g. "LSQ+ c4 4b per-channel"
 };
 
 /// A weight spec with the gradient scale that QUANTIZERS.md makes the default for its granularity.
@@ -79,10 +79,10 @@ struct QuantRecipe {
     Method actMethod = Method::Lsq;
     int weightBits = 4;
     int actBits = 4;
-    bool perChannel = true;   ///< weights per output channel
+    bool perChannel = true; ///< weights per output channel
     int lsqPlusConfig = 4;
     InitMode actInit = InitMode::Default;
-    int firstLastBits = 8;    ///< first and last layer, as in the papers (0 = same as the others)
+    int firstLastBits = 8; ///< first and last layer, as in the papers (0 = same as the others)
     double multipointBudget = 0.5;
     PotVariant potVariant = PotVariant::Paper;
 };

@@ -13,17 +13,23 @@ struct Histogram {
     double hi = 0;
     std::vector<double> counts;
     double binWidth() const { return counts.empty() ? 0 : (hi - lo) / double(counts.size()); }
-    double total() const { double t = 0; for (double c : counts) t += c; return t; }
+    double total() const
+    {
+        double t = 0;
+        for (double c : counts)
+            t += c;
+        return t;
+    }
 };
 
 /// Static description of a quantizable layer (execution order).
 struct LayerInfo {
-    std::string name;                 ///< parameter prefix, e.g. "layer1.0.conv1"
-    std::string type;                 ///< "Conv2d", "Linear"
+    std::string name; ///< parameter prefix, e.g. "layer1.0.conv1"
+    std::string type; ///< "Conv2d", "Linear"
     std::vector<int64_t> weightShape;
     int64_t parameters = 0;
-    int64_t macs = 0;                 ///< at the data set's input size
-    int block = 0;                    ///< index of the block it belongs to
+    int64_t macs = 0; ///< at the data set's input size
+    int block = 0; ///< index of the block it belongs to
 };
 
 /// A layer's quantization setting as the views show and edit it.
@@ -39,19 +45,19 @@ struct LayerQuantView {
 /// Statistics of one quantized tensor (a layer's weight or its input activation).
 struct TensorQuantStats {
     bool valid = false;
-    Histogram values;                  ///< FP values
-    int64_t channels = 1;              ///< quantizer channels (1: one grid for the whole tensor)
-    int64_t shownChannel = 0;          ///< channel whose levels and clip range are given: the median range
-    std::vector<double> levels;        ///< representable values of the shown channel
-    int64_t codeLo = 0;                ///< integer of codeCounts[0]
-    std::vector<double> codeCounts;    ///< usage count of each integer code codeLo..codeLo+n-1
-    double clipLo = 0, clipHi = 0;     ///< clipping range of the shown channel, real units
+    Histogram values; ///< FP values
+    int64_t channels = 1; ///< quantizer channels (1: one grid for the whole tensor)
+    int64_t shownChannel = 0; ///< channel whose levels and clip range are given: the median range
+    std::vector<double> levels; ///< representable values of the shown channel
+    int64_t codeLo = 0; ///< integer of codeCounts[0]
+    std::vector<double> codeCounts; ///< usage count of each integer code codeLo..codeLo+n-1
+    double clipLo = 0, clipHi = 0; ///< clipping range of the shown channel, real units
     double clipLoMin = 0, clipLoMax = 0; ///< lower clip limit over all channels
     double clipHiMin = 0, clipHiMax = 0; ///< upper clip limit over all channels
     double clippedLow = 0, clippedHigh = 0; ///< fraction of values clipped on each side (each channel at its own range)
-    double step = 0;                   ///< step size (mean over channels)
+    double step = 0; ///< step size (mean over channels)
     double stepMin = 0, stepMax = 0;
-    double offset = 0;                 ///< learned offset beta (mean over channels), 0 if none
+    double offset = 0; ///< learned offset beta (mean over channels), 0 if none
     std::vector<double> stepPerChannel;
     std::vector<double> offsetPerChannel;
     double mse = 0, l2 = 0, sqnrDb = 0, cosine = 1;
@@ -63,7 +69,7 @@ struct LayerSnapshot {
     std::string layer;
     TensorQuantStats weight;
     TensorQuantStats activation;
-    Histogram asqBeta;                 ///< ASQ per-sample factor distribution (empty otherwise)
+    Histogram asqBeta; ///< ASQ per-sample factor distribution (empty otherwise)
 };
 
 /// One point of the global training curves.
@@ -71,7 +77,7 @@ struct TrainingPoint {
     int64_t step = 0;
     double epoch = 0;
     double loss = 0;
-    double accuracy = 0;               ///< top-1 in [0, 1], running over the epoch
+    double accuracy = 0; ///< top-1 in [0, 1], running over the epoch
     double learningRate = 0;
     double stepTimeMs = 0;
     double imagesPerSecond = 0;
@@ -79,11 +85,11 @@ struct TrainingPoint {
 
 /// Error accumulation of one configuration (ASQ Fig. 5/6).
 struct ErrorAccumulation {
-    std::string label;                 ///< e.g. "LSQ W4A4"
+    std::string label; ///< e.g. "LSQ W4A4"
     std::vector<std::string> blocks;
-    std::vector<double> blockL2;       ///< ||y_fp - y_q||_2 at each block output
+    std::vector<double> blockL2; ///< ||y_fp - y_q||_2 at each block output
     std::vector<std::string> layers;
-    std::vector<double> layerL2;       ///< own rounding/clipping error of each layer
+    std::vector<double> layerL2; ///< own rounding/clipping error of each layer
 };
 
 /// Multipoint PTQ result of a layer.
@@ -96,7 +102,7 @@ struct MultipointMap {
 
 /// Progress of a job.
 struct JobProgress {
-    std::string job;                   ///< "qat", "ptq", "eval", ...
+    std::string job; ///< "qat", "ptq", "eval", ...
     int64_t done = 0;
     int64_t total = 0;
     double etaSeconds = -1;
