@@ -1,7 +1,7 @@
 // quantlens-cli eval and predict, on the engine's Workbench.
 #include "app/cli/common.h"
 #include "core/common/error.h"
-#include "core/engine/atomic_file.h"
+#include "core/common/atomic_file.h"
 #include "core/engine/workbench.h"
 
 #include <nlohmann/json.hpp>
@@ -138,7 +138,7 @@ int runPredict(const Args &args)
         if (!std::cout)
             throw core::Error("Writing the predictions to standard output failed.");
     } else {
-        core::engine::writeFileAtomically(outPath, out.str());
+        core::writeFileAtomically(outPath, out.str());
         std::cerr << "wrote " << p.logits.size() << " rows to " << outPath << "\n";
     }
     return 0;

@@ -1,7 +1,7 @@
 #include "app/cli/common.h"
 
 #include "core/data/loaders.h"
-#include "core/engine/atomic_file.h"
+#include "core/common/atomic_file.h"
 
 #include <iostream>
 
@@ -49,7 +49,7 @@ void writeJsonIfAsked(const Args &args, const nlohmann::json &j)
     const auto path = args.maybe("json");
     if (!path)
         return;
-    core::engine::writeFileAtomically(*path, j.dump(2) + "\n");
+    core::writeFileAtomically(*path, j.dump(2) + "\n");
     std::cerr << "wrote " << *path << "\n";
 }
 

@@ -2,7 +2,7 @@
 
 #include "core/common/error.h"
 #include "core/data/dataloader.h"
-#include "core/engine/atomic_file.h"
+#include "core/common/atomic_file.h"
 
 #include <torch/torch.h>
 

@@ -3,7 +3,7 @@
 #include <functional>
 #include <string>
 
-namespace ql::core::engine {
+namespace ql::core {
 
 /// Writes `path` so that a reader sees either the old file or the complete
 /// new one, never a part: `write` fills a temporary file in the same folder,
@@ -15,4 +15,4 @@ void writeAtomically(const std::filesystem::path &path,
 /// writeAtomically for text or bytes.
 void writeFileAtomically(const std::filesystem::path &path, const std::string &contents);
 
-} // namespace ql::core::engine
+} // namespace ql::core

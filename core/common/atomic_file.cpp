@@ -1,4 +1,4 @@
-#include "core/engine/atomic_file.h"
+#include "core/common/atomic_file.h"
 
 #include "core/common/error.h"
 
@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace ql::core::engine {
+namespace ql::core {
 
 namespace fs = std::filesystem;
 
@@ -60,4 +60,4 @@ void writeFileAtomically(const fs::path &path, const std::string &contents)
     });
 }
 
-} // namespace ql::core::engine
+} // namespace ql::core
