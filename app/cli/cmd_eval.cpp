@@ -1,7 +1,7 @@
 // quantlens-cli eval and predict, on the engine's Workbench.
 #include "app/cli/common.h"
-#include "core/common/error.h"
 #include "core/common/atomic_file.h"
+#include "core/common/error.h"
 #include "core/engine/workbench.h"
 
 #include <nlohmann/json.hpp>

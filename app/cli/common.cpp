@@ -1,7 +1,7 @@
 #include "app/cli/common.h"
 
-#include "core/data/loaders.h"
 #include "core/common/atomic_file.h"
+#include "core/data/loaders.h"
 
 #include <iostream>
 

@@ -1,7 +1,7 @@
 #include "core/engine/model_io.h"
 
-#include "core/common/error.h"
 #include "core/common/atomic_file.h"
+#include "core/common/error.h"
 #include "core/models/weights.h"
 
 #include <nlohmann/json.hpp>

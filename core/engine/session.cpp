@@ -1,7 +1,7 @@
 #include "core/engine/session.h"
 
-#include "core/common/error.h"
 #include "core/common/atomic_file.h"
+#include "core/common/error.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>

@@ -1,8 +1,8 @@
 #include "core/engine/trainer.h"
 
+#include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/data/dataloader.h"
-#include "core/common/atomic_file.h"
 
 #include <torch/torch.h>
 

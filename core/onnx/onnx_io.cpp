@@ -1,7 +1,7 @@
 #include "core/onnx/onnx_io.h"
 
-#include "core/common/error.h"
 #include "core/common/atomic_file.h"
+#include "core/common/error.h"
 
 #include <onnx/checker.h>
 
@@ -50,8 +50,8 @@ void loadExternal(::onnx::TensorProto &tensor, const fs::path &modelPath)
             else if (kv.key() == "length")
                 length = std::stoll(kv.value());
         } catch (const std::exception &) {
-            throw Error("ONNX model '" + modelPath.string() + "': tensor '" + tensor.name() + "' has an external-data " +
-                            kv.key() + " that is not a number: '" + kv.value() + "'.",
+            throw Error("ONNX model '" + modelPath.string() + "': tensor '" + tensor.name() +
+                            "' has an external-data " + kv.key() + " that is not a number: '" + kv.value() + "'.",
                         "The model file is damaged; export it again.");
         }
     }
@@ -61,8 +61,8 @@ void loadExternal(::onnx::TensorProto &tensor, const fs::path &modelPath)
     for (const auto &part : rel)
         escapes = escapes || part == "..";
     if (escapes)
-        throw Error("ONNX model '" + modelPath.string() + "': tensor '" + tensor.name() +
-                        "' names external data at '" + location + "', outside the model's folder.",
+        throw Error("ONNX model '" + modelPath.string() + "': tensor '" + tensor.name() + "' names external data at '" +
+                        location + "', outside the model's folder.",
                     "External-data files must lie beside the model (a plain relative path).");
     const fs::path file = folder / rel;
     std::error_code ec;

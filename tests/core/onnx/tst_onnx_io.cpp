@@ -1,8 +1,8 @@
 // The ONNX file layer: models round-trip, external data is read from beside the model only,
 // broken files give errors that name them, tensors convert both ways.
-#include "tests/support/testmain.h"
 #include "core/common/error.h"
 #include "core/onnx/onnx_io.h"
+#include "tests/support/testmain.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -45,7 +45,8 @@ namespace {
     return m;
 }
 
-template <typename F> QString errorOf(F &&f)
+template <typename F>
+QString errorOf(F &&f)
 {
     try {
         f();
@@ -134,7 +135,8 @@ private Q_SLOTS:
         setExternal("gone.bin", "0", "12");
         onnxio::writeModel(m, folder / "missing.onnx");
         const QString missing = errorOf([&] { onnxio::readModel(folder / "missing.onnx"); });
-        QVERIFY2(missing.contains(QStringLiteral("gone.bin")) && missing.contains(QStringLiteral("'b'")), qPrintable(missing));
+        QVERIFY2(missing.contains(QStringLiteral("gone.bin")) && missing.contains(QStringLiteral("'b'")),
+                 qPrintable(missing));
         for (const std::string escape : {"../outside.bin", "/etc/passwd"}) {
             setExternal(escape, "0", "12");
             onnxio::writeModel(m, folder / "escape.onnx");
