@@ -2,6 +2,7 @@
 
 #include "core/common/error.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace ql::core::models {
@@ -11,6 +12,7 @@ std::string layerKindName(LayerKind kind)
     switch (kind) {
     case LayerKind::Conv2d: return "conv2d";
     case LayerKind::Linear: return "linear";
+    case LayerKind::ConvTranspose2d: return "convtranspose2d";
     }
     return "unknown";
 }
@@ -63,14 +65,21 @@ void QuantLayerImpl::ensureBias()
 
 QuantConv2dImpl::QuantConv2dImpl(const ConvOptions &options) : QuantLayerImpl(LayerKind::Conv2d), m_options(options)
 {
-    if (options.in <= 0 || options.out <= 0 || options.kernel <= 0 || options.groups <= 0 ||
+    const auto k = options.kernelSize();
+    const auto s = options.strides();
+    const auto d = options.dilations();
+    const auto p = options.padding4();
+    const bool geometryOk = k.size() == 2 && s.size() == 2 && d.size() == 2 && p.size() == 4 && k[0] > 0 &&
+                            k[1] > 0 && s[0] > 0 && s[1] > 0 && d[0] > 0 && d[1] > 0 &&
+                            std::all_of(p.begin(), p.end(), [](int64_t v) { return v >= 0; });
+    if (options.in <= 0 || options.out <= 0 || !geometryOk || options.groups <= 0 ||
         options.in % options.groups != 0 || options.out % options.groups != 0)
         throw Error("Invalid convolution geometry: in=" + std::to_string(options.in) +
-                        " out=" + std::to_string(options.out) + " kernel=" + std::to_string(options.kernel) +
+                        " out=" + std::to_string(options.out) + " kernel=" + std::to_string(k.empty() ? 0 : k[0]) +
                         " groups=" + std::to_string(options.groups) + ".",
-                    "Channel counts must be positive and divisible by the group count.");
-    weight = register_parameter(
-        "weight", torch::empty({options.out, options.in / options.groups, options.kernel, options.kernel}));
+                    "Channel counts must be positive and divisible by the group count; kernel sizes, strides and "
+                    "dilations positive, padding not negative.");
+    weight = register_parameter("weight", torch::empty({options.out, options.in / options.groups, k[0], k[1]}));
     if (options.bias)
         bias = register_parameter("bias", torch::empty({options.out}));
     reset_parameters();
@@ -89,7 +98,16 @@ void QuantConv2dImpl::reset_parameters()
 
 torch::Tensor QuantConv2dImpl::compute(const torch::Tensor &x, const torch::Tensor &w)
 {
-    return torch::conv2d(x, w, bias, m_options.stride, m_options.padding, m_options.dilation, m_options.groups);
+    if (m_options.kernelHW.empty() && m_options.strideHW.empty() && m_options.dilationHW.empty() &&
+        m_options.pads.empty())
+        return torch::conv2d(x, w, bias, m_options.stride, m_options.padding, m_options.dilation, m_options.groups);
+    const auto p = m_options.padding4();
+    if (m_options.evenPadding())
+        return torch::conv2d(x, w, bias, m_options.strides(), std::vector<int64_t>{p[0], p[1]}, m_options.dilations(),
+                             m_options.groups);
+    // Uneven padding (ONNX SAME_UPPER with an even kernel, TensorFlow exports): pad first.
+    return torch::conv2d(torch::constant_pad_nd(x, {p[1], p[3], p[0], p[2]}), w, bias, m_options.strides(),
+                         std::vector<int64_t>{0, 0}, m_options.dilations(), m_options.groups);
 }
 
 int64_t QuantConv2dImpl::macs(const torch::IntArrayRef /*in*/, const torch::IntArrayRef out) const
@@ -103,8 +121,96 @@ int64_t QuantConv2dImpl::macs(const torch::IntArrayRef /*in*/, const torch::IntA
 
 void QuantConv2dImpl::pretty_print(std::ostream &stream) const
 {
-    stream << "QuantConv2d(" << m_options.in << ", " << m_options.out << ", kernel_size=" << m_options.kernel
-           << ", stride=" << m_options.stride << ", padding=" << m_options.padding;
+    const auto k = m_options.kernelSize();
+    const auto s = m_options.strides();
+    stream << "QuantConv2d(" << m_options.in << ", " << m_options.out << ", kernel_size=";
+    if (k[0] == k[1])
+        stream << k[0];
+    else
+        stream << "(" << k[0] << ", " << k[1] << ")";
+    stream << ", stride=";
+    if (s[0] == s[1])
+        stream << s[0];
+    else
+        stream << "(" << s[0] << ", " << s[1] << ")";
+    if (m_options.pads.empty())
+        stream << ", padding=" << m_options.padding;
+    else
+        stream << ", pads=(" << m_options.pads[0] << ", " << m_options.pads[1] << ", " << m_options.pads[2] << ", "
+               << m_options.pads[3] << ")";
+    if (m_options.groups != 1)
+        stream << ", groups=" << m_options.groups;
+    stream << ", bias=" << (bias.defined() ? "true" : "false") << ")";
+}
+
+// ---------------------------------------------------------------------------
+
+QuantConvTranspose2dImpl::QuantConvTranspose2dImpl(const ConvTransposeOptions &o)
+    : QuantLayerImpl(LayerKind::ConvTranspose2d), m_options(o)
+{
+    auto positive = [](const std::vector<int64_t> &v) {
+        return v.size() == 2 && v[0] > 0 && v[1] > 0;
+    };
+    const bool ok = o.in > 0 && o.out > 0 && o.groups > 0 && o.in % o.groups == 0 && o.out % o.groups == 0 &&
+                    positive(o.kernel) && positive(o.stride) && positive(o.dilation) && o.pads.size() == 4 &&
+                    std::all_of(o.pads.begin(), o.pads.end(), [](int64_t v) { return v >= 0; }) &&
+                    o.outputPadding.size() == 2 && o.outputPadding[0] >= 0 && o.outputPadding[1] >= 0;
+    if (!ok)
+        throw Error("Invalid transposed-convolution geometry: in=" + std::to_string(o.in) +
+                        " out=" + std::to_string(o.out) + " groups=" + std::to_string(o.groups) + ".",
+                    "Channel counts must be positive and divisible by the group count; kernel sizes, strides and "
+                    "dilations positive, padding not negative.");
+    weight = register_parameter("weight", torch::empty({o.out, o.in / o.groups, o.kernel[0], o.kernel[1]}));
+    if (o.bias)
+        bias = register_parameter("bias", torch::zeros({o.out}));
+    torch::NoGradGuard noGrad;
+    torch::nn::init::kaiming_uniform_(weight, std::sqrt(5.0));
+}
+
+torch::Tensor QuantConvTranspose2dImpl::toConvLayout(const torch::Tensor &t, int64_t groups)
+{
+    // [g * in/g, out/g, kh, kw] -> [g, in/g, out/g, ...] -> [g, out/g, in/g, ...] -> [out, in/g, ...]
+    const auto s = t.sizes();
+    return t.reshape({groups, s[0] / groups, s[1], s[2], s[3]})
+        .transpose(1, 2)
+        .reshape({groups * s[1], s[0] / groups, s[2], s[3]});
+}
+
+torch::Tensor QuantConvTranspose2dImpl::toTransposedLayout(const torch::Tensor &c, int64_t groups)
+{
+    const auto s = c.sizes();
+    return c.reshape({groups, s[0] / groups, s[1], s[2], s[3]})
+        .transpose(1, 2)
+        .reshape({groups * s[1], s[0] / groups, s[2], s[3]});
+}
+
+torch::Tensor QuantConvTranspose2dImpl::compute(const torch::Tensor &x, const torch::Tensor &w)
+{
+    const auto &o = m_options;
+    const auto wt = toTransposedLayout(w, o.groups);
+    const auto &p = o.pads;
+    if (p[0] == p[2] && p[1] == p[3])
+        return torch::conv_transpose2d(x, wt, bias, o.stride, std::vector<int64_t>{p[0], p[1]}, o.outputPadding, o.groups,
+                                       o.dilation);
+    // Uneven cropping: compute the uncropped output, then cut each side.
+    auto y = torch::conv_transpose2d(x, wt, bias, o.stride, std::vector<int64_t>{0, 0}, o.outputPadding, o.groups,
+                                     o.dilation);
+    return y.slice(2, p[0], y.size(2) - p[2]).slice(3, p[1], y.size(3) - p[3]);
+}
+
+int64_t QuantConvTranspose2dImpl::macs(const torch::IntArrayRef in, const torch::IntArrayRef /*out*/) const
+{
+    int64_t inElements = 1;
+    for (const int64_t d : in)
+        inElements *= d;
+    // Every input element is scattered over its group's output channels and the kernel window.
+    return inElements * (m_options.out / m_options.groups) * weight.size(2) * weight.size(3);
+}
+
+void QuantConvTranspose2dImpl::pretty_print(std::ostream &stream) const
+{
+    stream << "QuantConvTranspose2d(" << m_options.in << ", " << m_options.out << ", kernel_size=(" << m_options.kernel[0]
+           << ", " << m_options.kernel[1] << "), stride=(" << m_options.stride[0] << ", " << m_options.stride[1] << ")";
     if (m_options.groups != 1)
         stream << ", groups=" << m_options.groups;
     stream << ", bias=" << (bias.defined() ? "true" : "false") << ")";

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace ql::core::models {
 
@@ -17,9 +18,9 @@ enum class LayerMode {
     FakeQuant, ///< the weight and the input go through their quantizers (each when one is set)
 };
 
-enum class LayerKind { Conv2d, Linear };
+enum class LayerKind { Conv2d, Linear, ConvTranspose2d };
 
-/// "conv2d" / "linear".
+/// "conv2d" / "linear" / "convtranspose2d".
 std::string layerKindName(LayerKind kind);
 
 class QuantLayerImpl;
@@ -65,6 +66,8 @@ public:
     virtual int64_t macs(const torch::IntArrayRef in, const torch::IntArrayRef out) const = 0;
     /// Output channels / features (dim 0 of the weight).
     int64_t outChannels() const { return weight.size(0); }
+    /// Input channels / features the layer reads (a grouped convolution's weight holds one group's).
+    virtual int64_t inChannels() const { return weight.size(1); }
 
     /// One observer at a time; pass nullptr to remove it.
     void setForwardObserver(ForwardObserver observer) { m_observer = std::move(observer); }
@@ -87,7 +90,8 @@ private:
     ForwardObserver m_observer;
 };
 
-/// Geometry of a QuantConv2d (square kernels, as in every zoo model).
+/// Geometry of a QuantConv2d: square kernels as in every zoo model, or rectangular ones with
+/// uneven padding (imported ONNX graphs).
 struct ConvOptions {
     int64_t in = 0;
     int64_t out = 0;
@@ -97,6 +101,28 @@ struct ConvOptions {
     int64_t groups = 1;
     int64_t dilation = 1;
     bool bias = false;
+    /// Per-axis geometry {height, width}; empty = the square values above.
+    std::vector<int64_t> kernelHW, strideHW, dilationHW;
+    /// Zero padding {top, left, bottom, right} (ONNX's order); empty = `padding` on every side.
+    std::vector<int64_t> pads;
+
+    std::vector<int64_t> kernelSize() const { return kernelHW.empty() ? std::vector<int64_t>{kernel, kernel} : kernelHW; }
+    std::vector<int64_t> strides() const { return strideHW.empty() ? std::vector<int64_t>{stride, stride} : strideHW; }
+    std::vector<int64_t> dilations() const
+    {
+        return dilationHW.empty() ? std::vector<int64_t>{dilation, dilation} : dilationHW;
+    }
+    /// {top, left, bottom, right}.
+    std::vector<int64_t> padding4() const
+    {
+        return pads.empty() ? std::vector<int64_t>{padding, padding, padding, padding} : pads;
+    }
+    /// Whether every side gets the same padding as its opposite side (conv2d pads both sides equally).
+    bool evenPadding() const
+    {
+        const auto p = padding4();
+        return p[0] == p[2] && p[1] == p[3];
+    }
 };
 
 /// Conv2d with optional fake quantization; same parameters and numerics as torch::nn::Conv2d.
@@ -107,6 +133,7 @@ public:
     void reset_parameters();
     const ConvOptions &options() const { return m_options; }
     int64_t macs(const torch::IntArrayRef in, const torch::IntArrayRef out) const override;
+    int64_t inChannels() const override { return weight.size(1) * m_options.groups; }
     void pretty_print(std::ostream &stream) const override;
 
 protected:
@@ -116,6 +143,43 @@ private:
     ConvOptions m_options;
 };
 TORCH_MODULE(QuantConv2d);
+
+/// Geometry of a QuantConvTranspose2d (ONNX ConvTranspose), {height, width} per axis.
+struct ConvTransposeOptions {
+    int64_t in = 0;
+    int64_t out = 0;
+    std::vector<int64_t> kernel{1, 1}, stride{1, 1}, dilation{1, 1};
+    /// Cropped from the full output {top, left, bottom, right}.
+    std::vector<int64_t> pads{0, 0, 0, 0};
+    /// Added at the bottom / right of the output {height, width}.
+    std::vector<int64_t> outputPadding{0, 0};
+    int64_t groups = 1;
+    bool bias = false;
+};
+
+/// Transposed convolution with optional fake quantization. The weight is held in convolution
+/// layout [out, in / groups, kH, kW] (ONNX and PyTorch keep [in, out / groups, kH, kW]) so that
+/// per-channel quantizers see output channels on dim 0 as for every other layer;
+/// toTransposedLayout() gives the ONNX / PyTorch tensor.
+class QuantConvTranspose2dImpl : public QuantLayerImpl {
+public:
+    explicit QuantConvTranspose2dImpl(const ConvTransposeOptions &options);
+    const ConvTransposeOptions &options() const { return m_options; }
+    int64_t macs(const torch::IntArrayRef in, const torch::IntArrayRef out) const override;
+    int64_t inChannels() const override { return weight.size(1) * m_options.groups; }
+    void pretty_print(std::ostream &stream) const override;
+
+    /// [in, out/groups, kH, kW] (ONNX, PyTorch) -> [out, in/groups, kH, kW] and back. Pure.
+    static torch::Tensor toConvLayout(const torch::Tensor &transposed, int64_t groups);
+    static torch::Tensor toTransposedLayout(const torch::Tensor &conv, int64_t groups);
+
+protected:
+    torch::Tensor compute(const torch::Tensor &x, const torch::Tensor &w) override;
+
+private:
+    ConvTransposeOptions m_options;
+};
+TORCH_MODULE(QuantConvTranspose2d);
 
 /// Linear with optional fake quantization; same parameters and numerics as torch::nn::Linear.
 class QuantLinearImpl : public QuantLayerImpl {

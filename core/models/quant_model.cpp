@@ -37,6 +37,11 @@ QuantModelImpl::QuantModelImpl(std::string archName, std::vector<int64_t> inputS
 
 torch::Tensor QuantModelImpl::forward(const torch::Tensor &x) { return run(x, nullptr); }
 
+void QuantModelImpl::adaptToData(const data::Normalization & /*norm*/, const std::vector<int64_t> & /*chw*/,
+                                 int64_t /*classes*/)
+{
+}
+
 std::vector<torch::Tensor> QuantModelImpl::forwardBlocks(const torch::Tensor &x)
 {
     std::vector<torch::Tensor> blocks;

@@ -1,6 +1,7 @@
 #pragma once
 // The base of every zoo model: a torch module whose convolutions and linear
 // layers are quantizable wrappers, with PyTorch/torchvision parameter names.
+#include "core/data/dataset.h"
 #include "core/models/quant_layers.h"
 
 #include <torch/torch.h>
@@ -64,12 +65,28 @@ public:
     /// Declares a conv -> BN pair for foldBatchNorms() (architectures call this while building).
     void addFoldPair(const QuantConv2d &conv, const FoldableBatchNorm2d &bn);
 
+    /// Fits the model to the data set it is about to run on: images of `chw` normalised with
+    /// `norm`, labelled with `classes` classes. Zoo models take the data as it is; an imported
+    /// graph sets up its own preprocessing here and decides how it is judged. Throws
+    /// ql::core::Error naming the model's input when the images cannot be fed to it.
+    virtual void adaptToData(const data::Normalization &norm, const std::vector<int64_t> &chw, int64_t classes);
+    /// Whether the output is judged by agreement with the model's own FP32 output (SQNR, cosine,
+    /// max abs error, top-1 agreement) instead of by accuracy against the data's labels: models
+    /// without one logit per class of the data (detectors, segmentation, other class sets).
+    virtual bool judgedByAgreement() const { return false; }
+    /// The dimension of forward()'s output that holds a distribution over classes (top-1
+    /// agreement and KL are taken over it); -1 when the output is not a distribution.
+    virtual int64_t distributionDim() const { return 1; }
+
 protected:
     QuantModelImpl(std::string archName, std::vector<int64_t> inputShape, int64_t numClasses);
     /// Runs the model; when `blocks` is not null, appends every block's output to it.
     virtual torch::Tensor run(const torch::Tensor &x, std::vector<torch::Tensor> *blocks) = 0;
     /// Call at the end of a derived constructor: names the layers.
     void finishConstruction();
+    /// For models whose input and classes are known only after they are built (imported graphs).
+    void setInputShape(std::vector<int64_t> shape) { m_inputShape = std::move(shape); }
+    void setNumClasses(int64_t classes) { m_numClasses = classes; }
 
 private:
     std::string m_archName;

@@ -2,6 +2,7 @@
 // broken files give errors that name them, tensors convert both ways.
 #include "core/common/error.h"
 #include "core/onnx/onnx_io.h"
+#include "tests/core/onnx/onnx_support.h"
 #include "tests/support/testmain.h"
 
 #include <QTemporaryDir>
@@ -12,6 +13,7 @@
 
 namespace onnxio = ql::core::onnx;
 namespace fs = std::filesystem;
+using ql::test::onnx::errorOf;
 
 namespace {
 
@@ -43,17 +45,6 @@ namespace {
         tt->mutable_shape()->add_dim()->set_dim_value(bias.numel());
     }
     return m;
-}
-
-template <typename F>
-QString errorOf(F &&f)
-{
-    try {
-        f();
-    } catch (const ql::core::Error &e) {
-        return QString::fromStdString(e.full());
-    }
-    return {};
 }
 
 } // namespace

@@ -15,14 +15,22 @@
 
 namespace ql::types {
 
-/// Top-1/top-5 accuracy (in [0, 1]) and mean cross-entropy loss.
+/// Top-1/top-5 accuracy (in [0, 1]) and mean cross-entropy loss; for a model judged by
+/// agreement with its own FP32 output (no class output for the data's labels: detectors,
+/// segmentation), how close its output stays to the FP32 one.
 struct EvalResult {
-    double top1 = 0;
-    double top5 = 0;
-    double loss = 0;
+    double top1 = 0; ///< accuracy; with `agreement`, the top-1 agreement (0 when there is no distribution)
+    double top5 = 0; ///< accuracy; 0 with `agreement`
+    double loss = 0; ///< cross-entropy; with `agreement`, the mean squared error against FP32
     int64_t count = 0;
     double seconds = 0;
     bool cancelled = false;
+    /// Judged by agreement with the FP32 output; the fields below are set.
+    bool agreement = false;
+    double sqnrDb = 0; ///< 10 log10(sum y_fp^2 / sum (y - y_fp)^2) over every output value; +inf when equal
+    double cosine = 0; ///< mean over samples of cos(y, y_fp)
+    double maxAbsError = 0; ///< max |y - y_fp|
+    double top1Agreement = -1; ///< share of positions whose argmax agrees; -1 when the output is no distribution
 };
 
 struct EvalOptions {
@@ -106,7 +114,8 @@ struct SensitivityRow {
     std::string layer;
     double top1 = 0; ///< with only this layer quantized
     double top1Drop = 0; ///< FP32 top-1 minus top1 (in [0,1] units)
-    double kl = 0; ///< mean KL(p_fp || p_q) of the softmax outputs
+    double kl = 0; ///< mean KL(p_fp || p_q) of the softmax outputs (0 when the output is no distribution)
+    double sqnrDb = 0; ///< SQNR of the output against FP32 (ranks the layers of models judged by agreement)
     int rank = 0; ///< 1 = most sensitive
 };
 
@@ -125,10 +134,34 @@ struct DataInfo {
     std::vector<std::string> skipped; ///< files that could not be read ("path: reason")
 };
 
+/// How an imported (ONNX) model's input is made from the data set's images, and how it is
+/// judged. Every field left empty or 0 follows the graph and the data set. Read from flags
+/// and from the JSON file beside the model ("MODEL.onnx.json").
+struct Preprocessing {
+    std::vector<int64_t> size; ///< {H, W} the images are resized to (bilinear); empty = the data's size
+    std::vector<double> mean; ///< per channel, in the units of `scale`; empty = the data set's normalisation
+    std::vector<double> std; ///< per channel; empty with `mean` = 1
+    double scale = 0; ///< pixels in [0, scale] before mean/std (1 or 255); 0 = 1
+    std::string channelOrder; ///< "rgb" or "bgr"; empty = rgb
+    std::string layout; ///< "nchw" or "nhwc"; empty = from the graph's input shape
+    std::string evaluate; ///< "labels" or "agreement"; empty = labels when the output has one logit per class
+    std::string dataset; ///< the data set to open with the model when none is open
+    std::vector<std::string> blocks; ///< nodes whose outputs error accumulation measures, besides the layers'
+
+    /// Fields set in `over` replace those here.
+    void merge(const Preprocessing &over);
+    bool empty() const;
+    /// A JSON object ({"size": [224, 224], "mean": [...], ...}) and back. fromJson throws
+    /// ql::core::Error naming `source` and the field that is wrong or unknown.
+    std::string toJson() const;
+    static Preprocessing fromJson(const std::string &json, const std::string &source);
+};
+
 /// The open model, for titles and status lines.
 struct ModelSummary {
-    std::string arch;
-    std::string activation;
+    std::string arch; ///< zoo name, or "onnx"
+    std::string activation; ///< fmnist-cnn's activation; for an ONNX graph its file and opset
+    bool agreement = false; ///< judged by agreement with its FP32 output (see EvalResult)
     int64_t parameters = 0;
     int64_t numClasses = 0;
     std::vector<int64_t> inputShape; ///< {C, H, W}
