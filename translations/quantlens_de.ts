@@ -74,6 +74,36 @@
 <context>
     <name>EngineBridge</name>
     <message>
+        <location filename="../app/gui/enginebridge.cpp" line="20"/>
+        <source>SQNR %1 dB, cosine %2</source>
+        <translation>SQNR %1 dB, Kosinus %2</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/enginebridge.cpp" line="20"/>
+        <source>SQNR %1 dB, top-1 agreement %2%</source>
+        <translation>SQNR %1 dB, Top-1-Übereinstimmung %2%</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/enginebridge.cpp" line="20"/>
+        <source>Session %1: %2. Quantized against FP32: %3 (%4 test images)</source>
+        <translation>Sitzung %1: %2. Quantisiert gegenüber FP32: %3 (%4 Testbilder)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/enginebridge.cpp" line="20"/>
+        <source>PTQ: quantized against FP32: %1</source>
+        <translation>PTQ: quantisiert gegenüber FP32: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/enginebridge.cpp" line="20"/>
+        <source>Evaluated on %1 test images: quantized against FP32: %2</source>
+        <translation>Auf %1 Testbildern ausgewertet: quantisiert gegenüber FP32: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/enginebridge.cpp" line="20"/>
+        <source>%1: %2 on %3 images (%4 ms)</source>
+        <translation>%1: %2 auf %3 Bildern (%4 ms)</translation>
+    </message>
+    <message>
         <location filename="../app/gui/enginebridge.cpp" line="187"/>
         <source>Open model</source>
         <translation>Modell öffnen</translation>
@@ -667,8 +697,8 @@ normiert auf die Clipping-Schwelle α</translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="60"/>
-        <source>Open a model with File ▸ Open model… (a .pth state dict with its .json description, or a TorchScript archive), then quantize it with the tool bar: PTQ, QAT, error accumulation, sensitivity.</source>
-        <translation>Öffnen Sie ein Modell mit Datei ▸ Modell öffnen… (ein .pth-State-Dict mit seiner .json-Beschreibung oder ein TorchScript-Archiv) und quantisieren Sie es dann über die Werkzeugleiste: PTQ, QAT, Fehlerakkumulation, Sensitivität.</translation>
+        <source>Open a model with File ▸ Open model… (an ONNX file, a .pth state dict with its .json description, or a TorchScript archive), then quantize it with the tool bar: PTQ, QAT, error accumulation, sensitivity.</source>
+        <translation>Öffnen Sie ein Modell mit Datei ▸ Modell öffnen… (eine ONNX-Datei, ein .pth-State-Dict mit seiner .json-Beschreibung oder ein TorchScript-Archiv) und quantisieren Sie es dann über die Werkzeugleiste: PTQ, QAT, Fehlerakkumulation, Sensitivität.</translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="70"/>
@@ -960,8 +990,8 @@ normiert auf die Clipping-Schwelle α</translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="368"/>
-        <source>Models (*.pth *.pt);;Sessions (*.qls);;All files (*)</source>
-        <translation>Modelle (*.pth *.pt);;Sitzungen (*.qls);;Alle Dateien (*)</translation>
+        <source>Models (*.onnx *.pth *.pt);;Sessions (*.qls);;All files (*)</source>
+        <translation>Modelle (*.onnx *.pth *.pt);;Sitzungen (*.qls);;Alle Dateien (*)</translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="375"/>

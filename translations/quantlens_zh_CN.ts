@@ -74,6 +74,36 @@
 <context>
     <name>EngineBridge</name>
     <message>
+        <location filename="../app/gui/enginebridge.cpp" line="20"/>
+        <source>SQNR %1 dB, cosine %2</source>
+        <translation>SQNR %1 dB，余弦 %2</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/enginebridge.cpp" line="20"/>
+        <source>SQNR %1 dB, top-1 agreement %2%</source>
+        <translation>SQNR %1 dB，top-1 一致率 %2%</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/enginebridge.cpp" line="20"/>
+        <source>Session %1: %2. Quantized against FP32: %3 (%4 test images)</source>
+        <translation>会话 %1：%2。量化后相对 FP32：%3（%4 张测试图像）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/enginebridge.cpp" line="20"/>
+        <source>PTQ: quantized against FP32: %1</source>
+        <translation>PTQ：量化后相对 FP32：%1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/enginebridge.cpp" line="20"/>
+        <source>Evaluated on %1 test images: quantized against FP32: %2</source>
+        <translation>已在 %1 张测试图像上评估：量化后相对 FP32：%2</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/enginebridge.cpp" line="20"/>
+        <source>%1: %2 on %3 images (%4 ms)</source>
+        <translation>%1：%2（%3 张图像，%4 ms）</translation>
+    </message>
+    <message>
         <location filename="../app/gui/enginebridge.cpp" line="187"/>
         <source>Open model</source>
         <translation>打开模型</translation>
@@ -667,8 +697,8 @@ normalised to the clipping threshold α</source>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="60"/>
-        <source>Open a model with File ▸ Open model… (a .pth state dict with its .json description, or a TorchScript archive), then quantize it with the tool bar: PTQ, QAT, error accumulation, sensitivity.</source>
-        <translation>通过“文件 ▸ 打开模型…”打开一个模型（.pth state dict 及其 .json 描述文件，或 TorchScript 归档），然后使用工具栏进行量化：PTQ、QAT、误差累积、敏感度。</translation>
+        <source>Open a model with File ▸ Open model… (an ONNX file, a .pth state dict with its .json description, or a TorchScript archive), then quantize it with the tool bar: PTQ, QAT, error accumulation, sensitivity.</source>
+        <translation>通过“文件 ▸ 打开模型…”打开一个模型（ONNX 文件、.pth state dict 及其 .json 描述文件，或 TorchScript 归档），然后使用工具栏进行量化：PTQ、QAT、误差累积、敏感度。</translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="70"/>
@@ -960,8 +990,8 @@ normalised to the clipping threshold α</source>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="368"/>
-        <source>Models (*.pth *.pt);;Sessions (*.qls);;All files (*)</source>
-        <translation>模型 (*.pth *.pt);;会话 (*.qls);;所有文件 (*)</translation>
+        <source>Models (*.onnx *.pth *.pt);;Sessions (*.qls);;All files (*)</source>
+        <translation>模型 (*.onnx *.pth *.pt);;会话 (*.qls);;所有文件 (*)</translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="375"/>

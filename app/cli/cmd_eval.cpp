@@ -17,6 +17,8 @@ using core::engine::Workbench;
 
 std::vector<OptionSpec> withCompute(std::vector<OptionSpec> o)
 {
+    for (auto &c : preprocessingOptions())
+        o.push_back(c);
     for (auto &c : computeOptions())
         o.push_back(c);
     return o;
@@ -24,7 +26,10 @@ std::vector<OptionSpec> withCompute(std::vector<OptionSpec> o)
 
 OptionSpec modelOption()
 {
-    return {"model", "FILE", "model file (.pth state dict or TorchScript; FILE.json names the architecture)", ""};
+    return {"model", "FILE",
+            "model file: an ONNX graph (.onnx), or a .pth state dict or TorchScript archive (FILE.json names the "
+            "architecture)",
+            ""};
 }
 OptionSpec sessionOption()
 {
@@ -49,7 +54,7 @@ std::string openFromArgs(Workbench &wb, const Args &args, bool positionalModel)
         throw UsageError("--model FILE or --session FILE is required");
     types::QuantRecipe fp32;
     fp32.weightMethod = fp32.actMethod = types::Method::None;
-    wb.openModel(path, args.get("arch"), fp32);
+    wb.openModel(path, args.get("arch"), fp32, preprocessingFromArgs(args));
     return path;
 }
 
@@ -69,20 +74,21 @@ int runEval(const Args &args)
     const auto r = wb.evaluate(split, eo, cb);
     bar.finish();
     const auto m = wb.summary();
-    std::printf("%s on %s (%s, %lld images): top-1 %.2f%%  top-5 %.2f%%  loss %.4f  (%.1f s)\n", m.arch.c_str(),
-                m.data.c_str(), args.get("split").c_str(), static_cast<long long>(r.count), 100 * r.top1, 100 * r.top5,
-                r.loss, r.seconds);
-    nlohmann::json j{{"model", source},
-                     {"arch", m.arch},
-                     {"data", m.data},
-                     {"split", args.get("split")},
-                     {"count", r.count},
-                     {"top1", r.top1},
-                     {"top5", r.top5},
-                     {"loss", r.loss},
-                     {"seconds", r.seconds},
-                     {"device", wb.deviceName()},
-                     {"quantized", !args.get("session").empty()}};
+    if (r.agreement)
+        std::printf("%s (%s) on %s (%s, %lld images), against its own FP32 output: %s  (%.1f s)\n", m.arch.c_str(),
+                    m.activation.c_str(), m.data.c_str(), args.get("split").c_str(), static_cast<long long>(r.count),
+                    scoreText(r).c_str(), r.seconds);
+    else
+        std::printf("%s on %s (%s, %lld images): top-1 %.2f%%  top-5 %.2f%%  loss %.4f  (%.1f s)\n", m.arch.c_str(),
+                    m.data.c_str(), args.get("split").c_str(), static_cast<long long>(r.count), 100 * r.top1,
+                    100 * r.top5, r.loss, r.seconds);
+    nlohmann::json j = evalJson(r);
+    j["model"] = source;
+    j["arch"] = m.arch;
+    j["data"] = m.data;
+    j["split"] = args.get("split");
+    j["device"] = wb.deviceName();
+    j["quantized"] = !args.get("session").empty();
     writeJsonIfAsked(args, j);
     return r.cancelled ? 1 : 0;
 }
@@ -92,7 +98,9 @@ const CommandRegistrar kEval{Command{
     "evaluate a model: top-1, top-5 and loss on a data set",
     "quantlens-cli eval --model FILE|--session FILE [--data NAME|PATH] [--split test|train] [--json FILE]",
     "A model runs in FP32; a session runs quantized, with its saved quantizers. Without --data the\n"
-    "data set the model or session names is used (Fashion-MNIST when it names none).",
+    "data set the model or session names is used (Fashion-MNIST when it names none). An ONNX model\n"
+    "without one output per class of the data is judged against its own FP32 output (SQNR, cosine,\n"
+    "max abs error, top-1 agreement).",
     withCompute({modelOption(),
                  sessionOption(),
                  archOption(),

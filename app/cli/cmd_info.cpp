@@ -2,6 +2,9 @@
 #include "core/common/device.h"
 #include "core/core.h"
 #include "core/data/catalog.h"
+#ifdef QL_HAVE_ONNX
+#include "core/onnx/onnx_model.h"
+#endif
 
 #include <iostream>
 
@@ -28,12 +31,22 @@ int runInfo(const Args &args)
     for (const auto &d : sets)
         std::cout << "  " << d.name << "  " << d.trainCount << " train, " << d.testCount << " test, " << d.classes
                   << " classes  (" << d.directory.string() << ")\n";
+#ifdef QL_HAVE_ONNX
+    const auto ops = core::onnx::supportedOperators();
+    std::cout << "ONNX      opsets " << core::onnx::kMinOpset << "-" << core::onnx::kMaxOpset << ", " << ops.size()
+              << " operators:";
+    for (size_t i = 0; i < ops.size(); ++i)
+        std::cout << (i % 10 == 0 ? "\n  " : " ") << ops[i];
+    std::cout << "\n";
+#else
+    std::cout << "ONNX      not built (libonnx-dev missing)\n";
+#endif
     return 0;
 }
 
 const CommandRegistrar kInfo{Command{
     "info",
-    "print the version, libtorch, compute device and the data sets found",
+    "print the version, libtorch, compute device, the data sets found and the ONNX operators",
     "quantlens-cli info [--device DEV] [--threads N]",
     "Data sets are looked for in $QL_DATA_DIR (colon-separated folders) and /usr/share/datasets.",
     computeOptions(),

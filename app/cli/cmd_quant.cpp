@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
@@ -17,8 +18,8 @@ using core::engine::Workbench;
 
 std::vector<OptionSpec> sessionOptions()
 {
-    return {
-        {"model", "FILE", "model file (.pth state dict or TorchScript, with FILE.json or --arch)", ""},
+    std::vector<OptionSpec> options{
+        {"model", "FILE", "model file: .onnx, or a .pth state dict or TorchScript (with FILE.json or --arch)", ""},
         {"arch", "ARCH", "architecture when the model file has no description beside it", ""},
         {"session", "FILE", "start from a saved session (.qls) instead of --model", ""},
         dataOption(),
@@ -36,6 +37,9 @@ std::vector<OptionSpec> sessionOptions()
         {"out", "FILE", "save the session (.qls) here", ""},
         jsonOption(),
     };
+    for (auto &o : preprocessingOptions())
+        options.push_back(o);
+    return options;
 }
 
 std::vector<OptionSpec> plus(std::vector<OptionSpec> a, const std::vector<OptionSpec> &b)
@@ -103,15 +107,10 @@ void openFromArgs(Workbench &wb, const Args &args, const std::string &defaultW, 
         if (recipeFlags)
             wb.applyRecipe(recipe);
     } else {
-        wb.openModel(args.get("model"), args.get("arch"), recipe);
+        wb.openModel(args.get("model"), args.get("arch"), recipe, preprocessingFromArgs(args));
     }
     if (!args.get("config").empty())
         wb.applyConfigFile(args.get("config"));
-}
-
-nlohmann::json evalJson(const types::EvalResult &e)
-{
-    return {{"top1", e.top1}, {"top5", e.top5}, {"loss", e.loss}, {"count", e.count}, {"seconds", e.seconds}};
 }
 
 /// Per-layer statistics of the current quantizers, for --json and the table.
@@ -172,9 +171,13 @@ int runPtq(const Args &args)
     bar.finish();
     const auto layers = layerJson(wb);
     printLayerTable(wb, layers);
-    std::printf("FP32 top-1 %.2f%%   quantized top-1 %.2f%%   (drop %.2f points, %lld images)\n", 100 * r.fp32.top1,
-                100 * r.quantized.top1, 100 * (r.fp32.top1 - r.quantized.top1),
-                static_cast<long long>(r.quantized.count));
+    if (r.quantized.agreement)
+        std::printf("quantized against FP32: %s  (%lld images)\n", scoreText(r.quantized).c_str(),
+                    static_cast<long long>(r.quantized.count));
+    else
+        std::printf("FP32 top-1 %.2f%%   quantized top-1 %.2f%%   (drop %.2f points, %lld images)\n",
+                    100 * r.fp32.top1, 100 * r.quantized.top1, 100 * (r.fp32.top1 - r.quantized.top1),
+                    static_cast<long long>(r.quantized.count));
     nlohmann::json j{{"job", "ptq"},
                      {"device", wb.deviceName()},
                      {"fp32", evalJson(r.fp32)},
@@ -303,16 +306,20 @@ int runSensitivity(const Args &args)
     for (const auto &r : rows)
         sorted.push_back(&r);
     std::sort(sorted.begin(), sorted.end(), [](auto *a, auto *b) { return a->rank < b->rank; });
-    std::printf("%4s %-24s %-26s %10s %10s\n", "rank", "layer", "weight / act", "top-1 drop", "KL");
+    std::printf("%4s %-24s %-26s %10s %10s %10s\n", "rank", "layer", "weight / act", "top-1 drop", "KL", "SQNR dB");
     nlohmann::json j{{"job", "sensitivity"}, {"device", wb.deviceName()}};
     for (const auto *r : sorted) {
         const auto &c = wb.layerConfig(r->layer);
         const std::string cfg = "W" + std::to_string(c.weight.bits) + "A" + std::to_string(c.act.bits) + " " +
                                 types::methodName(c.weight.method);
-        std::printf("%4d %-24s %-26s %9.2f%% %10.5f\n", r->rank, r->layer.c_str(), cfg.c_str(), 100 * r->top1Drop,
-                    r->kl);
-        j["layers"].push_back(
-            {{"rank", r->rank}, {"layer", r->layer}, {"top1", r->top1}, {"top1_drop", r->top1Drop}, {"kl", r->kl}});
+        std::printf("%4d %-24s %-26s %9.2f%% %10.5f %10.2f\n", r->rank, r->layer.c_str(), cfg.c_str(),
+                    100 * r->top1Drop, r->kl, r->sqnrDb);
+        j["layers"].push_back({{"rank", r->rank},
+                               {"layer", r->layer},
+                               {"top1", r->top1},
+                               {"top1_drop", r->top1Drop},
+                               {"kl", r->kl},
+                               {"sqnr_db", std::isfinite(r->sqnrDb) ? nlohmann::json(r->sqnrDb) : nlohmann::json()}});
     }
     writeJsonIfAsked(args, j);
     return 0;
@@ -337,8 +344,9 @@ int runWhatIf(const Args &args)
     const auto before = wb.evaluate(core::engine::DataSplit::Test, eo);
     const auto r = wb.whatIf(change, args.getInt("samples"));
     bar.finish();
-    std::printf("%s: top-1 %.2f%% -> %.2f%% on %lld images (re-quantize + evaluate: %.0f ms)\n", layer.c_str(),
-                100 * before.top1, 100 * r.eval.top1, static_cast<long long>(r.eval.count), 1000 * r.seconds);
+    std::printf("%s: %s -> %s on %lld images (re-quantize + evaluate: %.0f ms)\n", layer.c_str(),
+                scoreText(before).c_str(), scoreText(r.eval).c_str(), static_cast<long long>(r.eval.count),
+                1000 * r.seconds);
     nlohmann::json j{{"job", "whatif"},
                      {"layer", layer},
                      {"before", evalJson(before)},

@@ -23,7 +23,18 @@ int runTrain(const Args &args)
 
     const int64_t seed = args.getInt("seed");
     core::engine::seedEverything(static_cast<uint64_t>(seed));
-    wb.newModel(args.get("model"), args.get("act"));
+    const std::string model = args.get("model");
+    const bool onnx = model.size() > 5 && model.compare(model.size() - 5, 5, ".onnx") == 0;
+    if (onnx) {
+        // Fine-tunes an imported graph; the result is the same graph with the trained weights.
+        if (out.size() <= 5 || out.compare(out.size() - 5, 5, ".onnx") != 0)
+            throw UsageError("an ONNX model is written as ONNX: --out must end in .onnx");
+        types::QuantRecipe fp32;
+        fp32.weightMethod = fp32.actMethod = types::Method::None;
+        wb.openModel(model, {}, fp32, preprocessingFromArgs(args));
+    } else {
+        wb.newModel(model, args.get("act"));
+    }
 
     types::TrainOptions o;
     o.epochs = args.getInt("epochs");
@@ -50,7 +61,8 @@ int runTrain(const Args &args)
         return 1;
     }
     const double top1 = result.epochs.empty() ? -1 : result.epochs.back().validation.top1;
-    const std::string command = "quantlens-cli train --model " + m.arch + " --act " + m.activation + " --data " +
+    const std::string command = "quantlens-cli train --model " + (onnx ? model : m.arch) + " --act " + m.activation +
+                                " --data " +
                                 args.get("data") + " --epochs " + std::to_string(o.epochs) + " --batch " +
                                 std::to_string(o.batchSize) + " --lr " + args.get("lr") + " --seed " +
                                 std::to_string(seed) + " --out " + out;
@@ -78,7 +90,9 @@ int runTrain(const Args &args)
 std::vector<OptionSpec> trainOptions()
 {
     std::vector<OptionSpec> o = {
-        {"model", "ARCH", "zoo architecture: fmnist-cnn, resnet20, resnet18, mobilenet_v2, efficientnet_b0",
+        {"model", "ARCH|FILE",
+         "zoo architecture (fmnist-cnn, resnet20, resnet18, mobilenet_v2, efficientnet_b0), or an ONNX model "
+         "(.onnx) to fine-tune",
          "fmnist-cnn"},
         {"act", "ACT", "activation of fmnist-cnn: relu or swish", "relu"},
         dataOption(),
@@ -96,6 +110,8 @@ std::vector<OptionSpec> trainOptions()
         {"resume", "", "continue from the checkpoint (default FILE.ckpt)", ""},
         jsonOption(),
     };
+    for (auto &c : preprocessingOptions())
+        o.push_back(c);
     for (auto &c : computeOptions())
         o.push_back(c);
     return o;
@@ -104,11 +120,12 @@ std::vector<OptionSpec> trainOptions()
 const CommandRegistrar kTrain{Command{
     "train",
     "train a zoo model in FP32 (SGD, cosine schedule) and write it as a PyTorch state dict",
-    "quantlens-cli train --model ARCH [--act relu|swish] --data NAME|PATH --epochs N --out FILE [options]",
+    "quantlens-cli train --model ARCH|FILE.onnx [--act relu|swish] --data NAME|PATH --epochs N --out FILE [options]",
     "Validates on the test split after every epoch and prints a line per epoch. With --checkpoint, a\n"
     "checkpoint is written after every epoch and --resume continues from it. Ctrl-C stops after the\n"
     "current step and writes the model as it is then. A loss that turns NaN stops the run and names\n"
-    "the layer that went bad.",
+    "the layer that went bad. With an ONNX model it fine-tunes the graph's weights and writes the\n"
+    "same graph with them (--out FILE.onnx).",
     trainOptions(),
     runTrain,
 }};

@@ -4,6 +4,7 @@
 #include "app/cli/progress.h"
 #include "core/data/dataset.h"
 #include "core/engine/job.h"
+#include "ql/types/jobs.h"
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +20,18 @@ core::data::Dataset openData(const Args &args, core::data::Split split);
 
 /// Callbacks printing to `bar`; Ctrl-C requests a stop (a second Ctrl-C kills).
 core::engine::JobCallbacks terminalCallbacks(ProgressBar &bar);
+
+/// Options of an ONNX model's preprocessing (--input-size, --mean, --std, --pixel-scale,
+/// --channel-order, --layout, --evaluate); they override the JSON beside the model.
+std::vector<OptionSpec> preprocessingOptions();
+/// The preprocessing those options give (fields not given stay empty). UsageError when malformed.
+types::Preprocessing preprocessingFromArgs(const Args &args);
+
+/// "top-1 91.23%", or for a model judged by agreement with its FP32 output
+/// "SQNR 31.4 dB, cosine 0.99962, max |err| 0.0213, top-1 agreement 98.44%".
+std::string scoreText(const types::EvalResult &r);
+/// An evaluation's figures as JSON (the agreement figures when the model is judged by them).
+nlohmann::json evalJson(const types::EvalResult &r);
 
 /// Writes `j` to --json FILE when given (atomically).
 void writeJsonIfAsked(const Args &args, const nlohmann::json &j);

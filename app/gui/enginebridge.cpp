@@ -4,6 +4,7 @@
 
 #include <QMetaObject>
 
+#include <cmath>
 #include <exception>
 
 namespace ql::app {
@@ -13,6 +14,14 @@ namespace {
 QString percent(double v) { return QString::number(100 * v, 'f', 2); }
 
 } // namespace
+
+QString EngineBridge::agreementText(const types::EvalResult &r)
+{
+    const QString sqnr = std::isfinite(r.sqnrDb) ? QString::number(r.sqnrDb, 'f', 1) : QStringLiteral("∞");
+    if (r.top1Agreement < 0)
+        return tr("SQNR %1 dB, cosine %2").arg(sqnr, QString::number(r.cosine, 'f', 5));
+    return tr("SQNR %1 dB, top-1 agreement %2%").arg(sqnr, percent(r.top1Agreement));
+}
 
 EngineBridge::EngineBridge(QObject *parent)
     : QObject(parent), m_bus(std::make_shared<core::telemetry::Bus>()),
@@ -191,6 +200,10 @@ bool EngineBridge::openSession(const QString &path)
             types::EvalOptions eo;
             eo.maxSamples = 1000;
             const auto r = wb.evaluateBoth(eo, cb);
+            if (r.quantized.agreement)
+                return tr("Session %1: %2. Quantized against FP32: %3 (%4 test images)")
+                    .arg(path, modelDescription(), agreementText(r.quantized))
+                    .arg(r.quantized.count);
             return tr("Session %1: %2. FP32 top-1 %3%, quantized %4% (%5 test images)")
                 .arg(path, modelDescription(), percent(r.fp32.top1), percent(r.quantized.top1))
                 .arg(r.quantized.count);
@@ -234,6 +247,8 @@ bool EngineBridge::runPtq(const types::QuantRecipe &recipe, int64_t calibrationI
         const auto r = wb.ptq(calibrationImages, eo, cb);
         wb.publishSnapshot();
         collect(wb);
+        if (r.quantized.agreement)
+            return tr("PTQ: quantized against FP32: %1").arg(agreementText(r.quantized));
         return tr("PTQ: FP32 top-1 %1%, quantized %2%").arg(percent(r.fp32.top1), percent(r.quantized.top1));
     });
 }
@@ -272,6 +287,10 @@ bool EngineBridge::runEvaluate(int64_t samples)
         eo.maxSamples = samples;
         const auto r = wb.evaluateBoth(eo, cb);
         wb.publishSnapshot();
+        if (r.quantized.agreement)
+            return tr("Evaluated on %1 test images: quantized against FP32: %2")
+                .arg(r.quantized.count)
+                .arg(agreementText(r.quantized));
         return tr("Evaluated on %1 test images: FP32 top-1 %2%, quantized %3%")
             .arg(r.quantized.count)
             .arg(percent(r.fp32.top1), percent(r.quantized.top1));
@@ -341,6 +360,11 @@ bool EngineBridge::applyLayerConfig(const types::LayerQuantConfig &change, int64
                              label = QStringLiteral("%1 %2 / %3")
                                          .arg(QString::fromStdString(l.layer), QString::fromStdString(l.weight.label()),
                                               QString::fromStdString(l.act.label()));
+                     if (r.eval.agreement)
+                         return tr("%1: %2 on %3 images (%4 ms)")
+                             .arg(label, agreementText(r.eval))
+                             .arg(r.eval.count)
+                             .arg(1000 * r.seconds, 0, 'f', 0);
                      return tr("%1: top-1 %2% on %3 images (%4 ms)")
                          .arg(label, percent(r.eval.top1))
                          .arg(r.eval.count)

@@ -78,6 +78,8 @@ public:
     std::shared_ptr<const types::Comparison> comparison() const;
     /// The level sets the levels view draws (pure; any thread).
     static types::LevelSets levelSets(int bits, types::PotVariant variant);
+    /// "SQNR 31.4 dB, top-1 agreement 98.44%": a model judged by agreement with its FP32 output.
+    static QString agreementText(const types::EvalResult &r);
 
 Q_SIGNALS:
     void modelOpened();

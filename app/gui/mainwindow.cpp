@@ -79,8 +79,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_engine(new Engi
     setDockNestingEnabled(true);
     setCentralWidget(new ui::EmptyState(
         tr("No model open"),
-        tr("Open a model with File ▸ Open model… (a .pth state dict with its .json description, or a TorchScript "
-           "archive), then quantize it with the tool bar: PTQ, QAT, error accumulation, sensitivity."),
+        tr("Open a model with File ▸ Open model… (an ONNX file, a .pth state dict with its .json description, or a "
+           "TorchScript archive), then quantize it with the tool bar: PTQ, QAT, error accumulation, sensitivity."),
         this));
     createViews();
     createMenus();
@@ -389,7 +389,7 @@ void MainWindow::openModelFile(const QString &path)
 void MainWindow::openModel()
 {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open model"), QString(),
-                                                      tr("Models (*.pth *.pt);;Sessions (*.qls);;All files (*)"));
+                                                      tr("Models (*.onnx *.pth *.pt);;Sessions (*.qls);;All files (*)"));
     if (!path.isEmpty())
         openModelFile(path);
 }

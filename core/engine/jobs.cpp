@@ -8,6 +8,8 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace ql::core::engine {
 namespace {
@@ -43,16 +45,21 @@ private:
 torch::Tensor layerInputRows(const QuantLayerImpl &layer, const torch::Tensor &x, int64_t maxRows)
 {
     torch::Tensor rows;
+    if (layer.kind() == models::LayerKind::ConvTranspose2d)
+        return {}; // an input element meets many weight rows: no im2col rows
     if (layer.kind() == models::LayerKind::Conv2d) {
         const auto &o = static_cast<const models::QuantConv2dImpl &>(layer).options();
         if (o.groups != 1)
             return {}; // grouped: rows do not span the whole weight row
         namespace F = torch::nn::functional;
-        rows =
-            F::unfold(
-                x, F::UnfoldFuncOptions({o.kernel, o.kernel}).padding(o.padding).stride(o.stride).dilation(o.dilation))
-                .transpose(1, 2)
-                .reshape({-1, x.size(1) * o.kernel * o.kernel});
+        const auto k = o.kernelSize();
+        const auto p = o.padding4();
+        const auto padded = o.evenPadding() ? x : torch::constant_pad_nd(x, {p[1], p[3], p[0], p[2]});
+        const std::vector<int64_t> pad =
+            o.evenPadding() ? std::vector<int64_t>{p[0], p[1]} : std::vector<int64_t>{0, 0};
+        rows = F::unfold(padded, F::UnfoldFuncOptions(k).padding(pad).stride(o.strides()).dilation(o.dilations()))
+                   .transpose(1, 2)
+                   .reshape({-1, x.size(1) * k[0] * k[1]});
     } else {
         rows = x.reshape({-1, x.size(-1)});
     }
@@ -427,8 +434,15 @@ std::vector<SensitivityRow> sensitivity(Session &session, const data::Dataset &d
     };
     session.setFp32(true);
     const auto fpLogits = logitsOf();
-    const auto fpLogP = torch::log_softmax(fpLogits, 1);
-    const double fpTop1 = fpLogits.argmax(1).eq(labels).to(torch::kDouble).mean().item<double>();
+    // A model judged by agreement is compared with its own FP32 output: top-1 against the FP32
+    // argmax over its distribution dimension (if it has one), layers ranked by output SQNR.
+    const bool agreement = model->judgedByAgreement();
+    const int64_t dist = agreement ? model->distributionDim() : 1;
+    const bool distribution = dist >= 0 && dist < fpLogits.dim();
+    const auto fpLogP = distribution ? torch::log_softmax(fpLogits, dist) : torch::Tensor();
+    const auto target = agreement ? (distribution ? fpLogits.argmax(dist) : torch::Tensor()) : labels;
+    const double fpTop1 = distribution ? fpLogits.argmax(dist).eq(target).to(torch::kDouble).mean().item<double>() : 0.0;
+    const double fpEnergy = fpLogits.to(torch::kDouble).pow(2).sum().item<double>();
 
     std::vector<SensitivityRow> rows;
     Eta eta;
@@ -440,9 +454,13 @@ std::vector<SensitivityRow> sensitivity(Session &session, const data::Dataset &d
         const auto q = logitsOf();
         SensitivityRow r;
         r.layer = layers[i]->layerName();
-        r.top1 = q.argmax(1).eq(labels).to(torch::kDouble).mean().item<double>();
-        r.top1Drop = fpTop1 - r.top1;
-        r.kl = (fpLogP.exp() * (fpLogP - torch::log_softmax(q, 1))).sum(1).mean().item<double>();
+        if (distribution) {
+            r.top1 = q.argmax(dist).eq(target).to(torch::kDouble).mean().item<double>();
+            r.top1Drop = fpTop1 - r.top1;
+            r.kl = (fpLogP.exp() * (fpLogP - torch::log_softmax(q, dist))).sum(dist).mean().item<double>();
+        }
+        const double noise = (q - fpLogits).to(torch::kDouble).pow(2).sum().item<double>();
+        r.sqnrDb = noise > 0 ? 10.0 * std::log10(fpEnergy / noise) : std::numeric_limits<double>::infinity();
         rows.push_back(r);
         reportProgress(cb, "sensitivity", int64_t(i + 1), int64_t(layers.size()), eta);
     }
@@ -450,6 +468,8 @@ std::vector<SensitivityRow> sensitivity(Session &session, const data::Dataset &d
     for (size_t i = 0; i < order.size(); ++i)
         order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        if (agreement)
+            return rows[a].sqnrDb < rows[b].sqnrDb;
         if (rows[a].top1Drop != rows[b].top1Drop)
             return rows[a].top1Drop > rows[b].top1Drop;
         return rows[a].kl > rows[b].kl;

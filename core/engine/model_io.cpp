@@ -3,11 +3,17 @@
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/models/weights.h"
+#ifdef QL_HAVE_ONNX
+#include "core/onnx/onnx_model.h"
+#endif
 
 #include <nlohmann/json.hpp>
 #include <torch/serialize.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -15,7 +21,7 @@
 namespace ql::core::engine {
 namespace fs = std::filesystem;
 
-std::string ModelMeta::toJson() const
+std::string ModelMeta::toJson(const fs::path &relativeTo) const
 {
     nlohmann::json j{{"format", "quantlens-model"},
                      {"version", 1},
@@ -26,10 +32,23 @@ std::string ModelMeta::toJson() const
                      {"dataset", dataset},
                      {"top1", top1},
                      {"command", command}};
+    if (arch == kOnnxArch) {
+        std::string file = onnxFile;
+        if (!relativeTo.empty()) {
+            std::error_code ec;
+            const auto rel = fs::relative(fs::absolute(onnxFile), fs::absolute(relativeTo), ec);
+            if (!ec && !rel.empty())
+                file = rel.generic_string();
+        }
+        j["onnx"] = {{"file", file},
+                     {"bytes", onnxBytes},
+                     {"fnv1a64", onnxDigest},
+                     {"preprocessing", nlohmann::json::parse(preprocessing.toJson())}};
+    }
     return j.dump(2) + "\n";
 }
 
-ModelMeta ModelMeta::fromJson(const std::string &text, const std::string &source)
+ModelMeta ModelMeta::fromJson(const std::string &text, const std::string &source, const fs::path &base)
 {
     try {
         const auto j = nlohmann::json::parse(text);
@@ -41,11 +60,50 @@ ModelMeta ModelMeta::fromJson(const std::string &text, const std::string &source
         m.dataset = j.value("dataset", std::string());
         m.top1 = j.value("top1", -1.0);
         m.command = j.value("command", std::string());
+        if (m.arch == kOnnxArch) {
+            const auto &o = j.at("onnx");
+            fs::path file = o.at("file").get<std::string>();
+            if (file.is_relative() && !base.empty())
+                file = base / file;
+            m.onnxFile = file.string();
+            m.onnxBytes = o.value("bytes", uint64_t(0));
+            m.onnxDigest = o.value("fnv1a64", std::string());
+            if (o.contains("preprocessing"))
+                m.preprocessing = types::Preprocessing::fromJson(o.at("preprocessing").dump(), source);
+        }
         return m;
     } catch (const nlohmann::json::exception &e) {
         throw Error("Model description '" + source + "' is not valid: " + e.what(),
                     "It must be the JSON file QuantLens writes beside a model (with at least \"arch\").");
     }
+}
+
+bool isOnnxPath(const fs::path &path)
+{
+    auto ext = path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    return ext == ".onnx";
+}
+
+std::pair<uint64_t, std::string> fileDigest(const fs::path &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw Error("Cannot read '" + path.string() + "'.", "Check that it exists and can be read.");
+    uint64_t hash = 1469598103934665603ULL, bytes = 0;
+    std::vector<char> buffer(1 << 20);
+    while (in) {
+        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        const auto n = static_cast<size_t>(in.gcount());
+        for (size_t i = 0; i < n; ++i) {
+            hash ^= static_cast<unsigned char>(buffer[i]);
+            hash *= 1099511628211ULL;
+        }
+        bytes += n;
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+    return {bytes, hex};
 }
 
 fs::path metaPathFor(const fs::path &modelPath) { return fs::path(modelPath.string() + ".json"); }
@@ -56,11 +114,58 @@ void saveModel(const fs::path &path, const models::QuantModelImpl &model, const 
     writeFileAtomically(metaPathFor(path), meta.toJson());
 }
 
+namespace {
+
+#ifndef QL_HAVE_ONNX
+[[noreturn]] void noOnnx(const fs::path &path)
+{
+    throw Error("'" + path.string() + "' is an ONNX model, but this QuantLens was built without ONNX support.",
+                "Install libonnx-dev (scripts/bootstrap) and build QuantLens again.");
+}
+#else
+LoadedModel loadOnnx(const fs::path &path, const types::Preprocessing &overrides)
+{
+    const auto pre = onnx::preprocessingFor(path, overrides);
+    LoadedModel out;
+    auto model = onnx::importModel(path, pre);
+    out.meta.arch = kOnnxArch;
+    out.meta.activation = path.filename().string() + ", opset " + std::to_string(model->opset());
+    out.meta.inChannels = model->defaultInputShape().at(0);
+    out.meta.numClasses = model->numClasses();
+    out.meta.dataset = pre.dataset;
+    out.meta.onnxFile = fs::absolute(path).lexically_normal().string();
+    std::tie(out.meta.onnxBytes, out.meta.onnxDigest) = fileDigest(path);
+    out.meta.preprocessing = pre;
+    out.report = model->description();
+    out.model = std::move(model);
+    return out;
+}
+#endif
+
+} // namespace
+
 LoadedModel loadModel(const fs::path &path, const std::string &archHint, const models::ZooOptions &options)
+{
+    return loadModel(path, archHint, options, {});
+}
+
+LoadedModel loadModel(const fs::path &path, const std::string &archHint, const models::ZooOptions &options,
+                      const types::Preprocessing &preprocessing)
 {
     std::error_code ec;
     if (!fs::is_regular_file(path, ec))
         throw Error("Model file '" + path.string() + "' does not exist.", "Check the path.");
+    if (isOnnxPath(path)) {
+        if (!archHint.empty() && archHint != kOnnxArch)
+            throw Error("'" + path.string() + "' is an ONNX model: it brings its own graph, so --arch " + archHint +
+                            " does not apply.",
+                        "Leave --arch out.");
+#ifdef QL_HAVE_ONNX
+        return loadOnnx(path, preprocessing);
+#else
+        noOnnx(path);
+#endif
+    }
     ModelMeta meta;
     const fs::path metaPath = metaPathFor(path);
     if (fs::is_regular_file(metaPath, ec)) {
@@ -92,6 +197,34 @@ LoadedModel loadModel(const fs::path &path, const std::string &archHint, const m
     out.meta.numClasses = out.model->numClasses();
     out.report = report.summary();
     return out;
+}
+
+models::QuantModel modelFor(const ModelMeta &meta)
+{
+    if (meta.arch != kOnnxArch) {
+        models::ZooOptions zo;
+        zo.inChannels = meta.inChannels;
+        zo.numClasses = meta.numClasses;
+        zo.activation = models::activationFromName(meta.activation);
+        return models::createModel(meta.arch, zo);
+    }
+    const fs::path file = meta.onnxFile;
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec))
+        throw Error("The ONNX model '" + file.string() + "' this was made from is missing.",
+                    "A session names its .onnx file relative to itself: keep them together, or put the model "
+                    "back there.");
+    const auto [bytes, digest] = fileDigest(file);
+    if ((meta.onnxBytes != 0 && bytes != meta.onnxBytes) || (!meta.onnxDigest.empty() && digest != meta.onnxDigest))
+        throw Error("The ONNX model '" + file.string() + "' has changed since this was saved (" +
+                        std::to_string(bytes) + " bytes, digest " + digest + "; saved with " +
+                        std::to_string(meta.onnxBytes) + " bytes, digest " + meta.onnxDigest + ").",
+                    "Put the original model back, or open the new one and quantize it anew.");
+#ifdef QL_HAVE_ONNX
+    return onnx::importModel(file, meta.preprocessing);
+#else
+    noOnnx(file);
+#endif
 }
 
 } // namespace ql::core::engine

@@ -2,6 +2,7 @@
 // Model files: a PyTorch-compatible state dict (.pth, readable by torch.load)
 // plus a JSON side file "<file>.json" that names the architecture.
 #include "core/models/zoo.h"
+#include "ql/types/jobs.h"
 
 #include <filesystem>
 #include <string>
@@ -10,16 +11,32 @@ namespace ql::core::engine {
 
 /// What a model file is: enough to rebuild the architecture.
 struct ModelMeta {
-    std::string arch; ///< zoo name
+    std::string arch; ///< zoo name, or kOnnxArch for an imported ONNX graph
     std::string activation = "relu";
     int64_t inChannels = 0;
     int64_t numClasses = 0;
     std::string dataset; ///< what it was trained on, if known
     double top1 = -1; ///< validation top-1 in [0,1], -1 unknown
     std::string command; ///< the command that produced it
-    std::string toJson() const;
-    static ModelMeta fromJson(const std::string &json, const std::string &source);
+    /// ONNX graphs: the .onnx file (absolute in memory; relative to the session file in a saved
+    /// session), its size and FNV-1a digest (a session refuses a changed file) and its preprocessing.
+    std::string onnxFile;
+    uint64_t onnxBytes = 0;
+    std::string onnxDigest;
+    types::Preprocessing preprocessing;
+    /// With `relativeTo` (a session's folder) the ONNX file is written relative to it.
+    std::string toJson(const std::filesystem::path &relativeTo = {}) const;
+    /// A relative ONNX file is resolved against `base`.
+    static ModelMeta fromJson(const std::string &json, const std::string &source,
+                              const std::filesystem::path &base = {});
 };
+
+/// ModelMeta::arch of an imported ONNX graph.
+inline constexpr const char *kOnnxArch = "onnx";
+/// Whether `path` names an ONNX file (by its extension).
+bool isOnnxPath(const std::filesystem::path &path);
+/// Size and FNV-1a 64 digest (hex) of a file; throws ql::core::Error naming it when unreadable.
+std::pair<uint64_t, std::string> fileDigest(const std::filesystem::path &path);
 
 /// The side file of a model file: "<path>.json".
 std::filesystem::path metaPathFor(const std::filesystem::path &modelPath);
@@ -41,6 +58,13 @@ struct LoadedModel {
 /// and listing missing / unexpected / wrongly shaped parameters.
 LoadedModel loadModel(const std::filesystem::path &path, const std::string &archHint = {},
                       const models::ZooOptions &options = {});
+/// Loads a model file as loadModel does; a .onnx file is imported with `preprocessing` over
+/// the JSON beside it ("MODEL.onnx.json"). Throws ql::core::Error naming the file, node or tensor.
+LoadedModel loadModel(const std::filesystem::path &path, const std::string &archHint,
+                      const models::ZooOptions &options, const types::Preprocessing &preprocessing);
+/// The model a description names, freshly built: a zoo architecture, or the ONNX file it names
+/// (imported again after checking that its size and digest are those recorded). For sessions.
+models::QuantModel modelFor(const ModelMeta &meta);
 
 } // namespace ql::core::engine
 

@@ -191,9 +191,7 @@ void Session::buildLayer(const std::string &name)
         return;
     }
     try {
-        int64_t inChannels = layer->weight.size(1);
-        if (layer->kind() == models::LayerKind::Conv2d)
-            inChannels *= static_cast<models::QuantConv2dImpl &>(*layer).options().groups;
+        const int64_t inChannels = layer->inChannels();
         layer->setWeightQuantizer(c.weight.method == quant::Method::None
                                       ? nullptr
                                       : quant::makeQuantizer(c.weight, quant::Role::Weight, layer->outChannels()));
@@ -240,7 +238,7 @@ void Session::save(const fs::path &path, const nlohmann::json *results) const
     nlohmann::json j;
     j["format"] = "quantlens-session";
     j["version"] = 1;
-    j["model"] = nlohmann::json::parse(m_model.meta.toJson());
+    j["model"] = nlohmann::json::parse(m_model.meta.toJson(fs::absolute(path).parent_path()));
     j["dataset"] = m_dataset;
     j["weights"] = weights.filename().string();
     for (const auto &c : m_config)
@@ -276,12 +274,8 @@ Session Session::load(const fs::path &path)
         throw Error("'" + path.string() + "' is not a QuantLens session.");
     Session s;
     try {
-        s.m_model.meta = ModelMeta::fromJson(j.at("model").dump(), path.string());
-        models::ZooOptions zo;
-        zo.inChannels = s.m_model.meta.inChannels;
-        zo.numClasses = s.m_model.meta.numClasses;
-        zo.activation = models::activationFromName(s.m_model.meta.activation);
-        s.m_model.model = models::createModel(s.m_model.meta.arch, zo);
+        s.m_model.meta = ModelMeta::fromJson(j.at("model").dump(), path.string(), fs::absolute(path).parent_path());
+        s.m_model.model = modelFor(s.m_model.meta);
         s.m_dataset = j.value("dataset", std::string());
         s.applyRecipe({});
         for (const auto &l : j.at("layers")) {

@@ -6,7 +6,9 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 namespace ql::core::engine {
@@ -38,6 +40,70 @@ std::string firstNonFiniteParameter(const models::QuantModelImpl &model)
     return {};
 }
 
+namespace {
+
+/// How far the model's output stays from its own FP32 output on every batch of `loader`
+/// (the model is in eval mode under NoGradGuard). One extra FP32 forward per batch when
+/// some layer is quantized.
+EvalResult evaluateAgreement(models::QuantModelImpl &model, data::DataLoader &loader, c10::Device device,
+                             const JobCallbacks &callbacks)
+{
+    Eta eta;
+    const auto layers = model.quantLayers();
+    const bool quantized = std::any_of(layers.begin(), layers.end(),
+                                       [](const auto &l) { return l->mode() == models::LayerMode::FakeQuant; });
+    const auto opts = torch::TensorOptions().dtype(torch::kDouble).device(device);
+    auto signal = torch::zeros({}, opts), noise = torch::zeros({}, opts), cosine = torch::zeros({}, opts);
+    auto maxAbs = torch::zeros({}, opts), agree = torch::zeros({}, opts);
+    int64_t seen = 0, positions = 0, batches = 0, elements = 0;
+    const int64_t dist = model.distributionDim();
+    EvalResult r;
+    r.agreement = true;
+    loader.startEpoch(0);
+    while (auto b = loader.next()) {
+        if (callbacks.stopRequested()) {
+            r.cancelled = true;
+            break;
+        }
+        const auto x = b->images.to(device, /*non_blocking=*/true);
+        torch::Tensor ref;
+        {
+            const models::ModeGuard modes(model);
+            model.setMode(models::LayerMode::Fp32);
+            ref = model.forward(x);
+        }
+        const auto y = quantized ? model.forward(x) : ref;
+        const auto rf = ref.to(torch::kDouble).flatten(1), yf = y.to(torch::kDouble).flatten(1);
+        signal += rf.pow(2).sum();
+        noise += (yf - rf).pow(2).sum();
+        maxAbs = torch::maximum(maxAbs, (yf - rf).abs().max());
+        cosine += ((rf * yf).sum(1) / (rf.norm(2, 1) * yf.norm(2, 1)).clamp_min(1e-30)).sum();
+        if (dist >= 0 && dist < ref.dim()) {
+            agree += ref.argmax(dist).eq(y.argmax(dist)).sum().to(torch::kDouble);
+            positions += ref.numel() / std::max<int64_t>(1, ref.size(dist));
+        }
+        seen += x.size(0);
+        elements += rf.numel();
+        if (++batches % 10 == 0)
+            reportProgress(callbacks, "eval", batches, loader.batchesPerEpoch(), eta);
+    }
+    r.count = seen;
+    r.seconds = eta.elapsedSeconds();
+    if (seen > 0) {
+        const double s = signal.item<double>(), n = noise.item<double>();
+        r.sqnrDb = n > 0 ? 10.0 * std::log10(s / n) : std::numeric_limits<double>::infinity();
+        r.cosine = cosine.item<double>() / double(seen);
+        r.maxAbsError = maxAbs.item<double>();
+        r.loss = n / double(std::max<int64_t>(1, elements));
+        r.top1Agreement = positions > 0 ? agree.item<double>() / double(positions) : -1.0;
+        r.top1 = std::max(0.0, r.top1Agreement);
+    }
+    reportProgress(callbacks, "eval", batches, loader.batchesPerEpoch(), eta);
+    return r;
+}
+
+} // namespace
+
 EvalResult evaluate(models::QuantModelImpl &model, const data::Dataset &dataset, c10::Device device,
                     const EvalOptions &options, const JobCallbacks &callbacks)
 {
@@ -57,6 +123,9 @@ EvalResult evaluate(models::QuantModelImpl &model, const data::Dataset &dataset,
     model.eval();
     torch::NoGradGuard noGrad;
     model.to(device);
+
+    if (model.judgedByAgreement())
+        return evaluateAgreement(model, loader, device, callbacks);
 
     Eta eta;
     auto lossSum = torch::zeros({}, torch::TensorOptions().dtype(torch::kDouble).device(device));

@@ -7,6 +7,10 @@
 #include "core/engine/jobs.h"
 #include "core/engine/model_io.h"
 #include "core/engine/session.h"
+#ifdef QL_HAVE_ONNX
+#include "core/onnx/onnx_io.h"
+#include "core/onnx/onnx_model.h"
+#endif
 #include "core/quant/pot.h"
 #include "core/telemetry/bus.h"
 
@@ -70,6 +74,8 @@ void checkFits(models::QuantModelImpl &model, const data::Dataset &data, c10::De
     if (data.empty())
         throw Error("The data set '" + data.name() + "' is empty.", "Open a data set with images.");
     const std::vector<int64_t> imageShape{data.channels(), data.height(), data.width()};
+    // An imported graph sets up its preprocessing for these images (or says why it cannot).
+    model.adaptToData(data.normalization(), imageShape, data.numClasses());
     const auto &expected = model.defaultInputShape();
     if (!expected.empty() && expected[0] != data.channels())
         throw Error(what + " takes " + std::to_string(expected[0]) + "-channel images, but '" + data.name() + "' has " +
@@ -90,6 +96,8 @@ void checkFits(models::QuantModelImpl &model, const data::Dataset &data, c10::De
                     "Open a model built for this image size and channel count (it expects " + shapeText(expected) +
                         ").");
     }
+    if (model.judgedByAgreement())
+        return; // judged against its own FP32 output, not the labels
     if (logits.dim() != 2 || logits.size(1) != data.numClasses())
         throw Error(what + " has " + std::to_string(logits.dim() == 2 ? logits.size(1) : 0) + " outputs but '" +
                         data.name() + "' has " + std::to_string(data.numClasses()) + " classes.",
@@ -175,16 +183,26 @@ types::DataInfo Workbench::openData(const std::string &nameOrPath)
     return dataInfo();
 }
 
-void Workbench::openModel(const std::string &path, const std::string &arch, const types::QuantRecipe &recipe)
+void Workbench::openModel(const std::string &path, const std::string &arch, const types::QuantRecipe &recipe,
+                          const types::Preprocessing &preprocessing)
 {
     types::validateRecipe(recipe);
     std::error_code ec;
     if (!fs::is_regular_file(path, ec))
         throw Error("Model file '" + path + "' does not exist.", "Check the path.");
-    const auto meta = peekMeta(path);
+    std::string dataset;
+    if (isOnnxPath(path)) {
+#ifdef QL_HAVE_ONNX
+        dataset = onnx::preprocessingFor(path, preprocessing).dataset;
+#endif
+    } else if (const auto meta = peekMeta(path)) {
+        dataset = meta->dataset;
+    }
     if (!hasData())
-        openData(meta && !meta->dataset.empty() ? meta->dataset : std::string("fashion-mnist"));
-    auto open = [path, arch, recipe, data = d->dataName] { return Session(loadModel(path, arch), data, recipe); };
+        openData(!dataset.empty() ? dataset : std::string("fashion-mnist"));
+    auto open = [path, arch, recipe, preprocessing, data = d->dataName] {
+        return Session(loadModel(path, arch, {}, preprocessing), data, recipe);
+    };
     auto session = std::make_unique<Session>(open());
     session->model()->to(d->device.device);
     checkFits(*session->model(), *d->test, d->device.device, "The model '" + path + "'");
@@ -242,6 +260,7 @@ types::ModelSummary Workbench::summary() const
     s.parameters = d->session->model()->parameterCount();
     s.numClasses = d->session->model()->numClasses();
     s.inputShape = d->session->model()->defaultInputShape();
+    s.agreement = d->session->model()->judgedByAgreement();
     s.source = d->source;
     s.data = d->dataName;
     return s;
@@ -337,14 +356,30 @@ types::QuantEval Workbench::ptq(int64_t calibrationImages, const types::EvalOpti
     return runPtq(d->s(), d->trainSet(), d->testSet(), d->device.device, calibrationImages, cb, eval);
 }
 
+namespace {
+
+/// Training needs the labels: a model judged by agreement with its own output has none to learn.
+void requireLabels(const Session &s, const std::string &job)
+{
+    if (s.model()->judgedByAgreement())
+        throw Error(job + " needs a model whose output has one logit per class of the data; '" + s.meta().arch +
+                        "' (" + s.meta().activation + ") is judged by agreement with its own FP32 output.",
+                    "PTQ, what-if, sensitivity and error accumulation work on it; for " + job +
+                        " open a classifier with the data's classes.");
+}
+
+} // namespace
+
 types::QatResult Workbench::qat(const types::QatOptions &options, const JobCallbacks &cb, bool telemetry)
 {
+    requireLabels(d->s(), "QAT");
     return runQat(d->s(), d->trainSet(), d->testSet(), d->device.device, options, cb,
                   telemetry ? d->bus : std::shared_ptr<telemetry::Bus>());
 }
 
 types::TrainResult Workbench::train(const types::TrainOptions &options, const JobCallbacks &cb)
 {
+    requireLabels(d->s(), "Training");
     return engine::train(*d->s().model(), d->trainSet(), d->testSet(), d->device.device, options, cb);
 }
 
@@ -407,6 +442,7 @@ types::Comparison Workbench::compare(const types::QuantRecipe &other, int64_t ca
 
     Session b = d->reopen();
     b.model()->to(d->device.device);
+    checkFits(*b.model(), d->testSet(), d->device.device, "The second copy of the model");
     b.applyRecipe(other);
     b.buildQuantizers();
     engine::calibrate(b, data::calibrationSubset(d->trainSet(), calibrationImages, 0), d->device.device, cb);
@@ -431,7 +467,8 @@ types::Predictions Workbench::predictFiles(const std::vector<std::string> &files
     torch::NoGradGuard noGrad;
     const models::ModeGuard modes(*model);
     model->eval();
-    const auto logits = model->forward(batch.to(d->device.device)).to(torch::kCPU).contiguous();
+    // Outputs of any shape (detectors, segmentation) come as one row per input.
+    const auto logits = model->forward(batch.to(d->device.device)).to(torch::kCPU, torch::kFloat).flatten(1).contiguous();
     out.inputs = files;
     const auto acc = logits.accessor<float, 2>();
     for (int64_t i = 0; i < logits.size(0); ++i)
@@ -442,7 +479,7 @@ types::Predictions Workbench::predictFiles(const std::vector<std::string> &files
 types::Predictions Workbench::predictData(int64_t count)
 {
     const auto &test = d->testSet();
-    const auto logits = predictLogits(*d->s().model(), test, d->device.device, count).contiguous();
+    const auto logits = predictLogits(*d->s().model(), test, d->device.device, count).to(torch::kFloat).flatten(1).contiguous();
     types::Predictions out;
     out.classNames = test.classNames();
     const auto acc = logits.accessor<float, 2>();
@@ -539,6 +576,19 @@ void Workbench::saveModel(const std::string &path, const std::string &dataName, 
     if (!d->session)
         throw Error("No model is open.", "Open a model or a session first.");
     ModelMeta meta = d->session->meta();
+    if (meta.arch == kOnnxArch) {
+#ifdef QL_HAVE_ONNX
+        if (!isOnnxPath(path))
+            throw Error("'" + path + "': an imported ONNX model is saved as an ONNX file.",
+                        "Give a path ending in .onnx.");
+        const auto &model = static_cast<const onnx::OnnxModelImpl &>(*d->session->model());
+        onnx::writeModel(model.currentGraph(), path);
+#endif
+        (void)dataName;
+        (void)top1;
+        (void)command;
+        return;
+    }
     meta.dataset = dataName;
     meta.top1 = top1;
     meta.command = command;

@@ -56,11 +56,13 @@ public:
     /// training and evaluation. With a model open, checks first that the model takes these
     /// images and has this many classes (the open data stays when it does not).
     types::DataInfo openData(const std::string &nameOrPath);
-    /// Loads a model file (a .pth state dict or TorchScript archive with FILE.json beside it,
-    /// or `arch` naming the zoo architecture). When no data set is open, opens the one the
-    /// model names (else Fashion-MNIST). Checks that the model fits the data. The recipe's
-    /// default configuration is applied to every layer.
-    void openModel(const std::string &path, const std::string &arch = {}, const types::QuantRecipe &recipe = {});
+    /// Loads a model file: a .pth state dict or TorchScript archive with FILE.json beside it (or
+    /// `arch` naming the zoo architecture), or an ONNX graph (.onnx, with `preprocessing` over
+    /// the JSON beside it). When no data set is open, opens the one the model names (else
+    /// Fashion-MNIST). Checks that the model fits the data. The recipe's default configuration
+    /// is applied to every layer.
+    void openModel(const std::string &path, const std::string &arch = {}, const types::QuantRecipe &recipe = {},
+                   const types::Preprocessing &preprocessing = {});
     /// Loads a saved session (.qls) with its quantizers as they were saved, and its data set
     /// unless one is open already.
     void openSession(const std::string &path);
@@ -143,7 +145,8 @@ public:
     /// `resultsJson` (a JSON object, may be empty) is stored with it.
     void save(const std::string &path, const std::string &resultsJson = {}) const;
     /// Writes the FP32 model as a PyTorch state dict with its description; `command` is
-    /// recorded as what produced it.
+    /// recorded as what produced it. An imported ONNX model is written as an ONNX file (the
+    /// path must end in .onnx) holding its graph with the current weights.
     void saveModel(const std::string &path, const std::string &dataName, double top1, const std::string &command) const;
 
     /// The engine objects, for tests and benchmarks (torch).

@@ -3,6 +3,9 @@
 #include "app/gui/mainwindow.h"
 #include "app/gui/settings.h"
 #include "tests/support/testmain.h"
+#ifdef QL_HAVE_ONNX
+#include "tests/core/onnx/onnx_support.h"
+#endif
 #include "widgets/histogramview.h"
 #include "widgets/inspectorview.h"
 #include "widgets/layertablemodel.h"
@@ -18,6 +21,7 @@
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
 
@@ -255,6 +259,48 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 4, 60000); // open, errors, two what-ifs
         QCOMPARE(model->config(2).weight.bits, 2);
         QCOMPARE(model->config(3).act.bits, 6);
+    }
+
+    void onnxModelsOpenInTheWindow()
+    {
+#ifndef QL_HAVE_ONNX
+        QSKIP("built without ONNX support");
+#else
+        // A segmentation-like graph (per-pixel scores, no classes): its layers fill the table under
+        // their node names, and PTQ reports how far the output stays from FP32.
+        using namespace ql::test::onnx;
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("segmenter.onnx"));
+        torch::manual_seed(2);
+        GraphBuilder g(13);
+        g.input("image", {-1, 1, 28, 28});
+        g.initializer("w1", torch::randn({4, 1, 3, 3}));
+        g.initializer("w2", torch::randn({3, 4, 1, 1}));
+        attr(g.node("Conv", {"image", "w1"}, {"c"}, "encoder/conv"), "pads", std::vector<int64_t>{1, 1, 1, 1});
+        g.node("Relu", {"c"}, {"r"}, "encoder/relu");
+        g.node("Conv", {"r", "w2"}, {"scores"}, "head/conv");
+        g.output("scores");
+        g.save(file.toStdString());
+        ql::app::MainWindow w;
+        auto *engine = w.engine();
+        QSignalSpy opened(engine, &ql::app::EngineBridge::modelOpened);
+        QSignalSpy finished(engine, &ql::app::EngineBridge::jobFinished);
+        w.openModelFile(file);
+        QVERIFY(opened.wait(120000));
+        QTRY_VERIFY_WITH_TIMEOUT(!engine->busy(), 60000);
+        auto *table = w.findChild<ql::ui::LayerTableView *>();
+        QVERIFY(table);
+        QCOMPARE(table->model()->rowCount(), 2);
+        QCOMPARE(engine->layers().at(0).name, std::string("encoder/conv"));
+        QCOMPARE(engine->layers().at(1).name, std::string("head/conv"));
+        ql::types::QuantRecipe recipe;
+        recipe.weightMethod = recipe.actMethod = ql::types::Method::MinMax;
+        const int before = int(finished.count());
+        QVERIFY(engine->runPtq(recipe, 64, 64));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > before, 120000);
+        QVERIFY2(finished.last().at(1).toString().contains(QStringLiteral("SQNR")),
+                 qPrintable(finished.last().at(1).toString()));
+#endif
     }
 
     void statusBarShowsDevice()

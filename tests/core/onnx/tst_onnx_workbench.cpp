@@ -1,0 +1,343 @@
+// An imported ONNX model through the engine façade, as the GUI and the CLI use it: the demo model
+// exported by PyTorch gives the zoo demo model's FP32 and PTQ accuracy and QAT results within seed
+// noise; PTQ, error accumulation, sensitivity, what-if, compare and sessions work on it; a model
+// without class outputs is judged by agreement with its own FP32 output; data that does not fit
+// is refused naming the input.
+#include "core/engine/session.h"
+#include "core/engine/workbench.h"
+#include "core/onnx/onnx_model.h"
+#include "tests/core/onnx/onnx_support.h"
+#include "tests/support/testmain.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace ql::test::onnx;
+namespace qonnx = ql::core::onnx;
+namespace engine = ql::core::engine;
+namespace types = ql::types;
+
+namespace {
+
+const std::string kDemo = QL_SOURCE_DIR "/resources/models/fmnist-cnn-swish.pth";
+
+types::QuantRecipe minmax(int bits)
+{
+    types::QuantRecipe r;
+    r.weightMethod = r.actMethod = types::Method::MinMax;
+    r.weightBits = r.actBits = bits;
+    return r;
+}
+
+/// conv(1->6, 3x3) -> Relu -> conv(6->4, 1x1): per-pixel scores [N, 4, 28, 28], no classes.
+void writeSegmenter(const fs::path &file)
+{
+    torch::manual_seed(11);
+    GraphBuilder g(13);
+    g.input("image", {-1, 1, 28, 28});
+    g.initializer("w1", torch::randn({6, 1, 3, 3}) * 0.5);
+    g.initializer("b1", torch::randn({6}) * 0.1);
+    g.initializer("w2", torch::randn({4, 6, 1, 1}) * 0.5);
+    attr(g.node("Conv", {"image", "w1", "b1"}, {"c1"}, "encoder"), "pads", std::vector<int64_t>{1, 1, 1, 1});
+    g.node("Relu", {"c1"}, {"r1"}, "relu");
+    g.node("Conv", {"r1", "w2"}, {"scores"}, "classifier");
+    g.output("scores");
+    g.save(file);
+}
+
+} // namespace
+
+class TestOnnxWorkbench : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    fs::path m_demo; ///< the demo model exported to ONNX by PyTorch
+    fs::path dir() const { return fs::path(m_dir.path().toStdString()); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_demo = dir() / "fmnist-cnn-swish.onnx";
+        QString output;
+        QVERIFY2(runPython({QStringLiteral("fmnist-cnn"), QString::fromStdString(kDemo),
+                            QString::fromStdString(m_demo.string()), QStringLiteral("silu"), QStringLiteral("13")},
+                           output),
+                 qPrintable(output));
+    }
+
+    void demoModelGivesTheZoosAccuracy()
+    {
+        engine::Workbench zoo, imported;
+        zoo.setDevice("cpu");
+        imported.setDevice("cpu");
+        zoo.openModel(kDemo, {}, minmax(4));
+        imported.openModel(m_demo.string(), {}, minmax(4));
+        QCOMPARE(imported.summary().arch, std::string("onnx"));
+        QVERIFY(!imported.summary().agreement);
+        QCOMPARE(imported.layers().size(), zoo.layers().size());
+        QCOMPARE(imported.layers().front().type, std::string("conv2d"));
+        QCOMPARE(imported.layers().back().type, std::string("linear"));
+        QCOMPARE(imported.layers().back().macs, zoo.layers().back().macs);
+
+        types::EvalOptions eo;
+        eo.maxSamples = 2000;
+        const auto fpZoo = zoo.evaluate(engine::DataSplit::Test, eo);
+        const auto fpOnnx = imported.evaluate(engine::DataSplit::Test, eo);
+        QVERIFY(fpZoo.top1 > 0.85);
+        QCOMPARE(fpOnnx.count, fpZoo.count);
+        QVERIFY2(std::abs(fpOnnx.top1 - fpZoo.top1) <= 0.5 / 2000,
+                 qPrintable(QStringLiteral("FP32 top-1 %1 vs zoo %2").arg(fpOnnx.top1).arg(fpZoo.top1)));
+        QVERIFY(std::abs(fpOnnx.loss - fpZoo.loss) < 1e-4);
+
+        // PTQ with the same calibration images: per-channel weights make the BatchNorm folding
+        // the exporter did invisible to the quantizer, so the quantized models agree too.
+        const auto qZoo = zoo.ptq(256, eo);
+        const auto qOnnx = imported.ptq(256, eo);
+        QVERIFY(qZoo.quantized.top1 > 0.8);
+        QVERIFY2(std::abs(qOnnx.quantized.top1 - qZoo.quantized.top1) <= 2.5 / 2000,
+                 qPrintable(QStringLiteral("PTQ top-1 %1 vs zoo %2").arg(qOnnx.quantized.top1).arg(qZoo.quantized.top1)));
+    }
+
+    void qatMatchesTheZooWithinSeedNoise()
+    {
+        auto run = [&](const std::string &model, uint64_t seed) {
+            engine::Workbench wb;
+            wb.setDevice("cpu");
+            types::QuantRecipe r;
+            r.weightMethod = r.actMethod = types::Method::Lsq;
+            r.weightBits = r.actBits = 3;
+            wb.openModel(model, {}, r);
+            types::QatOptions o;
+            o.calibrationImages = 256;
+            o.train.epochs = 1;
+            o.train.batchSize = 64;
+            o.train.learningRate = 0.005;
+            o.train.maxStepsPerEpoch = 15;
+            o.train.validationSamples = 1000;
+            o.train.workers = 0;
+            o.train.seed = seed;
+            return wb.qat(o).eval.quantized.top1;
+        };
+        std::vector<double> zoo, imported;
+        for (uint64_t seed : {0, 1}) {
+            zoo.push_back(run(kDemo, seed));
+            imported.push_back(run(m_demo.string(), seed));
+        }
+        const double spread = std::max(std::abs(zoo[0] - zoo[1]), std::abs(imported[0] - imported[1]));
+        const double gap = std::abs((zoo[0] + zoo[1]) / 2 - (imported[0] + imported[1]) / 2);
+        const QString figures = QStringLiteral("zoo %1 %2, imported %3 %4")
+                                    .arg(zoo[0])
+                                    .arg(zoo[1])
+                                    .arg(imported[0])
+                                    .arg(imported[1]);
+        QVERIFY2(zoo[0] > 0.75 && imported[0] > 0.75, qPrintable(figures));
+        // The imported model trains its folded convolutions (the zoo its convolutions and BatchNorms):
+        // the means may differ by seed noise, not more.
+        QVERIFY2(gap <= std::max(0.01, 2 * spread), qPrintable(figures));
+    }
+
+    void everyJobRunsOnAnImportedModel()
+    {
+        engine::Workbench wb;
+        wb.setDevice("cpu");
+        wb.openModel(m_demo.string(), {}, minmax(4));
+        types::EvalOptions eo;
+        eo.maxSamples = 256;
+        wb.ptq(128, eo);
+        QVERIFY(wb.calibrated());
+        const auto layers = wb.layers();
+
+        // Error accumulation: a block per layer; the last is the output, whose error is the L2
+        // distance of the quantized logits from the FP32 ones (checked here by hand).
+        const auto acc = wb.errors(64);
+        QCOMPARE(acc.blocks.size(), layers.size());
+        QCOMPARE(acc.blockL2.size(), layers.size());
+        QCOMPARE(acc.blocks.back(), layers.back().name);
+        auto &session = wb.session();
+        auto model = session.model();
+        torch::NoGradGuard noGrad;
+        model->eval();
+        const auto logits = [&](bool fp32) {
+            session.setFp32(fp32);
+            const auto p = wb.predictData(64);
+            std::vector<float> flat;
+            for (const auto &row : p.logits)
+                flat.insert(flat.end(), row.begin(), row.end());
+            return torch::tensor(flat).reshape({64, -1});
+        };
+        const auto fp = logits(true), q = logits(false);
+        const double byHand = (fp - q).norm(2, 1).mean().item<double>();
+        QVERIFY2(std::abs(acc.blockL2.back() - byHand) <= 1e-4 * std::max(1.0, byHand),
+                 qPrintable(QStringLiteral("%1 vs %2").arg(acc.blockL2.back()).arg(byHand)));
+        for (double e : acc.layerL2)
+            QVERIFY(e > 0);
+
+        // Sensitivity: every layer, ranked 1..5.
+        const auto rows = wb.sensitivity(128);
+        QCOMPARE(rows.size(), layers.size());
+        std::vector<int> ranks;
+        for (const auto &r : rows)
+            ranks.push_back(r.rank);
+        std::sort(ranks.begin(), ranks.end());
+        QCOMPARE(ranks, (std::vector<int>{1, 2, 3, 4, 5}));
+
+        // What-if: a middle layer at 2 bits, then the snapshot and the comparison.
+        auto change = wb.layerConfig(layers[2].name);
+        change.weight.bits = 2;
+        const auto w = wb.whatIf(change, 128);
+        QCOMPARE(w.eval.count, int64_t(128));
+        QCOMPARE(wb.layerConfig(layers[2].name).weight.bits, 2);
+        const auto snap = wb.snapshot(16);
+        QCOMPARE(snap.size(), layers.size());
+        QVERIFY(snap.at(layers[2].name)->weight.sqnrDb > 0);
+        const auto c = wb.compare(minmax(8), 64, 32);
+        QVERIFY(c.errorsA && c.errorsB);
+        QVERIFY(c.errorsB->blockL2.back() < c.errorsA->blockL2.back()); // 8 bits beat 4 and 2
+    }
+
+    void sessionsReopenTheirOnnxFile()
+    {
+        const fs::path folder = dir() / "session";
+        fs::create_directories(folder);
+        const fs::path model = folder / "demo.onnx";
+        fs::copy_file(m_demo, model, fs::copy_options::overwrite_existing);
+        double quantized = 0;
+        {
+            engine::Workbench wb;
+            wb.setDevice("cpu");
+            wb.openModel(model.string(), {}, minmax(4));
+            types::EvalOptions eo;
+            eo.maxSamples = 256;
+            quantized = wb.ptq(128, eo).quantized.top1;
+            wb.save((folder / "s.qls").string());
+        }
+        std::ifstream in(folder / "s.qls");
+        const auto j = nlohmann::json::parse(in);
+        QCOMPARE(j["model"]["onnx"]["file"].get<std::string>(), std::string("demo.onnx")); // relative to the session
+        {
+            engine::Workbench wb;
+            wb.setDevice("cpu");
+            wb.openSession((folder / "s.qls").string());
+            QVERIFY(wb.calibrated());
+            types::EvalOptions eo;
+            eo.maxSamples = 256;
+            QCOMPARE(wb.evaluate(engine::DataSplit::Test, eo).top1, quantized);
+        }
+        // A changed model file is refused, not quantized with the wrong weights.
+        {
+            auto proto = qonnx::readModel(model);
+            auto *t = proto.mutable_graph()->mutable_initializer(0);
+            auto w = qonnx::toTensor(*t, "w") * 1.01;
+            *t = qonnx::fromTensor(w, t->name());
+            qonnx::writeModel(proto, model);
+        }
+        engine::Workbench wb;
+        const QString msg = errorOf([&] { wb.openSession((folder / "s.qls").string()); });
+        QVERIFY2(msg.contains(QStringLiteral("has changed")) && msg.contains(QStringLiteral("demo.onnx")), qPrintable(msg));
+    }
+
+    void modelsWithoutClassesAreJudgedByAgreement()
+    {
+        const fs::path file = dir() / "segmenter.onnx";
+        writeSegmenter(file);
+        engine::Workbench wb;
+        wb.setDevice("cpu");
+        wb.openModel(file.string(), {}, minmax(3));
+        QVERIFY(wb.summary().agreement);
+        const auto fp = wb.evaluate(engine::DataSplit::Test, {});
+        QVERIFY(fp.agreement);
+        QVERIFY(std::isinf(fp.sqnrDb));
+        QCOMPARE(fp.top1Agreement, 1.0);
+
+        types::EvalOptions eo;
+        eo.maxSamples = 128;
+        eo.batchSize = 50; // batches of different sizes
+        const auto r = wb.ptq(64, eo).quantized;
+        QVERIFY(r.agreement);
+        QCOMPARE(r.count, int64_t(128));
+        // The same figures by hand from the FP32 and quantized outputs of those images.
+        auto &session = wb.session();
+        torch::NoGradGuard noGrad;
+        const auto outputs = [&](bool fp32) {
+            session.setFp32(fp32);
+            const auto p = wb.predictData(128);
+            std::vector<float> flat;
+            for (const auto &row : p.logits)
+                flat.insert(flat.end(), row.begin(), row.end());
+            return torch::tensor(flat).reshape({128, 4, 28, 28}).to(torch::kDouble);
+        };
+        const auto ref = outputs(true), q = outputs(false);
+        session.setFp32(false);
+        const double sqnr = 10 * std::log10(ref.pow(2).sum().item<double>() / (q - ref).pow(2).sum().item<double>());
+        const auto rf = ref.flatten(1), qf = q.flatten(1);
+        const double cosine = ((rf * qf).sum(1) / (rf.norm(2, 1) * qf.norm(2, 1))).mean().item<double>();
+        const double agree = ref.argmax(1).eq(q.argmax(1)).to(torch::kDouble).mean().item<double>();
+        QVERIFY2(std::abs(r.sqnrDb - sqnr) < 1e-3, qPrintable(QStringLiteral("%1 vs %2").arg(r.sqnrDb).arg(sqnr)));
+        QVERIFY(std::abs(r.cosine - cosine) < 1e-6);
+        QVERIFY(std::abs(r.maxAbsError - (q - ref).abs().max().item<double>()) < 1e-5);
+        QVERIFY(std::abs(r.top1Agreement - agree) < 1e-9);
+        QVERIFY(r.sqnrDb > 5 && r.sqnrDb < 60);
+
+        // Sensitivity ranks by output SQNR, lowest first; error accumulation ends at the output.
+        const auto rows = wb.sensitivity(64);
+        QCOMPARE(rows.size(), size_t(2));
+        const auto &worst = rows[0].rank == 1 ? rows[0] : rows[1];
+        const auto &other = rows[0].rank == 1 ? rows[1] : rows[0];
+        QVERIFY(worst.sqnrDb <= other.sqnrDb);
+        const auto acc = wb.errors(32);
+        QCOMPARE(acc.blocks, (std::vector<std::string>{"encoder", "classifier"}));
+        QVERIFY(acc.blockL2.back() > 0);
+        auto change = wb.layerConfig("classifier");
+        change.act.bits = 8;
+        change.weight.bits = 8;
+        const auto better = wb.whatIf(change, 128);
+        QVERIFY(better.eval.agreement && better.eval.sqnrDb > r.sqnrDb);
+
+        // Training needs labels.
+        types::QatOptions o;
+        const QString msg = errorOf([&] { wb.qat(o); });
+        QVERIFY2(msg.contains(QStringLiteral("agreement")), qPrintable(msg));
+    }
+
+    void dataThatDoesNotFitIsRefused()
+    {
+        auto write = [&](const std::string &name, std::vector<int64_t> dims) {
+            GraphBuilder g(13);
+            g.input("pixels", dims);
+            g.initializer("w", torch::randn({10, dims[1], dims[2], dims[3]}));
+            attr(g.node("Conv", {"pixels", "w"}, {"c"}, "conv"), "pads", std::vector<int64_t>{0, 0, 0, 0});
+            attr(g.node("Flatten", {"c"}, {"logits"}, "flatten"), "axis", int64_t(1));
+            g.output("logits");
+            g.save(dir() / name);
+            return (dir() / name).string();
+        };
+        engine::Workbench wb;
+        wb.setDevice("cpu");
+        const auto colour = write("colour.onnx", {-1, 3, 28, 28});
+        QString msg = errorOf([&] { wb.openModel(colour); });
+        QVERIFY2(msg.contains(QStringLiteral("'pixels'")) && msg.contains(QStringLiteral("3-channel")) &&
+                     msg.contains(QStringLiteral("1-channel")),
+                 qPrintable(msg));
+        const auto large = write("large.onnx", {-1, 1, 32, 32});
+        msg = errorOf([&] { wb.openModel(large); });
+        QVERIFY2(msg.contains(QStringLiteral("'pixels'")) && msg.contains(QStringLiteral("32×32")) &&
+                     msg.contains(QStringLiteral("28×28")) && msg.contains(QStringLiteral("large.onnx.json")) &&
+                     msg.contains(QStringLiteral("--input-size 32,32")),
+                 qPrintable(msg));
+        // With the size given, the images are resized and the model runs (10 outputs: labels).
+        types::Preprocessing pre;
+        pre.size = {32, 32};
+        wb.openModel(large, {}, {}, pre);
+        QVERIFY(!wb.summary().agreement);
+        types::EvalOptions eo;
+        eo.maxSamples = 64;
+        QCOMPARE(wb.evaluate(engine::DataSplit::Test, eo).count, int64_t(64));
+    }
+};
+
+QL_TEST(TestOnnxWorkbench)
+#include "tst_onnx_workbench.moc"
