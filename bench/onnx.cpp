@@ -66,7 +66,9 @@ int main(int argc, char **argv)
     const fs::path file = dir / "resnet18.onnx";
     const std::string source = QL_SOURCE_DIR;
     if (run("/usr/bin/python3 " + source + "/scripts/make_onnx_fixtures.py torchvision resnet18 13 " + file.string() +
-            " 224 2>/dev/null") .empty() && !fs::exists(file)) {
+            " 224 2>/dev/null")
+            .empty() &&
+        !fs::exists(file)) {
         std::fprintf(stderr, "bench_onnx: /usr/bin/python3 could not export resnet18 (run scripts/bootstrap)\n");
         return 1;
     }
@@ -113,10 +115,10 @@ int main(int argc, char **argv)
         const auto c = x.contiguous();
         std::ofstream(in, std::ios::binary)
             .write(static_cast<const char *>(c.data_ptr()), static_cast<std::streamsize>(c.nbytes()));
-        const std::string cmd = "node " + source + "/tools/ort/run.mjs --model " + file.string() + " --input input=" +
-                                in.string() + ":" + std::to_string(batch) + "x3x224x224 --out-dir " + dir.string() +
-                                " --threads " + std::to_string(torch::get_num_threads()) + " --repeat " +
-                                std::to_string(rounds) + " 2>/dev/null";
+        const std::string cmd =
+            "node " + source + "/tools/ort/run.mjs --model " + file.string() + " --input input=" + in.string() + ":" +
+            std::to_string(batch) + "x3x224x224 --out-dir " + dir.string() + " --threads " +
+            std::to_string(torch::get_num_threads()) + " --repeat " + std::to_string(rounds) + " 2>/dev/null";
         const auto out = run(cmd);
         if (out.empty()) {
             std::printf("ONNX Runtime: not run (tools/ort: run scripts/bootstrap)\n");

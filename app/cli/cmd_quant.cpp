@@ -175,8 +175,8 @@ int runPtq(const Args &args)
         std::printf("quantized against FP32: %s  (%lld images)\n", scoreText(r.quantized).c_str(),
                     static_cast<long long>(r.quantized.count));
     else
-        std::printf("FP32 top-1 %.2f%%   quantized top-1 %.2f%%   (drop %.2f points, %lld images)\n",
-                    100 * r.fp32.top1, 100 * r.quantized.top1, 100 * (r.fp32.top1 - r.quantized.top1),
+        std::printf("FP32 top-1 %.2f%%   quantized top-1 %.2f%%   (drop %.2f points, %lld images)\n", 100 * r.fp32.top1,
+                    100 * r.quantized.top1, 100 * (r.fp32.top1 - r.quantized.top1),
                     static_cast<long long>(r.quantized.count));
     nlohmann::json j{{"job", "ptq"},
                      {"device", wb.deviceName()},

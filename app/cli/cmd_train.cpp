@@ -62,8 +62,7 @@ int runTrain(const Args &args)
     }
     const double top1 = result.epochs.empty() ? -1 : result.epochs.back().validation.top1;
     const std::string command = "quantlens-cli train --model " + (onnx ? model : m.arch) + " --act " + m.activation +
-                                " --data " +
-                                args.get("data") + " --epochs " + std::to_string(o.epochs) + " --batch " +
+                                " --data " + args.get("data") + " --epochs " + std::to_string(o.epochs) + " --batch " +
                                 std::to_string(o.batchSize) + " --lr " + args.get("lr") + " --seed " +
                                 std::to_string(seed) + " --out " + out;
     wb.saveModel(out, args.get("data"), top1, command);

@@ -388,8 +388,8 @@ void MainWindow::openModelFile(const QString &path)
 
 void MainWindow::openModel()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open model"), QString(),
-                                                      tr("Models (*.onnx *.pth *.pt);;Sessions (*.qls);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open model"), QString(), tr("Models (*.onnx *.pth *.pt);;Sessions (*.qls);;All files (*)"));
     if (!path.isEmpty())
         openModelFile(path);
 }

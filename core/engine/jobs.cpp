@@ -441,7 +441,8 @@ std::vector<SensitivityRow> sensitivity(Session &session, const data::Dataset &d
     const bool distribution = dist >= 0 && dist < fpLogits.dim();
     const auto fpLogP = distribution ? torch::log_softmax(fpLogits, dist) : torch::Tensor();
     const auto target = agreement ? (distribution ? fpLogits.argmax(dist) : torch::Tensor()) : labels;
-    const double fpTop1 = distribution ? fpLogits.argmax(dist).eq(target).to(torch::kDouble).mean().item<double>() : 0.0;
+    const double fpTop1 =
+        distribution ? fpLogits.argmax(dist).eq(target).to(torch::kDouble).mean().item<double>() : 0.0;
     const double fpEnergy = fpLogits.to(torch::kDouble).pow(2).sum().item<double>();
 
     std::vector<SensitivityRow> rows;

@@ -60,8 +60,8 @@ LoadedModel loadModel(const std::filesystem::path &path, const std::string &arch
                       const models::ZooOptions &options = {});
 /// Loads a model file as loadModel does; a .onnx file is imported with `preprocessing` over
 /// the JSON beside it ("MODEL.onnx.json"). Throws ql::core::Error naming the file, node or tensor.
-LoadedModel loadModel(const std::filesystem::path &path, const std::string &archHint,
-                      const models::ZooOptions &options, const types::Preprocessing &preprocessing);
+LoadedModel loadModel(const std::filesystem::path &path, const std::string &archHint, const models::ZooOptions &options,
+                      const types::Preprocessing &preprocessing);
 /// The model a description names, freshly built: a zoo architecture, or the ONNX file it names
 /// (imported again after checking that its size and digest are those recorded). For sessions.
 models::QuantModel modelFor(const ModelMeta &meta);

@@ -362,8 +362,8 @@ namespace {
 void requireLabels(const Session &s, const std::string &job)
 {
     if (s.model()->judgedByAgreement())
-        throw Error(job + " needs a model whose output has one logit per class of the data; '" + s.meta().arch +
-                        "' (" + s.meta().activation + ") is judged by agreement with its own FP32 output.",
+        throw Error(job + " needs a model whose output has one logit per class of the data; '" + s.meta().arch + "' (" +
+                        s.meta().activation + ") is judged by agreement with its own FP32 output.",
                     "PTQ, what-if, sensitivity and error accumulation work on it; for " + job +
                         " open a classifier with the data's classes.");
 }
@@ -468,7 +468,8 @@ types::Predictions Workbench::predictFiles(const std::vector<std::string> &files
     const models::ModeGuard modes(*model);
     model->eval();
     // Outputs of any shape (detectors, segmentation) come as one row per input.
-    const auto logits = model->forward(batch.to(d->device.device)).to(torch::kCPU, torch::kFloat).flatten(1).contiguous();
+    const auto logits =
+        model->forward(batch.to(d->device.device)).to(torch::kCPU, torch::kFloat).flatten(1).contiguous();
     out.inputs = files;
     const auto acc = logits.accessor<float, 2>();
     for (int64_t i = 0; i < logits.size(0); ++i)
@@ -479,7 +480,8 @@ types::Predictions Workbench::predictFiles(const std::vector<std::string> &files
 types::Predictions Workbench::predictData(int64_t count)
 {
     const auto &test = d->testSet();
-    const auto logits = predictLogits(*d->s().model(), test, d->device.device, count).to(torch::kFloat).flatten(1).contiguous();
+    const auto logits =
+        predictLogits(*d->s().model(), test, d->device.device, count).to(torch::kFloat).flatten(1).contiguous();
     types::Predictions out;
     out.classNames = test.classNames();
     const auto acc = logits.accessor<float, 2>();

@@ -69,11 +69,11 @@ QuantConv2dImpl::QuantConv2dImpl(const ConvOptions &options) : QuantLayerImpl(La
     const auto s = options.strides();
     const auto d = options.dilations();
     const auto p = options.padding4();
-    const bool geometryOk = k.size() == 2 && s.size() == 2 && d.size() == 2 && p.size() == 4 && k[0] > 0 &&
-                            k[1] > 0 && s[0] > 0 && s[1] > 0 && d[0] > 0 && d[1] > 0 &&
+    const bool geometryOk = k.size() == 2 && s.size() == 2 && d.size() == 2 && p.size() == 4 && k[0] > 0 && k[1] > 0 &&
+                            s[0] > 0 && s[1] > 0 && d[0] > 0 && d[1] > 0 &&
                             std::all_of(p.begin(), p.end(), [](int64_t v) { return v >= 0; });
-    if (options.in <= 0 || options.out <= 0 || !geometryOk || options.groups <= 0 ||
-        options.in % options.groups != 0 || options.out % options.groups != 0)
+    if (options.in <= 0 || options.out <= 0 || !geometryOk || options.groups <= 0 || options.in % options.groups != 0 ||
+        options.out % options.groups != 0)
         throw Error("Invalid convolution geometry: in=" + std::to_string(options.in) +
                         " out=" + std::to_string(options.out) + " kernel=" + std::to_string(k.empty() ? 0 : k[0]) +
                         " groups=" + std::to_string(options.groups) + ".",
@@ -148,9 +148,7 @@ void QuantConv2dImpl::pretty_print(std::ostream &stream) const
 QuantConvTranspose2dImpl::QuantConvTranspose2dImpl(const ConvTransposeOptions &o)
     : QuantLayerImpl(LayerKind::ConvTranspose2d), m_options(o)
 {
-    auto positive = [](const std::vector<int64_t> &v) {
-        return v.size() == 2 && v[0] > 0 && v[1] > 0;
-    };
+    auto positive = [](const std::vector<int64_t> &v) { return v.size() == 2 && v[0] > 0 && v[1] > 0; };
     const bool ok = o.in > 0 && o.out > 0 && o.groups > 0 && o.in % o.groups == 0 && o.out % o.groups == 0 &&
                     positive(o.kernel) && positive(o.stride) && positive(o.dilation) && o.pads.size() == 4 &&
                     std::all_of(o.pads.begin(), o.pads.end(), [](int64_t v) { return v >= 0; }) &&
@@ -190,8 +188,8 @@ torch::Tensor QuantConvTranspose2dImpl::compute(const torch::Tensor &x, const to
     const auto wt = toTransposedLayout(w, o.groups);
     const auto &p = o.pads;
     if (p[0] == p[2] && p[1] == p[3])
-        return torch::conv_transpose2d(x, wt, bias, o.stride, std::vector<int64_t>{p[0], p[1]}, o.outputPadding, o.groups,
-                                       o.dilation);
+        return torch::conv_transpose2d(x, wt, bias, o.stride, std::vector<int64_t>{p[0], p[1]}, o.outputPadding,
+                                       o.groups, o.dilation);
     // Uneven cropping: compute the uncropped output, then cut each side.
     auto y = torch::conv_transpose2d(x, wt, bias, o.stride, std::vector<int64_t>{0, 0}, o.outputPadding, o.groups,
                                      o.dilation);
@@ -209,8 +207,9 @@ int64_t QuantConvTranspose2dImpl::macs(const torch::IntArrayRef in, const torch:
 
 void QuantConvTranspose2dImpl::pretty_print(std::ostream &stream) const
 {
-    stream << "QuantConvTranspose2d(" << m_options.in << ", " << m_options.out << ", kernel_size=(" << m_options.kernel[0]
-           << ", " << m_options.kernel[1] << "), stride=(" << m_options.stride[0] << ", " << m_options.stride[1] << ")";
+    stream << "QuantConvTranspose2d(" << m_options.in << ", " << m_options.out << ", kernel_size=("
+           << m_options.kernel[0] << ", " << m_options.kernel[1] << "), stride=(" << m_options.stride[0] << ", "
+           << m_options.stride[1] << ")";
     if (m_options.groups != 1)
         stream << ", groups=" << m_options.groups;
     stream << ", bias=" << (bias.defined() ? "true" : "false") << ")";

@@ -106,7 +106,10 @@ struct ConvOptions {
     /// Zero padding {top, left, bottom, right} (ONNX's order); empty = `padding` on every side.
     std::vector<int64_t> pads;
 
-    std::vector<int64_t> kernelSize() const { return kernelHW.empty() ? std::vector<int64_t>{kernel, kernel} : kernelHW; }
+    std::vector<int64_t> kernelSize() const
+    {
+        return kernelHW.empty() ? std::vector<int64_t>{kernel, kernel} : kernelHW;
+    }
     std::vector<int64_t> strides() const { return strideHW.empty() ? std::vector<int64_t>{stride, stride} : strideHW; }
     std::vector<int64_t> dilations() const
     {

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -261,7 +262,8 @@ struct OnnxModelImpl::Builder {
             else if (layout.empty())
                 m.m_nhwc = !(d[1] == 1 || d[1] == 3) && (d[3] == 1 || d[3] == 3);
             if (channels() < 1)
-                fail("the channel count of its input '" + v.name() + "' is not fixed (" + import_detail::shapeText(d) + ").",
+                fail("the channel count of its input '" + v.name() + "' is not fixed (" + import_detail::shapeText(d) +
+                         ").",
                      "Export the model with a fixed channel dimension.");
         }
         p.input = slot(m.m_inputName);
@@ -381,7 +383,8 @@ struct OnnxModelImpl::Builder {
             }
             for (size_t j = 0; j < s.out.size() && j < out.size(); ++j)
                 if (s.out[j] >= 0)
-                    p.fixed[static_cast<size_t>(s.out[j])] = out[j].is_floating_point() ? out[j].to(torch::kFloat) : out[j];
+                    p.fixed[static_cast<size_t>(s.out[j])] =
+                        out[j].is_floating_point() ? out[j].to(torch::kFloat) : out[j];
             s.removed = true;
             ++p.folded;
         }
@@ -479,7 +482,8 @@ struct OnnxModelImpl::Builder {
         Shapes shapesB;
         bool batchFollows = false;
         try {
-            const auto outsB = dryRun(import_detail::probeInput(graphInputShape(2 * batchA, spatialFree ? 32 : 0)), &shapesB, nullptr);
+            const auto outsB =
+                dryRun(import_detail::probeInput(graphInputShape(2 * batchA, spatialFree ? 32 : 0)), &shapesB, nullptr);
             batchFollows = true;
             for (size_t i = 0; i < outsB.size(); ++i)
                 batchFollows = batchFollows && outsB[i].dim() > 0 && outputsA[i].dim() > 0 &&
@@ -612,7 +616,8 @@ struct OnnxModelImpl::Builder {
                     layer = conv;
                 } else {
                     if (op.has("output_shape"))
-                        op.fail("output_shape is not supported.", "Export the model with explicit pads (PyTorch does).");
+                        op.fail("output_shape is not supported.",
+                                "Export the model with explicit pads (PyTorch does).");
                     auto outputPadding = lift(op.attrInts("output_padding"), 0);
                     if (outputPadding.empty())
                         outputPadding = {0, 0};
@@ -718,7 +723,8 @@ struct OnnxModelImpl::Builder {
                 const auto scale = gamma.to(torch::kDouble) / torch::sqrt(var.to(torch::kDouble) + eps);
                 std::vector<int64_t> view(static_cast<size_t>(layer.weight.dim()), 1);
                 view[0] = channels;
-                const auto b = layer.bias.defined() ? layer.bias.to(torch::kDouble) : torch::zeros({channels}, torch::kDouble);
+                const auto b =
+                    layer.bias.defined() ? layer.bias.to(torch::kDouble) : torch::zeros({channels}, torch::kDouble);
                 const auto w = layer.weight.to(torch::kDouble) * scale.view(view);
                 const auto foldedBias = (b - mean.to(torch::kDouble)) * scale + beta.to(torch::kDouble);
                 layer.ensureBias();
@@ -871,8 +877,16 @@ struct OnnxModelImpl::Builder {
             const auto &a = outs[i], &b = outputsA[i];
             if (!a.is_floating_point())
                 continue;
-            const double scale = std::max(1e-6, b.abs().max().item<double>());
-            const double err = (a - b).abs().max().item<double>();
+            // Values that are not finite in both (Sqrt or Log of a negative probe) are compared
+            // by where they are; the finite rest by value.
+            const auto finiteA = torch::isfinite(a), finiteB = torch::isfinite(b);
+            const bool samePlaces =
+                torch::equal(finiteA, finiteB) && torch::equal(a.masked_select(~finiteA).nan_to_num(0, 1, -1),
+                                                               b.masked_select(~finiteB).nan_to_num(0, 1, -1));
+            const auto fa = a.masked_select(finiteA), fb = b.masked_select(finiteB);
+            const double scale = fb.numel() ? std::max(1e-6, fb.abs().max().item<double>()) : 1.0;
+            const double err = samePlaces ? (fa.numel() ? (fa - fb).abs().max().item<double>() : 0.0)
+                                          : std::numeric_limits<double>::quiet_NaN();
             if (!(err <= 1e-3 * scale))
                 fail("its quantizable layers compute output '" + p.names[static_cast<size_t>(p.outputs[i])] +
                          "' differently from its nodes (max error " + std::to_string(err) + ").",
@@ -969,7 +983,8 @@ std::vector<torch::Tensor> OnnxModelImpl::execute(const torch::Tensor &input, st
                             "': " + e.what_without_backtrace(),
                         "The input does not fit the graph; check the model's input shape and preprocessing.");
         } catch (const Error &e) {
-            throw Error("ONNX node '" + s.name + "' (" + s.op + ") of '" + m_path.filename().string() + "': " + e.what(),
+            throw Error("ONNX node '" + s.name + "' (" + s.op + ") of '" + m_path.filename().string() +
+                            "': " + e.what(),
                         e.hint());
         }
         for (size_t j = 0; j < s.out.size() && j < out.size(); ++j)
@@ -1065,8 +1080,9 @@ void OnnxModelImpl::adaptToData(const data::Normalization &norm, const std::vect
 {
     const std::string model = "ONNX model '" + m_path.filename().string() + "'";
     if (m_inputDims.size() != 4)
-        throw Error(model + ": its input '" + m_inputName + "' " + import_detail::shapeText(m_inputDims) + " has rank " +
-                        std::to_string(m_inputDims.size()) + "; data sets feed images as [N, C, H, W] (or NHWC).",
+        throw Error(model + ": its input '" + m_inputName + "' " + import_detail::shapeText(m_inputDims) +
+                        " has rank " + std::to_string(m_inputDims.size()) +
+                        "; data sets feed images as [N, C, H, W] (or NHWC).",
                     "Export the model with a 4-D image input.");
     const int64_t c = defaultInputShape()[0];
     const int64_t gh = m_nhwc ? m_inputDims[1] : m_inputDims[2];
@@ -1078,14 +1094,15 @@ void OnnxModelImpl::adaptToData(const data::Normalization &norm, const std::vect
         throw Error(model + ": its input '" + m_inputName + "' " + import_detail::shapeText(m_inputDims) + " takes " +
                         std::to_string(c) + "-channel images, but the data has " + std::to_string(chw[0]) +
                         "-channel images (" + import_detail::shapeText(chw) + ").",
-                    "Open a data set with " + std::to_string(c) + "-channel images (an image folder loads colour "
-                                                                  "images as 3 channels), or a model for this data.");
+                    "Open a data set with " + std::to_string(c) +
+                        "-channel images (an image folder loads colour "
+                        "images as 3 channels), or a model for this data.");
     std::vector<int64_t> size = m_pre.size;
     if (size.empty()) {
         const int64_t h = gh > 0 ? gh : chw[1], w = gw > 0 ? gw : chw[2];
         if (h != chw[1] || w != chw[2])
-            throw Error(model + ": its input '" + m_inputName + "' " + import_detail::shapeText(m_inputDims) + " takes " +
-                            std::to_string(h) + "×" + std::to_string(w) + " images, but the data's are " +
+            throw Error(model + ": its input '" + m_inputName + "' " + import_detail::shapeText(m_inputDims) +
+                            " takes " + std::to_string(h) + "×" + std::to_string(w) + " images, but the data's are " +
                             std::to_string(chw[1]) + "×" + std::to_string(chw[2]) + ".",
                         "Resize them: put {\"size\": [" + std::to_string(h) + ", " + std::to_string(w) + "]} in '" +
                             sideFile + "' beside the model, or pass --input-size " + std::to_string(h) + "," +
@@ -1093,8 +1110,8 @@ void OnnxModelImpl::adaptToData(const data::Normalization &norm, const std::vect
         size = {h, w};
     } else if ((gh > 0 && size[0] != gh) || (gw > 0 && size[1] != gw)) {
         throw Error(model + ": the preprocessing resizes images to " + std::to_string(size[0]) + "×" +
-                        std::to_string(size[1]) + ", but its input '" + m_inputName + "' is " + import_detail::shapeText(m_inputDims) +
-                        ".",
+                        std::to_string(size[1]) + ", but its input '" + m_inputName + "' is " +
+                        import_detail::shapeText(m_inputDims) + ".",
                     "Give the size the graph's input has.");
     }
     if (!m_pre.mean.empty() && static_cast<int64_t>(m_pre.mean.size()) != c)

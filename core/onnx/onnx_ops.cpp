@@ -110,7 +110,8 @@ std::vector<int64_t> autoPads(const std::string &autoPad, const std::vector<int6
         return out;
     for (size_t i = 0; i < n; ++i) {
         const int64_t outSize = (in[i] + strides[i] - 1) / strides[i];
-        const int64_t total = std::max<int64_t>(0, (outSize - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - in[i]);
+        const int64_t total =
+            std::max<int64_t>(0, (outSize - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - in[i]);
         const int64_t small = total / 2;
         out[i] = autoPad == "SAME_LOWER" ? total - small : small;
         out[i + n] = total - out[i];
@@ -131,8 +132,7 @@ std::vector<int64_t> convTransposePads(const std::string &autoPad, std::vector<i
     if (autoPad == "VALID")
         return pads;
     for (size_t i = 0; i < k; ++i) {
-        const int64_t total =
-            std::max<int64_t>(0, outputPadding[i] + (kernel[i] - 1) * dilations[i] + 1 - strides[i]);
+        const int64_t total = std::max<int64_t>(0, outputPadding[i] + (kernel[i] - 1) * dilations[i] + 1 - strides[i]);
         pads[i] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
         pads[i + k] = total - pads[i];
     }
@@ -285,8 +285,8 @@ Kernel conv(const OpNode &n)
         const auto &x = in[0];
         const auto &w = in[1];
         if (w.dim() < 3 || w.dim() > 5 || x.dim() != w.dim())
-            throw Error("input of rank " + std::to_string(x.dim()) + " and weight of rank " +
-                        std::to_string(w.dim()) + ": 1-, 2- and 3-D convolutions of [N, C, ...] inputs run.");
+            throw Error("input of rank " + std::to_string(x.dim()) + " and weight of rank " + std::to_string(w.dim()) +
+                        ": 1-, 2- and 3-D convolutions of [N, C, ...] inputs run.");
         Window win = attrs;
         win.kernel.assign(w.sizes().begin() + 2, w.sizes().end());
         win = win.complete(win.kernel.size());
@@ -401,8 +401,8 @@ Kernel pool(const OpNode &n, bool max)
             y = torch::avg_pool2d(padded, kernel, strides, {0, 0}, ceil, true);
             if (!countPad) {
                 // Divide by the real elements under each window, not the padded ones.
-                const auto ones = torch::constant_pad_nd(torch::ones({1, 1, x.size(2), x.size(3)}, x.options()),
-                                                         torchPadList(pads));
+                const auto ones =
+                    torch::constant_pad_nd(torch::ones({1, 1, x.size(2), x.size(3)}, x.options()), torchPadList(pads));
                 y = y / torch::avg_pool2d(ones, kernel, strides, {0, 0}, ceil, true);
             }
         }
@@ -972,8 +972,8 @@ Kernel resize(const OpNode &n)
         return [spec](const Tensors &in, bool) -> Tensors { return {resizeTensor(in[0], toDoubles(in[1]), {}, spec)}; };
     }
     spec.coordinates = n.attrString("coordinate_transformation_mode", "half_pixel");
-    static const std::set<std::string> known{"half_pixel",           "half_pixel_symmetric", "pytorch_half_pixel",
-                                             "align_corners",        "asymmetric",           "tf_half_pixel_for_nn"};
+    static const std::set<std::string> known{"half_pixel",    "half_pixel_symmetric", "pytorch_half_pixel",
+                                             "align_corners", "asymmetric",           "tf_half_pixel_for_nn"};
     if (spec.coordinates == "tf_crop_and_resize")
         n.fail("coordinate_transformation_mode 'tf_crop_and_resize' is not supported.");
     if (!known.count(spec.coordinates))
@@ -1018,10 +1018,16 @@ Kernel depthToSpace(const OpNode &n, bool toSpace)
         const auto &x = in[0];
         const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
         if (!toSpace) // SpaceToDepth
-            return {x.reshape({N, C, H / b, b, W / b, b}).permute({0, 3, 5, 1, 2, 4}).reshape({N, C * b * b, H / b, W / b})};
+            return {x.reshape({N, C, H / b, b, W / b, b})
+                        .permute({0, 3, 5, 1, 2, 4})
+                        .reshape({N, C * b * b, H / b, W / b})};
         if (crd)
-            return {x.reshape({N, C / (b * b), b, b, H, W}).permute({0, 1, 4, 2, 5, 3}).reshape({N, C / (b * b), H * b, W * b})};
-        return {x.reshape({N, b, b, C / (b * b), H, W}).permute({0, 3, 4, 1, 5, 2}).reshape({N, C / (b * b), H * b, W * b})};
+            return {x.reshape({N, C / (b * b), b, b, H, W})
+                        .permute({0, 1, 4, 2, 5, 3})
+                        .reshape({N, C / (b * b), H * b, W * b})};
+        return {x.reshape({N, b, b, C / (b * b), H, W})
+                    .permute({0, 3, 4, 1, 5, 2})
+                    .reshape({N, C / (b * b), H * b, W * b})};
     };
 }
 
@@ -1236,7 +1242,8 @@ const std::map<std::string, OpCompiler> &operators()
         t["Split"] = split;
         t["Slice"] = slice;
         t["Pad"] = pad;
-        for (const char *r : {"ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2"})
+        for (const char *r :
+             {"ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2"})
             t[r] = [r](const OpNode &n) { return reduce(n, r); };
         t["Gather"] = gather;
         t["Resize"] = resize;
@@ -1264,11 +1271,12 @@ const std::map<std::string, OpCompiler> &operators()
 bool isSettingInput(const std::string &op, int i)
 {
     static const std::map<std::string, std::set<int>> settings{
-        {"Reshape", {1}},    {"Squeeze", {1}},     {"Unsqueeze", {1}}, {"Split", {1}},       {"Slice", {1, 2, 3, 4}},
-        {"Pad", {1, 2, 3}},  {"Resize", {1, 2, 3}}, {"Upsample", {1}}, {"Clip", {1, 2}},     {"ReduceMean", {1}},
-        {"ReduceSum", {1}},  {"ReduceMax", {1}},   {"ReduceMin", {1}}, {"ReduceProd", {1}},  {"ReduceL1", {1}},
-        {"ReduceL2", {1}},   {"Tile", {1}},        {"Expand", {1}},    {"ConstantOfShape", {0}}, {"Range", {0, 1, 2}},
-        {"Dropout", {1, 2}}, {"Gather", {1}}};
+        {"Reshape", {1}},        {"Squeeze", {1}},    {"Unsqueeze", {1}},       {"Split", {1}},
+        {"Slice", {1, 2, 3, 4}}, {"Pad", {1, 2, 3}},  {"Resize", {1, 2, 3}},    {"Upsample", {1}},
+        {"Clip", {1, 2}},        {"ReduceMean", {1}}, {"ReduceSum", {1}},       {"ReduceMax", {1}},
+        {"ReduceMin", {1}},      {"ReduceProd", {1}}, {"ReduceL1", {1}},        {"ReduceL2", {1}},
+        {"Tile", {1}},           {"Expand", {1}},     {"ConstantOfShape", {0}}, {"Range", {0, 1, 2}},
+        {"Dropout", {1, 2}},     {"Gather", {1}}};
     const auto it = settings.find(op);
     return it != settings.end() && it->second.count(i) > 0;
 }

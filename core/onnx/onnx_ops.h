@@ -85,6 +85,7 @@ std::vector<int64_t> autoPads(const std::string &autoPad, const std::vector<int6
 /// SAME_LOWER the total that makes the output input * stride.
 std::vector<int64_t> convTransposePads(const std::string &autoPad, std::vector<int64_t> pads,
                                        const std::vector<int64_t> &kernel, const std::vector<int64_t> &strides,
-                                       const std::vector<int64_t> &dilations, const std::vector<int64_t> &outputPadding);
+                                       const std::vector<int64_t> &dilations,
+                                       const std::vector<int64_t> &outputPadding);
 
 } // namespace ql::core::onnx

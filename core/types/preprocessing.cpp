@@ -105,8 +105,9 @@ Preprocessing Preprocessing::fromJson(const std::string &text, const std::string
                           "It holds the model's preprocessing as one JSON object.");
     }
     if (!j.is_object())
-        throw core::Error("'" + source + "' must hold one JSON object.",
-                          R"(Example: {"size": [224, 224], "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]})");
+        throw core::Error(
+            "'" + source + "' must hold one JSON object.",
+            R"(Example: {"size": [224, 224], "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]})");
     Preprocessing p;
     for (const auto &[key, v] : j.items()) {
         if (key == "size") {

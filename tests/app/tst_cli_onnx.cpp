@@ -74,9 +74,9 @@ private Q_SLOTS:
 
         const QString session = dir.filePath(QStringLiteral("net.qls"));
         r = cli({QStringLiteral("ptq"), QStringLiteral("--model"), model, QStringLiteral("--wmethod"),
-                 QStringLiteral("minmax"), QStringLiteral("--amethod"), QStringLiteral("minmax"), QStringLiteral("--calib"),
-                 QStringLiteral("64"), QStringLiteral("--limit"), QStringLiteral("64"), QStringLiteral("--out"), session,
-                 QStringLiteral("--json"), json});
+                 QStringLiteral("minmax"), QStringLiteral("--amethod"), QStringLiteral("minmax"),
+                 QStringLiteral("--calib"), QStringLiteral("64"), QStringLiteral("--limit"), QStringLiteral("64"),
+                 QStringLiteral("--out"), session, QStringLiteral("--json"), json});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const auto layers = readJson(json).value(QStringLiteral("layers")).toArray();
         QCOMPARE(layers.size(), 2);
@@ -100,11 +100,12 @@ private Q_SLOTS:
 
         // Fine-tuning writes the graph again, with its trained weights; it opens like the original.
         const QString tuned = dir.filePath(QStringLiteral("tuned.onnx"));
-        r = cli({QStringLiteral("train"), QStringLiteral("--model"), model, QStringLiteral("--epochs"), QStringLiteral("1"),
-                 QStringLiteral("--steps-per-epoch"), QStringLiteral("3"), QStringLiteral("--batch"), QStringLiteral("32"),
-                 QStringLiteral("--out"), tuned});
+        r = cli({QStringLiteral("train"), QStringLiteral("--model"), model, QStringLiteral("--epochs"),
+                 QStringLiteral("1"), QStringLiteral("--steps-per-epoch"), QStringLiteral("3"),
+                 QStringLiteral("--batch"), QStringLiteral("32"), QStringLiteral("--out"), tuned});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        r = cli({QStringLiteral("eval"), QStringLiteral("--model"), tuned, QStringLiteral("--limit"), QStringLiteral("32")});
+        r = cli({QStringLiteral("eval"), QStringLiteral("--model"), tuned, QStringLiteral("--limit"),
+                 QStringLiteral("32")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const auto before = ql::core::onnx::readModel(model.toStdString());
         const auto after = ql::core::onnx::readModel(tuned.toStdString());
@@ -116,7 +117,8 @@ private Q_SLOTS:
         r = cli({QStringLiteral("eval"), QStringLiteral("--model"), model, QStringLiteral("--input-size"),
                  QStringLiteral("32,32")});
         QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.err.contains(QStringLiteral("32×32")) && r.err.contains(QStringLiteral("'image'")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("32×32")) && r.err.contains(QStringLiteral("'image'")),
+                 qPrintable(r.err));
         {
             GraphBuilder g(13);
             g.input("image", {-1, 1, 28, 28});

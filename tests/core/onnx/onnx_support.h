@@ -227,7 +227,8 @@ inline bool runPython(const QStringList &args, QString &output)
 {
     QProcess p;
     p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(QStringLiteral("/usr/bin/python3"), QStringList{QStringLiteral(QL_SOURCE_DIR "/scripts/make_onnx_fixtures.py")} + args);
+    p.start(QStringLiteral("/usr/bin/python3"),
+            QStringList{QStringLiteral(QL_SOURCE_DIR "/scripts/make_onnx_fixtures.py")} + args);
     const bool finished = p.waitForFinished(300 * 1000);
     output = QString::fromLocal8Bit(p.readAll());
     return finished && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;

@@ -35,8 +35,9 @@ std::vector<double> compareWithOrt(qonnx::OnnxModelImpl &model, const fs::path &
     }
     for (size_t i = 0; i < ours.size(); ++i) {
         if (ours[i].sizes() != theirs[0].at(i).sizes()) {
-            *problem = QString::fromStdString("output " + std::to_string(i) + " has shape " + c10::str(ours[i].sizes()) +
-                                              ", ONNX Runtime's " + c10::str(theirs[0].at(i).sizes()));
+            *problem =
+                QString::fromStdString("output " + std::to_string(i) + " has shape " + c10::str(ours[i].sizes()) +
+                                       ", ONNX Runtime's " + c10::str(theirs[0].at(i).sizes()));
             return {};
         }
         out.push_back(relativeError(ours[i], theirs[0].at(i)));
@@ -88,7 +89,8 @@ private Q_SLOTS:
         QFETCH(int, layers);
         const fs::path file = dir() / (arch.toStdString() + "_" + std::to_string(opset) + ".onnx");
         QString output;
-        QVERIFY2(runPython({QStringLiteral("torchvision"), arch, QString::number(opset), QString::fromStdString(file.string())},
+        QVERIFY2(runPython({QStringLiteral("torchvision"), arch, QString::number(opset),
+                            QString::fromStdString(file.string())},
                            output),
                  qPrintable(output));
         auto model = qonnx::importModel(file);
@@ -122,8 +124,9 @@ private Q_SLOTS:
         QFETCH(int, opset);
         const fs::path file = dir() / ("mixed_" + std::to_string(opset) + ".onnx");
         QString output;
-        QVERIFY2(runPython({QStringLiteral("mixed"), QString::number(opset), QString::fromStdString(file.string())}, output),
-                 qPrintable(output));
+        QVERIFY2(
+            runPython({QStringLiteral("mixed"), QString::number(opset), QString::fromStdString(file.string())}, output),
+            qPrintable(output));
         const auto original = qonnx::readModel(file);
         int batchNorms = 0;
         for (const auto &n : original.graph().node())
@@ -141,7 +144,8 @@ private Q_SLOTS:
                 folded += f.find("BatchNormalization") != std::string::npos;
         QCOMPARE(folded, 3);
         const auto &origins = model->layerOrigins();
-        const auto tokens = std::find_if(origins.begin(), origins.end(), [](const auto &o) { return o.op == "MatMul"; });
+        const auto tokens =
+            std::find_if(origins.begin(), origins.end(), [](const auto &o) { return o.op == "MatMul"; });
         QVERIFY(tokens != origins.end());
         QCOMPARE(tokens->folded.size(), size_t(1)); // its bias Add
         for (const auto &l : model->quantLayers())
@@ -266,8 +270,8 @@ private Q_SLOTS:
         const fs::path file = dir() / "unsupported.onnx";
         g.save(file);
         const QString msg = errorOf([&] { qonnx::importModel(file); });
-        for (const char *part : {"3 node(s)", "'pick best' (TopK)", "(com.example.Gizmo)", "'where' (NonZero)",
-                                 "unsupported.onnx"})
+        for (const char *part :
+             {"3 node(s)", "'pick best' (TopK)", "(com.example.Gizmo)", "'where' (NonZero)", "unsupported.onnx"})
             QVERIFY2(msg.contains(QString::fromLatin1(part)), qPrintable(msg));
     }
 
@@ -303,7 +307,8 @@ private Q_SLOTS:
             e->set_value("weights.bin");
             g.save(dir() / "external.onnx");
             const QString msg = errorOf([&] { qonnx::importModel(dir() / "external.onnx"); });
-            QVERIFY2(msg.contains(QStringLiteral("weights.bin")) && msg.contains(QStringLiteral("'bias'")), qPrintable(msg));
+            QVERIFY2(msg.contains(QStringLiteral("weights.bin")) && msg.contains(QStringLiteral("'bias'")),
+                     qPrintable(msg));
         }
         // A convolution whose weight does not fit its input: ONNX's shape inference (opset 13)
         // or the dry run (opset 19, newer than this libonnx) names the node.
@@ -316,7 +321,8 @@ private Q_SLOTS:
             const auto file = dir() / ("badshape" + std::to_string(opset) + ".onnx");
             g.save(file);
             const QString msg = errorOf([&] { qonnx::importModel(file); });
-            QVERIFY2(msg.contains(QStringLiteral("bad conv")) && msg.contains(QString::fromStdString(file.filename().string())),
+            QVERIFY2(msg.contains(QStringLiteral("bad conv")) &&
+                         msg.contains(QString::fromStdString(file.filename().string())),
                      qPrintable(msg));
         }
         // A value no node defines, an opset out of range.
@@ -350,7 +356,8 @@ private Q_SLOTS:
         g.output("y");
         const fs::path file = dir() / "identity.onnx";
         g.save(file);
-        std::ofstream(qonnx::preprocessingPathFor(file)) << R"({"mean": [100, 110, 120], "std": [50, 60, 70], "scale": 255,
+        std::ofstream(qonnx::preprocessingPathFor(file))
+            << R"({"mean": [100, 110, 120], "std": [50, 60, 70], "scale": 255,
                                                               "channel_order": "bgr", "size": [8, 6]})";
         const auto pre = qonnx::preprocessingFor(file, {});
         QCOMPARE(pre.channelOrder, std::string("bgr"));

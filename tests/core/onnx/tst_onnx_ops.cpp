@@ -31,8 +31,11 @@ std::vector<OpCase> cases()
 {
     std::vector<OpCase> c;
     auto unary = [&](const std::string &op, int64_t opset, std::string kind = "randn") {
-        c.push_back({op + "_" + std::to_string(opset), opset, {2, 3, 4, 5},
-                     [op](GraphBuilder &g) { g.node(op, {"x"}, {"y"}); }, kind});
+        c.push_back({op + "_" + std::to_string(opset),
+                     opset,
+                     {2, 3, 4, 5},
+                     [op](GraphBuilder &g) { g.node(op, {"x"}, {"y"}); },
+                     kind});
     };
     for (const char *op : {"Relu", "Sigmoid", "Tanh", "Erf", "Exp", "Neg", "Abs", "Floor", "Ceil", "Softplus"})
         unary(op, 13);
@@ -40,7 +43,9 @@ std::vector<OpCase> cases()
     unary("Log", 13, "positive");
     unary("HardSwish", 14);
     unary("Mish", 18);
-    c.push_back({"LeakyRelu", 13, {2, 3, 4, 5}, [](GraphBuilder &g) { attr(g.node("LeakyRelu", {"x"}, {"y"}), "alpha", 0.3); }});
+    c.push_back({"LeakyRelu", 13, {2, 3, 4, 5}, [](GraphBuilder &g) {
+                     attr(g.node("LeakyRelu", {"x"}, {"y"}), "alpha", 0.3);
+                 }});
     c.push_back({"HardSigmoid", 13, {2, 3, 4, 5}, [](GraphBuilder &g) {
                      auto &n = g.node("HardSigmoid", {"x"}, {"y"});
                      attr(n, "alpha", 0.25);
@@ -89,10 +94,14 @@ std::vector<OpCase> cases()
     // Softmax: before 13 the input is flattened to 2-D at the axis.
     for (int64_t opset : {11, 13})
         for (int64_t axis : {1, -1}) {
-            c.push_back({"Softmax_" + std::to_string(opset) + "_axis" + std::to_string(axis), opset, {2, 3, 4, 5},
+            c.push_back({"Softmax_" + std::to_string(opset) + "_axis" + std::to_string(axis),
+                         opset,
+                         {2, 3, 4, 5},
                          [axis](GraphBuilder &g) { attr(g.node("Softmax", {"x"}, {"y"}), "axis", axis); }});
         }
-    c.push_back({"LogSoftmax_13", 13, {2, 3, 4, 5}, [](GraphBuilder &g) { attr(g.node("LogSoftmax", {"x"}, {"y"}), "axis", int64_t(1)); }});
+    c.push_back({"LogSoftmax_13", 13, {2, 3, 4, 5}, [](GraphBuilder &g) {
+                     attr(g.node("LogSoftmax", {"x"}, {"y"}), "axis", int64_t(1));
+                 }});
     // Pooling.
     c.push_back({"MaxPool_pads_ceil", 13, {2, 3, 9, 10}, [](GraphBuilder &g) {
                      auto &n = g.node("MaxPool", {"x"}, {"y"});
@@ -113,13 +122,14 @@ std::vector<OpCase> cases()
                      attr(n, "auto_pad", std::string("SAME_UPPER"));
                  }});
     for (int64_t include : {0, 1})
-        c.push_back({"AveragePool_pads_include" + std::to_string(include), 13, {2, 3, 9, 10}, [include](GraphBuilder &g) {
-                         auto &n = g.node("AveragePool", {"x"}, {"y"});
-                         attr(n, "kernel_shape", std::vector<int64_t>{3, 3});
-                         attr(n, "strides", std::vector<int64_t>{2, 2});
-                         attr(n, "pads", std::vector<int64_t>{1, 0, 1, 2});
-                         attr(n, "count_include_pad", include);
-                     }});
+        c.push_back(
+            {"AveragePool_pads_include" + std::to_string(include), 13, {2, 3, 9, 10}, [include](GraphBuilder &g) {
+                 auto &n = g.node("AveragePool", {"x"}, {"y"});
+                 attr(n, "kernel_shape", std::vector<int64_t>{3, 3});
+                 attr(n, "strides", std::vector<int64_t>{2, 2});
+                 attr(n, "pads", std::vector<int64_t>{1, 0, 1, 2});
+                 attr(n, "count_include_pad", include);
+             }});
     c.push_back({"GlobalAveragePool_GlobalMaxPool", 13, {2, 3, 5, 6}, [](GraphBuilder &g) {
                      g.node("GlobalAveragePool", {"x"}, {"a"});
                      g.node("GlobalMaxPool", {"x"}, {"b"});
@@ -230,8 +240,9 @@ std::vector<OpCase> cases()
     for (const std::string nm : {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"})
         c.push_back({"Resize_11_nearest_" + nm, 11, {2, 3, 4, 5}, [nm](GraphBuilder &g) {
                          g.initializer("roi", f32({}));
+                         g.initializer("scales", f32({})); // required in opset 11: empty when sizes are given
                          g.initializer("sizes", i64({2, 3, 7, 12}));
-                         auto &n = g.node("Resize", {"x", "roi", "", "sizes"}, {"y"});
+                         auto &n = g.node("Resize", {"x", "roi", "scales", "sizes"}, {"y"});
                          attr(n, "mode", std::string("nearest"));
                          attr(n, "nearest_mode", nm);
                          attr(n, "coordinate_transformation_mode", std::string("asymmetric"));
@@ -387,8 +398,8 @@ private Q_SLOTS:
             const auto &a = ours[i][0];
             const auto &b = theirs[i].at(0);
             if (a.sizes() != b.sizes()) {
-                failures << QString::fromStdString(all[i].name + ": shape " + c10::str(a.sizes()) + " vs ONNX Runtime's " +
-                                                   c10::str(b.sizes()));
+                failures << QString::fromStdString(all[i].name + ": shape " + c10::str(a.sizes()) +
+                                                   " vs ONNX Runtime's " + c10::str(b.sizes()));
                 continue;
             }
             const double err = relativeError(a.to(torch::kFloat), b.to(torch::kFloat));
