@@ -215,6 +215,11 @@ struct OnnxModelImpl::Builder {
                 fail(std::string("its shapes do not infer: ") + e.what(),
                      "A node's inputs do not fit together; export the model again.");
             }
+            // An output whose shape depends on data (a Reshape to computed sizes) stays unknown:
+            // ONNX Runtime runs it, so the checker is not asked about that field.
+            for (auto &o : *copy.mutable_graph()->mutable_output())
+                if (o.type().has_tensor_type() && !o.type().tensor_type().has_shape())
+                    o.mutable_type()->mutable_tensor_type()->mutable_shape();
             const std::string problem = onnx::checkModel(copy);
             if (!problem.empty())
                 fail("the ONNX checker refuses it: " + problem, "The file is not a valid ONNX model; export it again.");
