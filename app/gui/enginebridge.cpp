@@ -153,12 +153,25 @@ void EngineBridge::collect(core::engine::Workbench &wb)
     m_dataName = QString::fromStdString(s.data);
 }
 
-bool EngineBridge::openModel(const QString &path)
+bool EngineBridge::inspectModel(const QString &path)
+{
+    return start(
+        tr("Inspect model"),
+        [this, path](core::engine::Workbench &, const core::engine::JobCallbacks &) {
+            const auto info = core::engine::Workbench::inspectModelFile(path.toStdString());
+            post([this, info] { Q_EMIT modelInspected(info); });
+            return tr("%1: %2").arg(path, QString::fromStdString(info.format));
+        },
+        /*needsModel=*/false);
+}
+
+bool EngineBridge::openModel(const QString &path, const types::QuantRecipe &recipe, const QString &arch,
+                             const QString &activation)
 {
     return start(
         tr("Open model"),
-        [this, path](core::engine::Workbench &wb, const core::engine::JobCallbacks &) {
-            wb.openModel(path.toStdString());
+        [this, path, recipe, arch, activation](core::engine::Workbench &wb, const core::engine::JobCallbacks &) {
+            wb.openModel(path.toStdString(), arch.toStdString(), recipe, activation.toStdString());
             {
                 std::lock_guard lock(m_mutex);
                 m_errors.reset();

@@ -35,8 +35,14 @@ public:
     QString currentJob() const;
     std::shared_ptr<core::telemetry::Bus> bus() const { return m_bus; }
 
-    /// Loads a model file (and the data set it was trained on, or Fashion-MNIST).
-    bool openModel(const QString &path);
+    /// Loads a model file (and the data set it was trained on, or Fashion-MNIST) with `recipe`
+    /// as its configuration. `arch` (and `activation`) name the zoo architecture of a state dict
+    /// that has no description beside it.
+    bool openModel(const QString &path, const types::QuantRecipe &recipe = {}, const QString &arch = {},
+                   const QString &activation = {});
+    /// Finds out what a model file is (format, described or not, the zoo architecture it fits);
+    /// answers with modelInspected().
+    bool inspectModel(const QString &path);
     /// Loads a saved session (.qls) with its quantizers as they were saved, and evaluates it.
     bool openSession(const QString &path);
     /// Uses another data set (name or folder) for calibration, training and evaluation.
@@ -81,6 +87,8 @@ public:
 
 Q_SIGNALS:
     void modelOpened();
+    /// What inspectModel() found.
+    void modelInspected(const ql::types::ModelFileInfo &info);
     void jobStarted(const QString &job);
     void jobFinished(const QString &job, const QString &summary);
     void jobFailed(const QString &job, const QString &message);
@@ -128,3 +136,4 @@ private:
 };
 
 } // namespace ql::app
+Q_DECLARE_METATYPE(ql::types::ModelFileInfo)

@@ -31,6 +31,16 @@ int main(int argc, char **argv)
     QCommandLineOption layer(QStringLiteral("layer"), QStringLiteral("Select this layer once the model is open."),
                              QStringLiteral("NAME"));
     parser.addOption(layer);
+    QCommandLineOption run(QStringLiteral("run"),
+                           QStringLiteral("Jobs to run once the model is open, in order: ptq, qat, evaluate, errors, "
+                                          "sensitivity, compare (comma-separated)."),
+                           QStringLiteral("JOBS"));
+    parser.addOption(run);
+    QCommandLineOption raise(QStringLiteral("raise"),
+                             QStringLiteral("Views to bring to the front (comma-separated: histogram, offsets, levels, "
+                                            "compare, errors, training, multipoint)."),
+                             QStringLiteral("VIEWS"));
+    parser.addOption(raise);
     parser.addOption(threads);
     parser.addOption(language);
     parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("Model or session to open."),
@@ -52,6 +62,10 @@ int main(int argc, char **argv)
     window.show();
     window.setPtqOnOpen(parser.isSet(ptq));
     window.setLayerOnOpen(parser.value(layer));
+    if (parser.isSet(run))
+        window.setJobsOnOpen(parser.value(run).split(QLatin1Char(','), Qt::SkipEmptyParts));
+    for (const QString &view : parser.value(raise).split(QLatin1Char(','), Qt::SkipEmptyParts))
+        window.raiseDock(QStringLiteral("dock.") + view.trimmed());
     if (const QStringList files = parser.positionalArguments(); !files.isEmpty())
         window.openModelFile(files.front());
     return QApplication::exec();

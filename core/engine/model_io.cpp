@@ -74,13 +74,24 @@ LoadedModel loadModel(const fs::path &path, const std::string &archHint, const m
     if (meta.arch.empty())
         throw Error("The architecture of '" + path.string() + "' is unknown (no '" + metaPath.filename().string() +
                         "' beside it).",
-                    "Name it with --model ARCH (one of the zoo names: quantlens-cli info lists them).");
+                    "Name it with --arch ARCH (one of the zoo names: quantlens-cli info lists them), or write a "
+                    "description beside it.");
 
     models::ZooOptions zo = options;
     if (zo.inChannels == 0)
         zo.inChannels = meta.inChannels;
     if (zo.numClasses == 0)
         zo.numClasses = meta.numClasses;
+    // Without a description, a state dict says itself how many input channels and classes its
+    // network has (a 10-class resnet18 is not torchvision's 1000-class one).
+    if ((zo.inChannels == 0 || zo.numClasses == 0) &&
+        models::detectWeightFormat(path) == models::WeightFormat::StateDict) {
+        const auto shape = models::inferShape(models::readStateDict(path));
+        if (zo.inChannels == 0)
+            zo.inChannels = shape.inChannels;
+        if (zo.numClasses == 0)
+            zo.numClasses = shape.numClasses;
+    }
     if (meta.activation != "relu" && meta.activation.size())
         zo.activation = models::activationFromName(meta.activation);
 

@@ -379,6 +379,7 @@ TrainResult train(models::QuantModelImpl &model, const data::Dataset &trainSet, 
         if (result.cancelled)
             break;
         result.epochs.push_back(finishEpoch(model, validation, device, o, callbacks, epoch, total, epochTime));
+        result.epochs.back().step = step;
         if (!o.checkpoint.empty())
             saveCheckpoint(o.checkpoint, model, *optimizer.sgd, epoch + 1, step);
         if (o.afterEpoch)

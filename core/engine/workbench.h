@@ -60,10 +60,16 @@ public:
     /// or `arch` naming the zoo architecture). When no data set is open, opens the one the
     /// model names (else Fashion-MNIST). Checks that the model fits the data. The recipe's
     /// default configuration is applied to every layer.
-    void openModel(const std::string &path, const std::string &arch = {}, const types::QuantRecipe &recipe = {});
+    void openModel(const std::string &path, const std::string &arch = {}, const types::QuantRecipe &recipe = {},
+                   const std::string &activation = {});
     /// Loads a saved session (.qls) with its quantizers as they were saved, and its data set
     /// unless one is open already.
     void openSession(const std::string &path);
+    /// What a model file is and which zoo architecture it fits, without opening it (nothing
+    /// in the file is executed; TorchScript archives are only recognised). Thread-safe.
+    static types::ModelFileInfo inspectModelFile(const std::string &path);
+    /// The zoo's architectures with their default input shapes and class counts. Thread-safe.
+    static std::vector<types::ZooArchitecture> zoo();
     /// A freshly initialised zoo model for the open data set's image shape and classes
     /// (FP32 training from scratch). Throws without a data set.
     void newModel(const std::string &arch, const std::string &activation);

@@ -171,17 +171,19 @@ void writeStateDict(const NamedTensors &tensors, const std::filesystem::path &pa
     }
 }
 
+WeightFormat detectWeightFormat(const std::filesystem::path &path)
+{
+    auto reader = openArchive(path);
+    try {
+        return reader->hasRecord("constants.pkl") ? WeightFormat::TorchScript : WeightFormat::StateDict;
+    } catch (const c10::Error &) {
+        return WeightFormat::StateDict;
+    }
+}
+
 LoadReport loadWeights(QuantModelImpl &model, const std::filesystem::path &path, bool strict)
 {
-    bool torchScript = false;
-    {
-        auto reader = openArchive(path);
-        try {
-            torchScript = reader->hasRecord("constants.pkl");
-        } catch (const c10::Error &) {
-            torchScript = false;
-        }
-    }
+    const bool torchScript = detectWeightFormat(path) == WeightFormat::TorchScript;
     const auto tensors = torchScript ? readTorchScript(path) : readStateDict(path);
     auto report = applyStateDict(model, tensors, path.string(), strict);
     report.format = torchScript ? WeightFormat::TorchScript : WeightFormat::StateDict;

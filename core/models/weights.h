@@ -64,6 +64,19 @@ struct LoadReport {
 LoadReport applyStateDict(QuantModelImpl &model, const NamedTensors &tensors, const std::string &source,
                           bool strict = true);
 
+/// What a state dict's tensors say about the network they belong to: the input channels
+/// (dim 1 of the first 4-D weight in file order) and the class count (dim 0 of the last 2-D
+/// weight); 0 where the tensors do not say. Thread-safe.
+struct StateDictShape {
+    int64_t inChannels = 0;
+    int64_t numClasses = 0;
+};
+StateDictShape inferShape(const NamedTensors &tensors);
+
+/// Whether `path` is a state-dict zip or a TorchScript archive (a TorchScript archive holds
+/// code). Throws ql::core::Error for a file that is neither.
+WeightFormat detectWeightFormat(const std::filesystem::path &path);
+
 /// Detects the format of `path` (state-dict zip or TorchScript archive), reads it and
 /// applies it like applyStateDict.
 LoadReport loadWeights(QuantModelImpl &model, const std::filesystem::path &path, bool strict = true);

@@ -135,6 +135,11 @@ private Q_SLOTS:
         QCOMPARE(reopened.layerConfigs()[1].weight.bits, 3);
         QCOMPARE(reopened.layerConfigs()[1].weight.method, ql::types::Method::Lsq);
         QCOMPARE(reopened.dataName(), QStringLiteral("fashion-mnist"));
+        // A reopened session is evaluated and every view has statistics from its saved quantizers.
+        QVERIFY2(done.last().at(1).toString().contains(QStringLiteral("quantized")),
+                 qPrintable(done.last().at(1).toString()));
+        QCOMPARE(reopened.bus()->latest().size(), size_t(5));
+        QVERIFY(reopened.bus()->latest().begin()->second->weight.valid);
     }
 
     void pauseHoldsTheJobAndStopStillWorks()

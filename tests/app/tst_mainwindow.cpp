@@ -18,6 +18,7 @@
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
 
@@ -255,6 +256,57 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 4, 60000); // open, errors, two what-ifs
         QCOMPARE(model->config(2).weight.bits, 2);
         QCOMPARE(model->config(3).act.bits, 6);
+    }
+
+    void sensitivityReachesTheTable()
+    {
+        const QString demo =
+            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        ql::app::MainWindow w;
+        auto *engine = w.engine();
+        QSignalSpy finished(engine, &ql::app::EngineBridge::jobFinished);
+        w.openModelFile(demo);
+        QVERIFY(finished.wait(120000));
+        ql::types::QuantRecipe r;
+        r.weightMethod = r.actMethod = ql::types::Method::MinMax;
+        r.weightBits = r.actBits = 3;
+        QVERIFY(engine->runPtq(r, 64, 64));
+        QVERIFY(finished.wait(120000));
+        QVERIFY(engine->runSensitivity(128));
+        QVERIFY(finished.wait(120000));
+        QTRY_VERIFY_WITH_TIMEOUT(!engine->busy(), 10000);
+        QCoreApplication::processEvents();
+        auto *model = w.findChild<ql::ui::LayerTableView *>()->model();
+        QSet<int> ranks;
+        for (int row = 0; row < model->layerCount(); ++row) {
+            bool ok = false;
+            ranks.insert(model->data(model->index(row, ql::ui::LayerTableModel::SensitivityRank)).toInt(&ok));
+            QVERIFY2(ok, "a rank in every row after the job has finished");
+            for (int c : {int(ql::ui::LayerTableModel::SensWeightDrop), int(ql::ui::LayerTableModel::SensActDrop),
+                          int(ql::ui::LayerTableModel::SensKl)}) {
+                bool number = false;
+                model->data(model->index(row, c)).toString().toDouble(&number);
+                QVERIFY2(number, qPrintable(model->data(model->index(row, c)).toString()));
+            }
+        }
+        QCOMPARE(ranks.size(), model->layerCount()); // 1..n, each once
+    }
+
+    void savedSessionsGetTheirSuffixAndAreRecent()
+    {
+        const QString demo =
+            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        QTemporaryDir dir;
+        ql::app::MainWindow w;
+        QSignalSpy finished(w.engine(), &ql::app::EngineBridge::jobFinished);
+        w.openModelFile(demo);
+        QVERIFY(finished.wait(120000));
+        w.saveSessionAs(dir.filePath(QStringLiteral("mine")));
+        QVERIFY(finished.wait(60000));
+        const QString saved = dir.filePath(QStringLiteral("mine.qls"));
+        QVERIFY(QFile::exists(saved));
+        QTRY_COMPARE_WITH_TIMEOUT(ql::app::recentFiles().value(0), QFileInfo(saved).absoluteFilePath(), 5000);
+        QCOMPARE(ql::app::lastFolder(QStringLiteral("session")), QFileInfo(saved).absolutePath());
     }
 
     void statusBarShowsDevice()
