@@ -2,11 +2,13 @@
 
 #include "core/common/device.h"
 #include "core/common/error.h"
+#include "core/common/json_io.h"
 #include "core/data/loaders.h"
 #include "core/data/transforms.h"
 #include "core/engine/jobs.h"
 #include "core/engine/model_io.h"
 #include "core/engine/session.h"
+#include "core/models/weights.h"
 #include "core/quant/pot.h"
 #include "core/telemetry/bus.h"
 
@@ -32,6 +34,7 @@ struct Workbench::Impl {
     std::string dataName;
     std::string source; ///< the file the model or session came from
     std::function<Session()> reopen; ///< a fresh copy of the model as it was opened
+    bool trustTorchScript = false;
 
     Session &s()
     {
@@ -103,10 +106,7 @@ std::optional<ModelMeta> peekMeta(const fs::path &path)
     const fs::path metaPath = metaPathFor(path);
     if (!fs::is_regular_file(metaPath, ec))
         return std::nullopt;
-    std::ifstream in(metaPath);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ModelMeta::fromJson(ss.str(), metaPath.string());
+    return ModelMeta::fromJson(readTextFile(metaPath, "Model description"), metaPath.string());
 }
 
 std::string bitsLabel(const types::LayerQuantConfig &l)
@@ -138,6 +138,21 @@ std::string Workbench::deviceName() const { return d->device.name; }
 std::shared_ptr<telemetry::Bus> Workbench::bus() const { return d->bus; }
 
 Session &Workbench::session() { return d->s(); }
+
+void Workbench::setTrustTorchScript(bool trust) { d->trustTorchScript = trust; }
+bool Workbench::trustTorchScript() const { return d->trustTorchScript; }
+
+bool Workbench::needsTrust(const std::string &path)
+{
+    if (fs::path(path).extension() != ".qls")
+        return models::isTorchScriptArchive(path);
+    try {
+        const auto session = parseSessionFile(readTextFile(path, "Session"), path);
+        return models::isTorchScriptArchive(fs::path(path).parent_path() / session.weights);
+    } catch (const std::exception &) {
+        return false; // opening it reports what is wrong
+    }
+}
 
 bool Workbench::hasModel() const { return d->session != nullptr; }
 bool Workbench::hasData() const { return d->train.has_value(); }
@@ -184,7 +199,9 @@ void Workbench::openModel(const std::string &path, const std::string &arch, cons
     const auto meta = peekMeta(path);
     if (!hasData())
         openData(meta && !meta->dataset.empty() ? meta->dataset : std::string("fashion-mnist"));
-    auto open = [path, arch, recipe, data = d->dataName] { return Session(loadModel(path, arch), data, recipe); };
+    auto open = [path, arch, recipe, data = d->dataName, trust = d->trustTorchScript] {
+        return Session(loadModel(path, arch, {}, trust), data, recipe);
+    };
     auto session = std::make_unique<Session>(open());
     session->model()->to(d->device.device);
     checkFits(*session->model(), *d->test, d->device.device, "The model '" + path + "'");
@@ -196,7 +213,7 @@ void Workbench::openModel(const std::string &path, const std::string &arch, cons
 
 void Workbench::openSession(const std::string &path)
 {
-    auto open = [path] { return Session::load(path); };
+    auto open = [path, trust = d->trustTorchScript] { return Session::load(path, trust); };
     auto session = std::make_unique<Session>(open());
     if (!hasData())
         openData(session->dataset().empty() ? std::string("fashion-mnist") : session->dataset());
