@@ -108,8 +108,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_engine(new Engi
     connect(m_engine, &EngineBridge::jobFailed, this, &MainWindow::onJobFailed);
     connect(m_engine, &EngineBridge::errorsReady, this, [this] { m_errors->setAccumulations(m_engine->lastErrors()); });
     connect(m_engine, &EngineBridge::comparisonReady, this, &MainWindow::onComparisonReady);
-    connect(m_engine, &EngineBridge::dataOpened, this,
-            [this](const QString &d) { m_jobLabel->setText(tr("Data: %1").arg(d)); });
+    connect(m_engine, &EngineBridge::dataOpened, this, [this](const QString &d, const QStringList &skipped) {
+        m_jobLabel->setText(tr("Data: %1").arg(d));
+        // Every unreadable file is listed, so that none is dropped without a word.
+        m_jobLabel->setToolTip(skipped.isEmpty()
+                                   ? QString()
+                                   : tr("Files that could not be read:\n%1").arg(skipped.join(QLatin1Char('\n'))));
+    });
     connect(m_engine, &EngineBridge::autosaved, this, [this](const QString &path) {
         m_autosaveLabel->setText(tr("Autosaved %1").arg(QTime::currentTime().toString(QStringLiteral("HH:mm"))));
         m_autosaveLabel->setToolTip(path);
@@ -378,7 +383,29 @@ void MainWindow::chooseLanguage(const QString &code)
 void MainWindow::openModelFile(const QString &path)
 {
     const bool session = path.endsWith(QStringLiteral(".qls"), Qt::CaseInsensitive);
-    const bool started = session ? m_engine->openSession(path) : m_engine->openModel(path);
+    bool trust = m_trustTorchScript;
+    if (!trust && EngineBridge::needsTrust(path)) {
+        const auto ask = [this](const QString &file) {
+            const auto answer = QMessageBox::warning(
+                this, tr("Run code from this file?"),
+                tr("<p><b>%1</b> is a TorchScript archive%2.</p><p>Loading a TorchScript file runs code stored in "
+                   "it (its <code>__setstate__</code> and other methods) with your rights: it can read, change "
+                   "or delete your files. Open it only if you made it yourself or trust whoever did.</p><p>State "
+                   "dicts (<code>torch.save(model.state_dict(), path)</code>) and ONNX files are read without "
+                   "running anything.</p>")
+                    .arg(file.toHtmlEscaped(), file.endsWith(QStringLiteral(".qls"), Qt::CaseInsensitive)
+                                                   ? tr(" (a session saved by QuantLens 0.1 keeps its weights in one)")
+                                                   : QString()),
+                QMessageBox::Open | QMessageBox::Cancel, QMessageBox::Cancel);
+            return answer == QMessageBox::Open;
+        };
+        trust = m_trustPrompt ? m_trustPrompt(path) : ask(path);
+        if (!trust) {
+            m_jobLabel->setText(tr("Not opened: %1 would run code stored in the file.").arg(path));
+            return;
+        }
+    }
+    const bool started = session ? m_engine->openSession(path, trust) : m_engine->openModel(path, trust);
     if (!started) {
         QMessageBox::warning(this, tr("Busy"), tr("Wait for %1 to finish, or stop it.").arg(m_engine->currentJob()));
         return;

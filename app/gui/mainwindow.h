@@ -4,6 +4,7 @@
 
 #include "ql/types/quant.h"
 
+#include <functional>
 #include <vector>
 
 class QComboBox;
@@ -45,7 +46,15 @@ public:
     QString deviceText() const;
     EngineBridge *engine() const { return m_engine; }
     /// Opens a model file, or a session when the name ends in .qls (the job runs on the engine thread).
+    /// A TorchScript file (or a session whose weights are one) runs code when loaded: it is opened
+    /// only after the user confirms that they trust it (see setTrustPrompt), or with
+    /// setTrustTorchScript(true).
     void openModelFile(const QString &path);
+    /// Trusts every TorchScript file opened in this window without asking (--trust-torchscript).
+    void setTrustTorchScript(bool trust) { m_trustTorchScript = trust; }
+    /// Replaces the dialog that asks whether a TorchScript file is trusted (tests answer it).
+    /// The prompt gets the file and returns true when the user trusts it.
+    void setTrustPrompt(std::function<bool(const QString &path)> prompt) { m_trustPrompt = std::move(prompt); }
     /// Uses another data set (a name such as mnist, or a folder).
     void openDataSet(const QString &nameOrPath);
     /// Runs PTQ with the tool bar's settings as soon as the model is open.
@@ -115,6 +124,8 @@ private:
     QAction *m_pauseAction = nullptr;
     int m_selectedRow = 0;
     bool m_ptqOnOpen = false;
+    bool m_trustTorchScript = false;
+    std::function<bool(const QString &path)> m_trustPrompt;
     bool m_pendingPtq = false;
     std::vector<types::LayerQuantConfig> m_pendingEdits;
 };
