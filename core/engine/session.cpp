@@ -347,15 +347,16 @@ void checkAndCopy(const fs::path &weights, const std::string &name, torch::Tenso
                   "has shape " + c10::str(from.sizes()) + ", the session's configuration " + c10::str(to.sizes()));
     if (from.is_floating_point() && !torch::isfinite(from).all().item<bool>())
         badTensor(weights, name, "holds NaN or infinite values");
-    // Zero is what calibration on all-zero activations gives (a dead ReLU), so the engine's
-    // own sessions hold it; a negative step or range no calibration produces.
-    if (positive && from.numel() > 0 && (from < 0).any().item<bool>())
+    // Calibrated steps and ranges (buffers) are never negative; zero is what calibration on
+    // all-zero activations gives (a dead ReLU). Learned ones (LSQ, PACT) may cross zero in
+    // training, so the engine's own sessions hold such values and they load as saved.
+    if (positive && !to.requires_grad() && from.numel() > 0 && (from < 0).any().item<bool>())
         badTensor(weights, name, "holds a negative step size or range");
     torch::NoGradGuard noGrad;
     to.copy_(from);
 }
 
-/// Step sizes and clipping ranges must not be negative; offsets and adapter weights may be.
+/// Calibrated step sizes and clipping ranges must not be negative; offsets and adapter weights may be.
 bool mustBePositive(const std::string &name)
 {
     const auto dot = name.rfind('.');

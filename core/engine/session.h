@@ -86,7 +86,7 @@ public:
     void save(const std::filesystem::path &path, const nlohmann::json *results = nullptr) const;
     /// Loads a session; throws ql::core::Error naming the file on any problem. The weights
     /// must be a file beside the session (symlinks out of its folder are refused) whose tensors
-    /// have the names, shapes and dtypes the configuration gives, finite values and step
+    /// have the names, shapes and dtypes the configuration gives, finite values and calibrated step
     /// sizes that are not negative. Version-1 sessions keep their weights in a TorchScript archive, which runs
     /// code when loaded: they load only with `trustTorchScript` (ql::core::TrustError otherwise).
     static Session load(const std::filesystem::path &path, bool trustTorchScript = false);

@@ -205,7 +205,7 @@ private Q_SLOTS:
         recipe.actMethod = quant::Method::Mse;
         auto s = session_safety::calibratedSession(4, recipe);
         s.save(path);
-        const std::string step = "conv2.weight_quantizer.step";
+        const std::string step = "conv2.input_quantizer.step"; // calibrated (MSE): a buffer
         session_safety::editWeights(path, [&](models::NamedTensors &t) {
             for (auto it = t.begin(); it != t.end(); ++it) {
                 auto &[name, value] = *it;
