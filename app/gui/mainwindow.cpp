@@ -104,8 +104,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_engine(new Engi
     connect(m_engine, &EngineBridge::jobFailed, this, &MainWindow::onJobFailed);
     connect(m_engine, &EngineBridge::errorsReady, this, [this] { m_errors->setAccumulations(m_engine->lastErrors()); });
     connect(m_engine, &EngineBridge::comparisonReady, this, &MainWindow::onComparisonReady);
-    connect(m_engine, &EngineBridge::dataOpened, this,
-            [this](const QString &d) { m_jobLabel->setText(tr("Data: %1").arg(d)); });
+    connect(m_engine, &EngineBridge::dataOpened, this, [this](const QString &d, const QStringList &skipped) {
+        m_jobLabel->setText(tr("Data: %1").arg(d));
+        // Every unreadable file is listed, so that none is dropped without a word.
+        m_jobLabel->setToolTip(skipped.isEmpty()
+                                   ? QString()
+                                   : tr("Files that could not be read:\n%1").arg(skipped.join(QLatin1Char('\n'))));
+    });
     connect(m_engine, &EngineBridge::autosaved, this, [this](const QString &path) {
         m_autosaveLabel->setText(tr("Autosaved %1").arg(QTime::currentTime().toString(QStringLiteral("HH:mm"))));
         m_autosaveLabel->setToolTip(path);
@@ -428,17 +433,40 @@ void MainWindow::chooseLanguage(const QString &code)
 
 void MainWindow::openModelFile(const QString &path)
 {
+    bool trust = m_trustTorchScript;
+    if (!trust && EngineBridge::needsTrust(path)) {
+        const auto ask = [this](const QString &file) {
+            const auto answer = QMessageBox::warning(
+                this, tr("Run code from this file?"),
+                tr("<p><b>%1</b> is a TorchScript archive%2.</p><p>Loading a TorchScript file runs code stored in "
+                   "it (its <code>__setstate__</code> and other methods) with your rights: it can read, change "
+                   "or delete your files. Open it only if you made it yourself or trust whoever did.</p><p>State "
+                   "dicts (<code>torch.save(model.state_dict(), path)</code>) and ONNX files are read without "
+                   "running anything.</p>")
+                    .arg(file.toHtmlEscaped(), file.endsWith(QStringLiteral(".qls"), Qt::CaseInsensitive)
+                                                   ? tr(" (a session saved by QuantLens 0.1 keeps its weights in one)")
+                                                   : QString()),
+                QMessageBox::Open | QMessageBox::Cancel, QMessageBox::Cancel);
+            return answer == QMessageBox::Open;
+        };
+        trust = m_trustPrompt ? m_trustPrompt(path) : ask(path);
+        if (!trust) {
+            m_jobLabel->setText(tr("Not opened: %1 would run code stored in the file.").arg(path));
+            return;
+        }
+    }
     const QFileInfo info(path);
     const QString suffix = info.suffix().toLower();
     bool started = false;
     if (suffix == u"qls") {
-        started = m_engine->openSession(path);
+        started = m_engine->openSession(path, trust);
     } else if (suffix == u"onnx" || QFileInfo::exists(path + QStringLiteral(".json")) || !info.isFile()) {
         // Described models (and missing files, which fail with their name) open at once with the
         // tool bar's settings, so that the table shows what the next job will run.
-        started = m_engine->openModel(path, recipeFrom(m_wMethod, m_wBits, m_aMethod, m_aBits));
+        started = m_engine->openModel(path, recipeFrom(m_wMethod, m_wBits, m_aMethod, m_aBits), {}, {}, trust);
     } else {
         // A state dict without its description: find out what it fits, then ask.
+        m_openTrusted = trust;
         started = m_engine->inspectModel(path);
     }
     if (!started) {
@@ -452,7 +480,7 @@ void MainWindow::onModelInspected(const types::ModelFileInfo &info)
 {
     const QString path = QString::fromStdString(info.path);
     if (info.described) {
-        m_engine->openModel(path, recipeFrom(m_wMethod, m_wBits, m_aMethod, m_aBits));
+        m_engine->openModel(path, recipeFrom(m_wMethod, m_wBits, m_aMethod, m_aBits), {}, {}, m_openTrusted);
         return;
     }
     if (info.format == "TorchScript") {
@@ -470,7 +498,7 @@ void MainWindow::onModelInspected(const types::ModelFileInfo &info)
         return;
     }
     m_engine->openModel(path, recipeFrom(m_wMethod, m_wBits, m_aMethod, m_aBits), dialog.architecture(),
-                        dialog.activation());
+                        dialog.activation(), m_openTrusted);
 }
 
 void MainWindow::openModel()

@@ -5,6 +5,7 @@
 #include "ql/types/jobs.h"
 #include "ql/types/quant.h"
 
+#include <functional>
 #include <vector>
 
 class QComboBox;
@@ -46,7 +47,15 @@ public:
     QString deviceText() const;
     EngineBridge *engine() const { return m_engine; }
     /// Opens a model file, or a session when the name ends in .qls (the job runs on the engine thread).
+    /// A TorchScript file (or a session whose weights are one) runs code when loaded: it is opened
+    /// only after the user confirms that they trust it (see setTrustPrompt), or with
+    /// setTrustTorchScript(true).
     void openModelFile(const QString &path);
+    /// Trusts every TorchScript file opened in this window without asking (--trust-torchscript).
+    void setTrustTorchScript(bool trust) { m_trustTorchScript = trust; }
+    /// Replaces the dialog that asks whether a TorchScript file is trusted (tests answer it).
+    /// The prompt gets the file and returns true when the user trusts it.
+    void setTrustPrompt(std::function<bool(const QString &path)> prompt) { m_trustPrompt = std::move(prompt); }
     /// Uses another data set (a name such as mnist, or a folder).
     void openDataSet(const QString &nameOrPath);
     /// Runs PTQ with the tool bar's settings as soon as the model is open.
@@ -129,6 +138,9 @@ private:
     int m_selectedRow = 0;
     bool m_ptqOnOpen = false;
     QStringList m_jobsOnOpen;
+    bool m_trustTorchScript = false;
+    bool m_openTrusted = false; ///< the user's answer for the file being inspected
+    std::function<bool(const QString &path)> m_trustPrompt;
     bool m_pendingPtq = false;
     std::vector<types::LayerQuantConfig> m_pendingEdits;
     QByteArray m_defaultLayout;

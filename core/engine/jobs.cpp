@@ -11,6 +11,7 @@
 #include <cmath>
 #include <limits>
 #include <tuple>
+#include <cstdio>
 
 namespace ql::core::engine {
 namespace {
@@ -34,8 +35,12 @@ public:
     explicit ObserverScope(std::vector<std::shared_ptr<QuantLayerImpl>> layers) : m_layers(std::move(layers)) { }
     ~ObserverScope()
     {
-        for (const auto &l : m_layers)
-            l->setForwardObserver(nullptr);
+        try {
+            for (const auto &l : m_layers)
+                l->setForwardObserver(nullptr);
+        } catch (...) {
+            // A destructor never throws: it may run while another exception unwinds.
+        }
     }
 
 private:
@@ -306,6 +311,25 @@ QuantEval evaluateFp32AndQuantized(Session &session, const data::Dataset &valida
     return r;
 }
 
+std::string chanceLevelVerdict(const TrainResult &train, int64_t classes)
+{
+    if (train.cancelled || train.epochs.empty() || classes < 2)
+        return {};
+    const auto &last = train.epochs.back();
+    const bool validated = last.validation.count > 0;
+    const double top1 = validated ? last.validation.top1 : last.trainTop1;
+    const double chance = 1.0 / static_cast<double>(classes);
+    if (top1 > kChanceMargin * chance)
+        return {};
+    char text[256];
+    std::snprintf(text, sizeof text,
+                  "the run diverged: its last epoch (%d) reached %s top-1 %.2f%%, the chance level of %lld classes "
+                  "(%.2f%%)",
+                  last.epoch, validated ? "validation" : "training", 100 * top1, static_cast<long long>(classes),
+                  100 * chance);
+    return text;
+}
+
 QatResult runQat(Session &session, const data::Dataset &trainSet, const data::Dataset &validation, c10::Device device,
                  const QatOptions &options, const JobCallbacks &cb, std::shared_ptr<telemetry::Bus> bus)
 {
@@ -378,6 +402,7 @@ QatResult runQat(Session &session, const data::Dataset &trainSet, const data::Da
         throw Error("After training, layer " + bad + " holds a non-finite value.",
                     "Lower the quantizer learning rate and train again.");
     result.movement = parameterMovement(start, learnedParameters(session));
+    result.diverged = chanceLevelVerdict(result.train, validation.numClasses());
     return result;
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/common/device.h"
 #include "core/common/error.h"
+#include "core/common/json_io.h"
 #include "core/data/loaders.h"
 #include "core/data/transforms.h"
 #include "core/engine/jobs.h"
@@ -33,6 +34,7 @@ struct Workbench::Impl {
     std::string dataName;
     std::string source; ///< the file the model or session came from
     std::function<Session()> reopen; ///< a fresh copy of the model as it was opened
+    bool trustTorchScript = false;
 
     Session &s()
     {
@@ -104,10 +106,7 @@ std::optional<ModelMeta> peekMeta(const fs::path &path)
     const fs::path metaPath = metaPathFor(path);
     if (!fs::is_regular_file(metaPath, ec))
         return std::nullopt;
-    std::ifstream in(metaPath);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ModelMeta::fromJson(ss.str(), metaPath.string());
+    return ModelMeta::fromJson(readTextFile(metaPath, "Model description"), metaPath.string());
 }
 
 std::string bitsLabel(const types::LayerQuantConfig &l)
@@ -139,6 +138,21 @@ std::string Workbench::deviceName() const { return d->device.name; }
 std::shared_ptr<telemetry::Bus> Workbench::bus() const { return d->bus; }
 
 Session &Workbench::session() { return d->s(); }
+
+void Workbench::setTrustTorchScript(bool trust) { d->trustTorchScript = trust; }
+bool Workbench::trustTorchScript() const { return d->trustTorchScript; }
+
+bool Workbench::needsTrust(const std::string &path)
+{
+    if (fs::path(path).extension() != ".qls")
+        return models::isTorchScriptArchive(path);
+    try {
+        const auto session = parseSessionFile(readTextFile(path, "Session"), path);
+        return models::isTorchScriptArchive(fs::path(path).parent_path() / session.weights);
+    } catch (const std::exception &) {
+        return false; // opening it reports what is wrong
+    }
+}
 
 bool Workbench::hasModel() const { return d->session != nullptr; }
 bool Workbench::hasData() const { return d->train.has_value(); }
@@ -189,8 +203,8 @@ void Workbench::openModel(const std::string &path, const std::string &arch, cons
     models::ZooOptions zo;
     if (!activation.empty())
         zo.activation = models::activationFromName(activation);
-    auto open = [path, arch, recipe, zo, data = d->dataName] {
-        return Session(loadModel(path, arch, zo), data, recipe);
+    auto open = [path, arch, recipe, zo, data = d->dataName, trust = d->trustTorchScript] {
+        return Session(loadModel(path, arch, zo, trust), data, recipe);
     };
     auto session = std::make_unique<Session>(open());
     session->model()->to(d->device.device);
@@ -203,7 +217,7 @@ void Workbench::openModel(const std::string &path, const std::string &arch, cons
 
 void Workbench::openSession(const std::string &path)
 {
-    auto open = [path] { return Session::load(path); };
+    auto open = [path, trust = d->trustTorchScript] { return Session::load(path, trust); };
     auto session = std::make_unique<Session>(open());
     if (!hasData())
         openData(session->dataset().empty() ? std::string("fashion-mnist") : session->dataset());

@@ -74,6 +74,17 @@ public:
     /// (FP32 training from scratch). Throws without a data set.
     void newModel(const std::string &arch, const std::string &activation);
 
+    /// Whether TorchScript archives (models, and the weights of version-1 sessions) may be
+    /// loaded from now on. Loading one runs code stored in the file, so it is off by default
+    /// and a TorchScript file is refused with ql::core::TrustError; the user turns it on for a
+    /// file they trust (CLI --trust-torchscript, the window after asking). State dicts, ONNX
+    /// files and sessions are read without executing anything either way.
+    void setTrustTorchScript(bool trust);
+    bool trustTorchScript() const;
+    /// Whether opening `path` (a model file or a .qls session) needs that trust: it is, or a
+    /// session keeps its weights in, a TorchScript archive. Reads only the archive's directory.
+    static bool needsTrust(const std::string &path);
+
     bool hasModel() const;
     bool hasData() const;
     types::ModelSummary summary() const;

@@ -2,6 +2,7 @@
 #include "app/gui/enginebridge.h"
 #include "app/gui/mainwindow.h"
 #include "app/gui/settings.h"
+#include "tests/support/hostile.h"
 #include "tests/support/testmain.h"
 #include "widgets/histogramview.h"
 #include "widgets/inspectorview.h"
@@ -10,6 +11,7 @@
 
 #include <QApplication>
 #include <QDockWidget>
+#include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -307,6 +309,58 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(saved));
         QTRY_COMPARE_WITH_TIMEOUT(ql::app::recentFiles().value(0), QFileInfo(saved).absoluteFilePath(), 5000);
         QCOMPARE(ql::app::lastFolder(QStringLiteral("session")), QFileInfo(saved).absolutePath());
+    }
+
+    void torchScriptOpensOnlyAfterTheUserTrustsIt()
+    {
+        // Loading a TorchScript file runs code stored in it: the window asks first (the prompt is
+        // answered by the test), and opens the file only when the user trusts it.
+        const QString demo =
+            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        QTemporaryDir dir;
+        const QString scripted = dir.path() + QStringLiteral("/scripted.pt");
+        QString out;
+        QVERIFY2(ql::test::hostile::runPython(ql::test::hostile::torchScriptCopyScript(), {demo, scripted}, &out) == 0,
+                 qPrintable(out));
+        QVERIFY(QFile::copy(demo + QStringLiteral(".json"), scripted + QStringLiteral(".json")));
+
+        ql::app::MainWindow w;
+        QStringList asked;
+        bool answer = false;
+        w.setTrustPrompt([&](const QString &path) {
+            asked << path;
+            return answer;
+        });
+        QSignalSpy opened(w.engine(), &ql::app::EngineBridge::modelOpened);
+        QSignalSpy started(w.engine(), &ql::app::EngineBridge::jobStarted);
+        w.openModelFile(scripted);
+        QCOMPARE(asked, QStringList{scripted});
+        QCOMPARE(started.count(), 0); // declined: nothing was loaded
+        bool said = false;
+        for (auto *label : w.statusBar()->findChildren<QLabel *>())
+            said = said || label->text().contains(QStringLiteral("Not opened"));
+        QVERIFY(said);
+        answer = true;
+        w.openModelFile(scripted);
+        QVERIFY(opened.wait(120000));
+        QCOMPARE(asked.size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.engine()->busy(), 60000);
+        // A state dict is read without running anything: no question.
+        w.openModelFile(demo);
+        QVERIFY(opened.wait(120000));
+        QCOMPARE(asked.size(), 2);
+
+        // The bridge refuses a TorchScript file it was not told to trust, and says why.
+        ql::app::EngineBridge bridge;
+        QSignalSpy failed(&bridge, &ql::app::EngineBridge::jobFailed);
+        QVERIFY(bridge.openModel(scripted));
+        QVERIFY(failed.wait(120000));
+        const QString why = failed.last().at(1).toString();
+        QVERIFY2(why.contains(QStringLiteral("TorchScript")) && why.contains(QStringLiteral("trust")) &&
+                     why.contains(scripted),
+                 qPrintable(why));
+        QVERIFY(ql::app::EngineBridge::needsTrust(scripted));
+        QVERIFY(!ql::app::EngineBridge::needsTrust(demo));
     }
 
     void statusBarShowsDevice()

@@ -100,6 +100,9 @@ struct QatResult {
     TrainResult train;
     QuantEval eval;
     std::vector<ParamMovement> movement; ///< every learned quantizer parameter, start vs end
+    /// Why the run counts as diverged (its last epoch's accuracy at chance level); empty when it
+    /// does not. A loss that turns NaN stops the run with an error instead.
+    std::string diverged;
 };
 
 /// One layer quantized alone (others FP32): accuracy drop and output KL.
