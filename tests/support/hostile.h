@@ -42,6 +42,17 @@ std::string errorText(F &&f)
     return "NO ERROR";
 }
 
+/// The raw little-endian bytes of the floats 0, 1, ..., n-1 (a tensor's storage record).
+inline std::string floats(int n)
+{
+    std::string s(static_cast<size_t>(n) * 4, '\0');
+    for (int k = 0; k < n; ++k) {
+        const float v = static_cast<float>(k);
+        std::memcpy(&s[static_cast<size_t>(k) * 4], &v, 4);
+    }
+    return s;
+}
+
 inline bool has(const std::string &haystack, const std::string &needle)
 {
     return haystack.find(needle) != std::string::npos;

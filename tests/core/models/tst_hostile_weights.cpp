@@ -92,16 +92,6 @@ std::string archive(const std::string &pickle, const std::vector<std::string> &s
     return out;
 }
 
-std::string floats(int n)
-{
-    std::string s(static_cast<size_t>(n) * 4, '\0');
-    for (int k = 0; k < n; ++k) {
-        const float v = static_cast<float>(k);
-        std::memcpy(&s[static_cast<size_t>(k) * 4], &v, 4);
-    }
-    return s;
-}
-
 void writeFile(const fs::path &p, const std::string &bytes)
 {
     std::ofstream out(p, std::ios::binary);
@@ -181,8 +171,8 @@ private Q_SLOTS:
         QFETCH(QList<qlonglong>, stride);
         QFETCH(qlonglong, offset);
         const std::vector<int64_t> sz(size.begin(), size.end()), st(stride.begin(), stride.end());
-        const auto bytes = hostile_weights::archive(hostile_weights::tensorPickle(numel, sz, st, offset),
-                                                    {hostile_weights::floats(4)});
+        const auto bytes =
+            hostile_weights::archive(hostile_weights::tensorPickle(numel, sz, st, offset), {hostile::floats(4)});
         const auto msg = hostile::errorText([&] { models::readStateDictBytes(bytes, "arith.pth"); });
         QVERIFY2(hostile::has(msg, "arith.pth") && !hostile::has(msg, "NOT A"), msg.c_str());
     }
@@ -192,12 +182,12 @@ private Q_SLOTS:
         // The bounds checks keep valid views: a 2x2 window at offset 1 with strides (1, 2) and
         // the last element exactly at the end of the storage.
         const auto bytes =
-            hostile_weights::archive(hostile_weights::tensorPickle(6, {2, 2}, {1, 2}, 1), {hostile_weights::floats(6)});
+            hostile_weights::archive(hostile_weights::tensorPickle(6, {2, 2}, {1, 2}, 1), {hostile::floats(6)});
         const auto read = models::readStateDictBytes(bytes, "view.pth");
         QCOMPARE(read.size(), size_t(1));
         QVERIFY(torch::equal(read[0].second, torch::tensor({1.f, 3.f, 2.f, 4.f}).view({2, 2})));
         const auto empty = models::readStateDictBytes(
-            hostile_weights::archive(hostile_weights::tensorPickle(4, {0, 3}, {3, 1}, 0), {hostile_weights::floats(4)}),
+            hostile_weights::archive(hostile_weights::tensorPickle(4, {0, 3}, {3, 1}, 0), {hostile::floats(4)}),
             "empty.pth");
         QCOMPARE(empty[0].second.numel(), int64_t(0));
         QVERIFY(empty[0].second.sizes().equals({0, 3}));
