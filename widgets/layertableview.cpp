@@ -99,17 +99,16 @@ LayerTableView::LayerTableView(QWidget *parent)
     });
     connect(m_model, &LayerTableModel::configEdited, this, &LayerTableView::configEdited);
     connect(m_model, &LayerTableModel::summaryChanged, this, &LayerTableView::updateSummary);
-    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
-        m_statsFitted = false;
-        m_table->resizeColumnsToContents();
-    });
-    // Statistics arrive after the layers: fit their columns once they do.
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] { m_table->resizeColumnsToContents(); });
+    // Statistics arrive after the layers, and grow (a step of 0.0151 after "—"): widen their
+    // columns to what they hold, never narrower than the user made them.
     connect(m_model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &tl, const QModelIndex &br) {
-        if (m_statsFitted || br.column() < LayerTableModel::WeightStep)
-            return;
-        m_statsFitted = true;
-        for (int c = std::max(tl.column(), int(LayerTableModel::WeightStep)); c <= br.column(); ++c)
-            m_table->resizeColumnToContents(c);
+        for (int c = std::max(tl.column(), int(LayerTableModel::WeightStep)); c <= br.column(); ++c) {
+            const int want = std::max(static_cast<QAbstractItemView *>(m_table)->sizeHintForColumn(c),
+                                      m_table->horizontalHeader()->sectionSizeHint(c));
+            if (m_table->columnWidth(c) < want)
+                m_table->setColumnWidth(c, want);
+        }
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {

@@ -56,7 +56,6 @@ private:
     QComboBox *m_targetBox;
     QAction *m_setBits;
     QLabel *m_summary;
-    bool m_statsFitted = false;
     QWidget *m_exportCopy = nullptr; ///< the unscrolled table an export renders
 };
 
