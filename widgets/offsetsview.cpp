@@ -180,6 +180,7 @@ void OffsetsView::rebuildCurves()
     // so that layers of any scale share the axes and small movements show.
     QCPRange left, right;
     bool first = true;
+    bool onlyStart = false;
     if (m_history) {
         for (const QString &name : m_selected) {
             if (colour >= kMaxCurves)
@@ -187,6 +188,10 @@ void OffsetsView::rebuildCurves()
             const auto it = m_history->find(name.toStdString());
             if (it == m_history->end() || it->second.empty() || !(it->second.front().stepSize > 0))
                 continue;
+            if (it->second.size() < 2) { // the value at the start alone: nothing has moved yet
+                onlyStart = true;
+                continue;
+            }
             const double s0 = it->second.front().stepSize, b0 = it->second.front().offset;
             QVector<double> x, s, b;
             for (const StepOffsetSample &p : it->second) {
@@ -232,6 +237,7 @@ void OffsetsView::rebuildCurves()
         t->position->setType(QCPItemPosition::ptAxisRectRatio);
         t->position->setCoords(0.5, 0.5);
         t->setText(m_selected.isEmpty() ? tr("Select layers in the layer table to follow s and β over training")
+                   : onlyStart          ? tr("Only the values at the start so far: run QAT to see s and β move")
                                         : tr("No history for the selected layers yet (run QAT)"));
         t->setColor(QColor(110, 110, 110));
     }
