@@ -27,6 +27,12 @@
 #include <functional>
 #include <vector>
 
+/// The bundled demo model every window test opens.
+static QString demoModel()
+{
+    return qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+}
+
 class TestMainWindow : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -111,8 +117,7 @@ private Q_SLOTS:
 
     void openedModelsBecomeRecentFiles()
     {
-        const QString demo =
-            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        const QString demo = demoModel();
         QVERIFY2(QFile::exists(demo), qPrintable(demo));
         ql::app::MainWindow w;
         QSignalSpy opened(w.engine(), &ql::app::EngineBridge::modelOpened);
@@ -191,8 +196,7 @@ private Q_SLOTS:
     {
         // Each cell a user can edit changes what runs: the edit goes through the window to the
         // engine, which rebuilds that layer's quantizer; the table then shows the engine's config.
-        const QString demo =
-            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        const QString demo = demoModel();
         ql::app::MainWindow w;
         auto *engine = w.engine();
         QSignalSpy finished(engine, &ql::app::EngineBridge::jobFinished);
@@ -234,8 +238,7 @@ private Q_SLOTS:
 
     void editsDuringAJobAreAppliedAfterIt()
     {
-        const QString demo =
-            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        const QString demo = demoModel();
         ql::app::MainWindow w;
         auto *engine = w.engine();
         QSignalSpy finished(engine, &ql::app::EngineBridge::jobFinished);
@@ -262,8 +265,7 @@ private Q_SLOTS:
 
     void sensitivityReachesTheTable()
     {
-        const QString demo =
-            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        const QString demo = demoModel();
         ql::app::MainWindow w;
         auto *engine = w.engine();
         QSignalSpy finished(engine, &ql::app::EngineBridge::jobFinished);
@@ -296,8 +298,7 @@ private Q_SLOTS:
 
     void savedSessionsGetTheirSuffixAndAreRecent()
     {
-        const QString demo =
-            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        const QString demo = demoModel();
         QTemporaryDir dir;
         ql::app::MainWindow w;
         QSignalSpy finished(w.engine(), &ql::app::EngineBridge::jobFinished);
@@ -315,8 +316,7 @@ private Q_SLOTS:
     {
         // Loading a TorchScript file runs code stored in it: the window asks first (the prompt is
         // answered by the test), and opens the file only when the user trusts it.
-        const QString demo =
-            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        const QString demo = demoModel();
         QTemporaryDir dir;
         const QString scripted = dir.path() + QStringLiteral("/scripted.pt");
         QString out;
