@@ -37,4 +37,12 @@ nlohmann::json evalJson(const types::EvalResult &r);
 void writeJsonIfAsked(const Args &args, const nlohmann::json &j);
 OptionSpec jsonOption();
 
+/// --verbose: list every image file that could not be read.
+OptionSpec verboseOption();
+/// --trust-torchscript: load TorchScript models and version-1 sessions, which run code when loaded.
+OptionSpec trustOption();
+/// Tells on standard error how many image files of the open data set could not be read and were
+/// skipped, and lists them with --verbose.
+void reportSkipped(const types::DataInfo &info, const Args &args);
+
 } // namespace ql::app::cli

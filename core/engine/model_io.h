@@ -9,6 +9,10 @@
 
 namespace ql::core::engine {
 
+/// Largest input channel and class counts a model description may give.
+constexpr int64_t kMaxInChannels = 65536;
+constexpr int64_t kMaxClasses = 1000000;
+
 /// What a model file is: enough to rebuild the architecture.
 struct ModelMeta {
     std::string arch; ///< zoo name, or kOnnxArch for an imported ONNX graph
@@ -26,7 +30,9 @@ struct ModelMeta {
     types::Preprocessing preprocessing;
     /// With `relativeTo` (a session's folder) the ONNX file is written relative to it.
     std::string toJson(const std::filesystem::path &relativeTo = {}) const;
-    /// A relative ONNX file is resolved against `base`.
+    /// Parses a description; every field is type- and range-checked (nesting, integers out of
+    /// range, wrong types are ql::core::Error naming `source`). A relative ONNX file is resolved
+    /// against `base`.
     static ModelMeta fromJson(const std::string &json, const std::string &source,
                               const std::filesystem::path &base = {});
 };
@@ -54,14 +60,13 @@ struct LoadedModel {
 
 /// Loads a model file: the architecture comes from `archHint` (a zoo name, or
 /// "" to use the side file). The weights come from a PyTorch state dict
-/// (.pth/.pt) or a TorchScript archive. Throws ql::core::Error naming the file
-/// and listing missing / unexpected / wrongly shaped parameters.
+/// (.pth/.pt) or, when `trustTorchScript` is set, a TorchScript archive (which runs code
+/// stored in it; ql::core::TrustError otherwise). A .onnx file is imported with `preprocessing`
+/// over the JSON beside it ("MODEL.onnx.json"). Throws ql::core::Error naming the file (node,
+/// tensor) and listing missing / unexpected / wrongly shaped parameters.
 LoadedModel loadModel(const std::filesystem::path &path, const std::string &archHint = {},
-                      const models::ZooOptions &options = {});
-/// Loads a model file as loadModel does; a .onnx file is imported with `preprocessing` over
-/// the JSON beside it ("MODEL.onnx.json"). Throws ql::core::Error naming the file, node or tensor.
-LoadedModel loadModel(const std::filesystem::path &path, const std::string &archHint, const models::ZooOptions &options,
-                      const types::Preprocessing &preprocessing);
+                      const models::ZooOptions &options = {}, bool trustTorchScript = false,
+                      const types::Preprocessing &preprocessing = {});
 /// The model a description names, freshly built: a zoo architecture, or the ONNX file it names
 /// (imported again after checking that its size and digest are those recorded). For sessions.
 models::QuantModel modelFor(const ModelMeta &meta);

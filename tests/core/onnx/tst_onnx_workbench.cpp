@@ -292,6 +292,17 @@ private Q_SLOTS:
         const auto &worst = rows[0].rank == 1 ? rows[0] : rows[1];
         const auto &other = rows[0].rank == 1 ? rows[1] : rows[0];
         QVERIFY(worst.sqnrDb <= other.sqnrDb);
+        // Weights alone and activations alone are judged the same way: against the FP32 argmax
+        // (which agrees with itself, so a drop is what the quantized output loses) and its softmax.
+        for (const auto &row : rows) {
+            QVERIFY(std::isfinite(row.sqnrDb));
+            QVERIFY(row.weightTop1Drop >= 0 && row.actTop1Drop >= 0);
+            QVERIFY2(row.weightKl > 0 && row.actKl > 0,
+                     qPrintable(QStringLiteral("%1: KL %2 (weights), %3 (activations)")
+                                    .arg(QString::fromStdString(row.layer))
+                                    .arg(row.weightKl)
+                                    .arg(row.actKl)));
+        }
         const auto acc = wb.errors(32);
         QCOMPARE(acc.blocks, (std::vector<std::string>{"encoder", "classifier"}));
         QVERIFY(acc.blockL2.back() > 0);
