@@ -9,8 +9,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <cstdio>
+#include <limits>
 
 namespace ql::core::engine {
 namespace {
@@ -550,8 +550,9 @@ std::vector<SensitivityRow> sensitivity(Session &session, const data::Dataset &d
         Measured m;
         if (distribution) {
             const auto v =
-                torch::stack({q.argmax(dist).eq(target).to(torch::kDouble).mean(),
-                              (fpLogP.exp() * (fpLogP - torch::log_softmax(q, dist))).sum(dist).mean().to(torch::kDouble)})
+                torch::stack(
+                    {q.argmax(dist).eq(target).to(torch::kDouble).mean(),
+                     (fpLogP.exp() * (fpLogP - torch::log_softmax(q, dist))).sum(dist).mean().to(torch::kDouble)})
                     .to(torch::kCPU);
             m.top1 = v[0].item<double>();
             m.kl = v[1].item<double>();

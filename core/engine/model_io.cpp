@@ -83,8 +83,8 @@ ModelMeta ModelMeta::fromJson(const std::string &text, const std::string &source
         if (file.is_relative() && !base.empty())
             file = base / file;
         m.onnxFile = file.string();
-        m.onnxBytes = static_cast<uint64_t>(
-            jsonInteger(o, "bytes", 0, std::numeric_limits<int64_t>::max(), 0, onnxWhere));
+        m.onnxBytes =
+            static_cast<uint64_t>(jsonInteger(o, "bytes", 0, std::numeric_limits<int64_t>::max(), 0, onnxWhere));
         m.onnxDigest = jsonString(o, "fnv1a64", "", onnxWhere);
         if (o.contains("preprocessing"))
             m.preprocessing = types::Preprocessing::fromJson(o.at("preprocessing").dump(), source);
