@@ -178,7 +178,9 @@ torch::Tensor MultipointQuantizerImpl::forward(const torch::Tensor &x)
     if (!m_initialized)
         init({x.detach()});
     const torch::Tensor approx = m_result.approx.to(x.scalar_type()).view(x.sizes());
-    return x + (approx - x).detach();
+    // Straight-through with the value exactly approx (x + (approx - x) rounds twice in float32, one
+    // ulp away from the sum of points that an export stores).
+    return approx + (x - x.detach());
 }
 
 torch::Tensor MultipointQuantizerImpl::levels() const
