@@ -161,10 +161,7 @@ types::ExportOptions ExportDialog::options() const
 
 void ExportDialog::setPath(const QString &path) { m_path->setText(path); }
 
-void ExportDialog::setFormat(types::ExportFormat format)
-{
-    m_format->setCurrentIndex(m_format->findData(int(format)));
-}
+void ExportDialog::setFormat(types::ExportFormat format) { m_format->setCurrentIndex(m_format->findData(int(format))); }
 
 void ExportDialog::setVerify(bool verify) { m_verify->setChecked(verify); }
 
@@ -175,8 +172,8 @@ QString ExportDialog::statusText() const { return m_status->text(); }
 void ExportDialog::browse()
 {
     const auto f = options().format;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export quantized model"),
-                                                      QStringLiteral("model") + suffixFor(f));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export quantized model"), QStringLiteral("model") + suffixFor(f));
     if (!path.isEmpty())
         m_path->setText(path);
 }

@@ -29,8 +29,8 @@ void printLayers(const std::vector<types::LayerDeployment> &layers)
         width = std::max(width, l.layer.size());
     std::printf("%-*s  %-15s  %s\n", int(width), "layer", "deployability", "weight | activation");
     for (const auto &l : layers) {
-        std::printf("%-*s  %-15s  %s | %s", int(width), l.layer.c_str(), types::deployabilityName(l.deployability).c_str(),
-                    l.weight.c_str(), l.activation.c_str());
+        std::printf("%-*s  %-15s  %s | %s", int(width), l.layer.c_str(),
+                    types::deployabilityName(l.deployability).c_str(), l.weight.c_str(), l.activation.c_str());
         if (l.offsetDrift > 0)
             std::printf("  (offset drift %.3g)", l.offsetDrift);
         std::printf("\n");

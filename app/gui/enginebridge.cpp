@@ -358,23 +358,24 @@ bool EngineBridge::saveSession(const QString &path)
 
 bool EngineBridge::previewExport(const types::ExportOptions &options)
 {
-    return start(tr("Export preview"), [this, options](core::engine::Workbench &wb, const core::engine::JobCallbacks &) {
-        std::vector<types::LayerDeployment> layers;
-        QString error;
-        try {
-            layers = wb.exportPreview(options);
-        } catch (...) {
-            // The format cannot express a layer: that is the preview's answer, not a failed job.
-            error = QString::fromStdString(core::describeException(std::current_exception()));
-        }
-        {
-            std::lock_guard lock(m_mutex);
-            m_exportPreview = std::move(layers);
-            m_exportPreviewError = error;
-        }
-        post([this] { Q_EMIT exportPreviewReady(); });
-        return error.isEmpty() ? tr("Export preview ready") : error;
-    });
+    return start(tr("Export preview"),
+                 [this, options](core::engine::Workbench &wb, const core::engine::JobCallbacks &) {
+                     std::vector<types::LayerDeployment> layers;
+                     QString error;
+                     try {
+                         layers = wb.exportPreview(options);
+                     } catch (...) {
+                         // The format cannot express a layer: that is the preview's answer, not a failed job.
+                         error = QString::fromStdString(core::describeException(std::current_exception()));
+                     }
+                     {
+                         std::lock_guard lock(m_mutex);
+                         m_exportPreview = std::move(layers);
+                         m_exportPreviewError = error;
+                     }
+                     post([this] { Q_EMIT exportPreviewReady(); });
+                     return error.isEmpty() ? tr("Export preview ready") : error;
+                 });
 }
 
 bool EngineBridge::exportModel(const types::ExportOptions &options)

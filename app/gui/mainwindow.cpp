@@ -599,9 +599,8 @@ void MainWindow::exportModel()
 {
     if (!m_exportDialog) {
         m_exportDialog = new ui::ExportDialog(this);
-        connect(m_exportDialog, &ui::ExportDialog::optionsChanged, this, [this] {
-            m_previewPending = !m_engine->previewExport(m_exportDialog->options());
-        });
+        connect(m_exportDialog, &ui::ExportDialog::optionsChanged, this,
+                [this] { m_previewPending = !m_engine->previewExport(m_exportDialog->options()); });
         connect(m_exportDialog, &ui::ExportDialog::exportRequested, this, [this] {
             if (m_engine->exportModel(m_exportDialog->options())) {
                 m_exportRunning = true;

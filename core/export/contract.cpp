@@ -41,8 +41,11 @@ std::string contractJson(const ExportPlan &plan, const InputContract &c,
                        {"layout", "NCHW"},
                        {"shape", shape},
                        {"normalization", {{"mean", c.mean}, {"std", c.std}, {"formula", normalisationText(c)}}}}},
-                     {"output", {{"name", plan.graph.output}, {"dtype", "float32"}, {"shape", {"batch", plan.numClasses}},
-                                 {"meaning", "logits (no softmax)"}}},
+                     {"output",
+                      {{"name", plan.graph.output},
+                       {"dtype", "float32"},
+                       {"shape", {"batch", plan.numClasses}},
+                       {"meaning", "logits (no softmax)"}}},
                      {"dataset", c.dataset},
                      {"classes", c.classNames}};
     for (const auto &l : layers)

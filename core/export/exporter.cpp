@@ -113,8 +113,8 @@ std::vector<types::RuntimeCheck> verifyOnnx(const ExportRequest &r, const types:
     const bool targets = !anyFloatEmulation(plan) && o.offset == types::OffsetMode::Exact;
     for (const bool optimize : {false, true}) {
         types::RuntimeCheck c;
-        c.runtime = std::string("ONNX Runtime 1.30 (onnxruntime-node), graph optimisations ") +
-                    (optimize ? "all on" : "off");
+        c.runtime =
+            std::string("ONNX Runtime 1.30 (onnxruntime-node), graph optimisations ") + (optimize ? "all on" : "off");
         c.optimized = optimize;
         std::vector<Agreement> agree;
         for (const auto &[layer, output] : debug.codeOutputs) {
@@ -140,9 +140,9 @@ std::vector<types::RuntimeCheck> verifyOnnx(const ExportRequest &r, const types:
                 a.add(ql.codes.at(a.layer), rt.at(a.tensor));
             torch::Tensor rtLogits = rt.at(plan.graph.output);
             if (optimize) // what a deployment runs: the exported file itself, fused as ONNX Runtime fuses it
-                rtLogits = runOnnxRuntime(modelPath, plan.graph.input, x, {plan.graph.output}, true,
-                                          work.path() / "run")
-                               .at(plan.graph.output);
+                rtLogits =
+                    runOnnxRuntime(modelPath, plan.graph.input, x, {plan.graph.output}, true, work.path() / "run")
+                        .at(plan.graph.output);
             logits.add(ql.logits, rtLogits, y);
         }
         logits.fill(c);
@@ -183,7 +183,8 @@ types::RuntimeCheck verifyPacked(const ExportRequest &r, const ExportPlan &plan,
     const auto m = readPacked(path);
     std::string problem;
     if (m.layers.size() != plan.layers.size())
-        problem = std::to_string(m.layers.size()) + " layers read back, " + std::to_string(plan.layers.size()) + " written";
+        problem =
+            std::to_string(m.layers.size()) + " layers read back, " + std::to_string(plan.layers.size()) + " written";
     for (size_t i = 0; problem.empty() && i < m.layers.size(); ++i) {
         const auto w = m.layers[i].weight();
         if (m.layers[i].name != plan.layers[i].name || !torch::equal(w, plan.layers[i].weight.dequantized))
@@ -248,7 +249,8 @@ types::ExportResult exportModel(const ExportRequest &r, const types::ExportOptio
         throw Error("Export: no output file was given.", "Name the file to write (--out PATH).");
     const fs::path path = o.path;
     if (path.has_parent_path() && !fs::is_directory(path.parent_path()))
-        throw Error("Export: the folder of '" + path.string() + "' does not exist.", "Create it, or choose another path.");
+        throw Error("Export: the folder of '" + path.string() + "' does not exist.",
+                    "Create it, or choose another path.");
     types::ExportResult result;
     result.options = o;
     say(r, "planning the export of " + r.model->archName());
@@ -265,8 +267,8 @@ types::ExportResult exportModel(const ExportRequest &r, const types::ExportOptio
         bool checked = false;
         const std::string checker = checkWithLibOnnx(build.model, o.opset, &checked);
         if (checked && !checker.empty())
-            throw Error("The ONNX graph QuantLens built for '" + path.string() + "' fails the ONNX checker: " + checker +
-                            ". Nothing was written.",
+            throw Error("The ONNX graph QuantLens built for '" + path.string() +
+                            "' fails the ONNX checker: " + checker + ". Nothing was written.",
                         "This is a bug in QuantLens's QDQ writer; please report it with the session.");
         result.notes.push_back(checked ? "libonnx checker (opset " + std::to_string(o.opset) + "): passes" : checker);
         result.notes.insert(result.notes.end(), lowered.notes.begin(), lowered.notes.end());

@@ -104,7 +104,8 @@ std::string packCodes(const torch::Tensor &codes, int64_t offset, int bits, cons
                         std::to_string(bits) + "-bit range from " + std::to_string(offset) + ". Nothing was written.");
         for (int b = 0; b < bits; ++b, ++bit)
             if ((static_cast<uint64_t>(u) >> b) & 1u)
-                out[static_cast<size_t>(bit / 8)] = static_cast<char>(out[static_cast<size_t>(bit / 8)] | (1 << (bit % 8)));
+                out[static_cast<size_t>(bit / 8)] =
+                    static_cast<char>(out[static_cast<size_t>(bit / 8)] | (1 << (bit % 8)));
     }
     return out;
 }
@@ -170,9 +171,7 @@ LayerBytes layerBytes(const LayerPlan &p)
     int64_t offset = 0;
     switch (w.kind) {
     case WeightKind::None: break;
-    case WeightKind::Uniform:
-        enc = 1, bits = w.spec.bits, P = 1, offset = w.range.lo;
-        break;
+    case WeightKind::Uniform: enc = 1, bits = w.spec.bits, P = 1, offset = w.range.lo; break;
     case WeightKind::Multipoint:
         enc = 2, bits = w.spec.bits, P = static_cast<int>(w.pointCodes.size()), offset = w.range.lo;
         break;
@@ -195,8 +194,9 @@ LayerBytes layerBytes(const LayerPlan &p)
     h.put<uint32_t>(static_cast<uint32_t>(channels));
     h.put<uint32_t>(static_cast<uint32_t>(P));
     switch (w.kind) {
-    case WeightKind::None: out.codes.assign(static_cast<const char *>(w.dequantized.contiguous().data_ptr()),
-                                            static_cast<size_t>(w.dequantized.nbytes()));
+    case WeightKind::None:
+        out.codes.assign(static_cast<const char *>(w.dequantized.contiguous().data_ptr()),
+                         static_cast<size_t>(w.dequantized.nbytes()));
         break;
     case WeightKind::Uniform:
         h.floats(perChannel ? w.scale : w.scale.slice(0, 0, 1));
@@ -228,7 +228,8 @@ LayerBytes layerBytes(const LayerPlan &p)
         h.floats(beta - p.bnScale * mean);
     }
     if (p.bias.defined())
-        out.bias.assign(static_cast<const char *>(p.bias.contiguous().data_ptr()), static_cast<size_t>(p.bias.nbytes()));
+        out.bias.assign(static_cast<const char *>(p.bias.contiguous().data_ptr()),
+                        static_cast<size_t>(p.bias.nbytes()));
     out.header = std::move(h.data());
 
     Bytes t;

@@ -75,7 +75,8 @@ ActPlan actPlan(const quant::Quantizer &q, const std::string &layer)
         const auto m = cpu(lv->magnitudes()).to(torch::kDouble).contiguous();
         a.magnitudes.assign(m.data_ptr<double>(), m.data_ptr<double>() + m.numel());
     } else {
-        throw Error("Layer '" + layer + "': the input quantizer " + q->spec().label() + " is not known to the exporter.",
+        throw Error("Layer '" + layer + "': the input quantizer " + q->spec().label() +
+                        " is not known to the exporter.",
                     "Export supports the quantizers of ql/types/methods.h.");
     }
     a.isSigned = a.range.lo < 0;
@@ -185,8 +186,7 @@ void describeLayer(LayerPlan &p)
     case ActKind::Asq: p.actText = "ASQ per-sample step: adapter and rounding as float operations"; break;
     case ActKind::Levels: p.actText = "APoT levels as float operations"; break;
     }
-    const bool floatOnly =
-        a.kind == ActKind::Asq || a.kind == ActKind::Levels || p.weight.kind == WeightKind::Levels;
+    const bool floatOnly = a.kind == ActKind::Asq || a.kind == ActKind::Levels || p.weight.kind == WeightKind::Levels;
     if (floatOnly)
         p.deployability = types::Deployability::FloatEmulation;
     else if (a.kind == ActKind::None && w.kind == WeightKind::None)

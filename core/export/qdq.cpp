@@ -224,10 +224,14 @@ private:
                          L + "/input_codes");
         qt.codes = codes;
         m_out.tensors.push_back(qt);
-        std::string out = node("DequantizeLinear", L + "/input/DequantizeLinear", {codes, scale, zero}, L + "/input_dq");
+        std::string out =
+            node("DequantizeLinear", L + "/input/DequantizeLinear", {codes, scale, zero}, L + "/input_dq");
         if (offset && !zeroPointMode)
             out = node("Add", L + "/input/Add", {out, L + ".input_offset"}, L + "/input_hat");
-        d.activation = elem::name(st.type) + (intClip ? " QCDQ (clip " : floatClip ? " QDQ (float clip " : " QDQ (codes ") +
+        d.activation = elem::name(st.type) +
+                       (intClip     ? " QCDQ (clip "
+                        : floatClip ? " QDQ (float clip "
+                                    : " QDQ (codes ") +
                        std::to_string(a.range.lo) + ".." + std::to_string(a.range.hi) + ")";
         if (offset)
             d.activation += zeroPointMode ? ", offset as zero point " + std::to_string(zp) : ", offset as Sub/Add";
@@ -263,13 +267,14 @@ private:
         std::string sa = node("Mul", L + "/input/step", {floatScalar(L + ".input_step", a.scale), beta}, L + "/step");
         if (spatial)
             sa = node("Reshape", L + "/input/Reshape",
-                      {sa, constant(L + ".input_step_shape", torch::tensor({int64_t{-1}, int64_t{1}, int64_t{1}, int64_t{1}}))},
+                      {sa, constant(L + ".input_step_shape",
+                                    torch::tensor({int64_t{-1}, int64_t{1}, int64_t{1}, int64_t{1}}))},
                       L + "/step_nchw");
         const std::string v = node("Div", L + "/input/Div", {x, sa}, L + "/input_scaled");
-        const std::string c = node("Clip", L + "/input/Clip",
-                                   {v, floatScalar(L + ".input_lo", double(a.range.lo)),
-                                    floatScalar(L + ".input_hi", double(a.range.hi))},
-                                   L + "/input_clipped");
+        const std::string c = node(
+            "Clip", L + "/input/Clip",
+            {v, floatScalar(L + ".input_lo", double(a.range.lo)), floatScalar(L + ".input_hi", double(a.range.hi))},
+            L + "/input_clipped");
         const std::string codes = node("Round", L + "/input/Round", {c}, L + "/input_codes");
         QuantizedTensor qt;
         qt.layer = L;
@@ -299,21 +304,20 @@ private:
             mids.push_back((mags[i] + mags[i + 1]) * 0.5f);
         const std::string alpha = floatScalar(L + ".input_alpha", a.scale);
         const std::string u = node("Div", L + "/input/Div", {x, alpha}, L + "/input_unit");
-        const std::string c = node("Clip", L + "/input/Clip",
-                                   {u, floatScalar(L + ".input_lo", a.isSigned ? -1.0 : 0.0),
-                                    floatScalar(L + ".input_hi", 1.0)},
-                                   L + "/input_clipped");
+        const std::string c =
+            node("Clip", L + "/input/Clip",
+                 {u, floatScalar(L + ".input_lo", a.isSigned ? -1.0 : 0.0), floatScalar(L + ".input_hi", 1.0)},
+                 L + "/input_clipped");
         const std::string absC = node("Abs", L + "/input/Abs", {c}, L + "/input_abs");
         const std::string lastAxis = constant(L + ".input_last_axis", torch::tensor({int64_t{-1}}));
         const std::string expanded = node("Unsqueeze", L + "/input/Unsqueeze", {absC, lastAxis}, L + "/input_abs_x");
-        const std::string above = node("Greater", L + "/input/Greater",
-                                       {expanded, constant(L + ".input_midpoints", torch::tensor(mids))},
-                                       L + "/input_above");
-        const std::string idx =
-            node("ReduceSum", L + "/input/ReduceSum",
-                 {node("Cast", L + "/input/Cast", {above}, L + "/input_above_i", {{"to", int64_t{elem::kInt64}}}),
-                  lastAxis},
-                 L + "/input_index", {{"keepdims", int64_t{0}}});
+        const std::string above =
+            node("Greater", L + "/input/Greater", {expanded, constant(L + ".input_midpoints", torch::tensor(mids))},
+                 L + "/input_above");
+        const std::string idx = node(
+            "ReduceSum", L + "/input/ReduceSum",
+            {node("Cast", L + "/input/Cast", {above}, L + "/input_above_i", {{"to", int64_t{elem::kInt64}}}), lastAxis},
+            L + "/input_index", {{"keepdims", int64_t{0}}});
         const std::string sign = node("Sign", L + "/input/Sign", {c}, L + "/input_sign");
         const std::string level =
             node("Gather", L + "/input/Gather", {constant(L + ".input_magnitudes", torch::tensor(mags)), idx},
@@ -369,9 +373,8 @@ private:
         m_out.tensors.push_back(qt);
         const std::string codesName = intTensor(name + "_codes", codes, st.type);
         const std::string scaleName = constant(name + "_scale", perTensor ? scaleF.reshape({}) : scaleF);
-        const std::string zeroName =
-            intTensor(name + "_zero_point", perTensor ? torch::tensor(0) : torch::zeros({scaleF.numel()}, torch::kLong),
-                      st.type);
+        const std::string zeroName = intTensor(
+            name + "_zero_point", perTensor ? torch::tensor(0) : torch::zeros({scaleF.numel()}, torch::kLong), st.type);
         std::vector<models::GraphAttribute> attrs;
         if (!perTensor)
             attrs.push_back({"axis", int64_t{0}});
@@ -439,10 +442,9 @@ private:
                 a = torch::where(a == 0, torch::ones_like(a), a);
                 const std::string pname = L + ".weight.point" + std::to_string(i);
                 const std::string wname = dequantizedWeight(p, pname, w.pointCodes[i], a * k, false, d);
-                const std::string y = compute(p, xq, wname, i == 0 ? bias : std::string(),
-                                              P == 1 ? out : L + "/point" + std::to_string(i),
-                                              L + "/" + (p.kind == models::LayerKind::Linear ? "Gemm" : "Conv") +
-                                                  "_point" + std::to_string(i));
+                const std::string y = compute(
+                    p, xq, wname, i == 0 ? bias : std::string(), P == 1 ? out : L + "/point" + std::to_string(i),
+                    L + "/" + (p.kind == models::LayerKind::Linear ? "Gemm" : "Conv") + "_point" + std::to_string(i));
                 sum = i == 0 ? y
                              : node("Add", L + "/points/Add" + std::to_string(i), {sum, y},
                                     i + 1 == P ? out : L + "/points_sum" + std::to_string(i));
@@ -460,16 +462,17 @@ private:
         const auto codes = w.codes.contiguous();
         const auto mags = w.magnitudes.contiguous();
         const auto alpha = w.alpha.contiguous();
-        nlohmann::json j{{"layer", p.name},
-                         {"weight", p.name + ".weight"},
-                         {"method", types::methodName(w.spec.method)},
-                         {"bits", w.spec.bits},
-                         {"variant", w.spec.potVariant == types::PotVariant::Paper ? "paper" : "strict"},
-                         {"shape", w.codes.sizes().vec()},
-                         {"magnitudes", std::vector<double>(mags.data_ptr<double>(), mags.data_ptr<double>() + mags.numel())},
-                         {"alpha", std::vector<double>(alpha.data_ptr<double>(), alpha.data_ptr<double>() + alpha.numel())},
-                         {"codes", std::vector<int64_t>(codes.data_ptr<int64_t>(), codes.data_ptr<int64_t>() + codes.numel())},
-                         {"meaning", "weight = alpha[c] * bn_scale[c] * sign(code) * magnitudes[|code|]"}};
+        nlohmann::json j{
+            {"layer", p.name},
+            {"weight", p.name + ".weight"},
+            {"method", types::methodName(w.spec.method)},
+            {"bits", w.spec.bits},
+            {"variant", w.spec.potVariant == types::PotVariant::Paper ? "paper" : "strict"},
+            {"shape", w.codes.sizes().vec()},
+            {"magnitudes", std::vector<double>(mags.data_ptr<double>(), mags.data_ptr<double>() + mags.numel())},
+            {"alpha", std::vector<double>(alpha.data_ptr<double>(), alpha.data_ptr<double>() + alpha.numel())},
+            {"codes", std::vector<int64_t>(codes.data_ptr<int64_t>(), codes.data_ptr<int64_t>() + codes.numel())},
+            {"meaning", "weight = alpha[c] * bn_scale[c] * sign(code) * magnitudes[|code|]"}};
         if (p.bnScale.defined()) {
             const auto k = p.bnScale.contiguous();
             j["bn_scale"] = std::vector<double>(k.data_ptr<double>(), k.data_ptr<double>() + k.numel());

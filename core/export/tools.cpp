@@ -80,8 +80,7 @@ ProcessResult runProcess(const std::vector<std::string> &argv)
     posix_spawn_file_actions_destroy(&actions);
     if (spawned == 0) {
         int status = 0;
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) { }
         r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     } else {
         r.err = std::strerror(spawned);
@@ -110,8 +109,9 @@ fs::path ortRunner()
         runner = fs::path(QL_SOURCE_DIR) / "tools" / "ort" / "run.mjs";
     std::error_code ec;
     if (!fs::is_regular_file(runner, ec))
-        throw Error("The ONNX Runtime runner '" + runner.string() + "' is missing, so the export cannot be checked in "
-                    "ONNX Runtime.",
+        throw Error("The ONNX Runtime runner '" + runner.string() +
+                        "' is missing, so the export cannot be checked in "
+                        "ONNX Runtime.",
                     "Set QL_ORT_RUNNER to tools/ort/run.mjs of a QuantLens source tree.");
     const auto probe = runProcess({"node", "--version"});
     if (probe.status != 0)
@@ -132,8 +132,10 @@ std::string requirePythonModule(const std::string &module)
         const std::string package = "python3-" + module;
         throw Error("Python '" + py + "' cannot import " + module + ", so the export cannot be checked in it" +
                         (r.err.empty() ? "." : ": " + firstLines(r.err, 300)),
-                    "Install Debian's " + package + " (apt-get install " + package + "), or set QL_PYTHON to a Python "
-                    "that has " + module + ".");
+                    "Install Debian's " + package + " (apt-get install " + package +
+                        "), or set QL_PYTHON to a Python "
+                        "that has " +
+                        module + ".");
     }
     std::string v = r.out;
     while (!v.empty() && (v.back() == '\n' || v.back() == '\r'))
@@ -149,9 +151,11 @@ std::map<std::string, torch::Tensor> runOnnxRuntime(const fs::path &model, const
     fs::create_directories(workDir);
     const fs::path inputFile = workDir / "input.bin";
     writeRaw(inputFile, input.to(torch::kCPU).to(torch::kFloat));
-    std::vector<std::string> argv{"node",      runner.string(), "--model", model.string(), "--input",
-                                  inputName + "=" + inputFile.string() + ":" + dims(input),
-                                  "--out-dir", workDir.string(), "--opt",  optimize ? "all" : "none"};
+    std::vector<std::string> argv{"node",      runner.string(),
+                                  "--model",   model.string(),
+                                  "--input",   inputName + "=" + inputFile.string() + ":" + dims(input),
+                                  "--out-dir", workDir.string(),
+                                  "--opt",     optimize ? "all" : "none"};
     for (const auto &o : outputs) {
         argv.push_back("--output");
         argv.push_back(o);

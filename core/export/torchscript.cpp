@@ -285,13 +285,10 @@ private:
             }
             return temp("(" + sum + ").float()");
         }
-        case WeightKind::Levels: {
-            const std::string codes = buffer(id + ".codes", w.codes.to(torch::kChar));
-            const std::string mags = buffer(id + ".magnitudes", w.magnitudes.to(torch::kFloat));
-            const auto alphaT = w.perChannel ? w.alpha.to(torch::kFloat).view(view) : w.alpha[0].to(torch::kFloat);
-            return temp("torch.sign(" + codes + ").float() * " + mags + "[" + codes + ".abs().long()] * " +
-                        buffer(id + ".alpha", alphaT));
-        }
+        case WeightKind::Levels:
+            // Non-uniform levels run as float anyway: the exact values QuantLens uses, as the ONNX
+            // export writes them (the codes and levels are in the packed and ONNX sidecars).
+            return buffer(id, w.dequantized);
         }
         return {};
     }

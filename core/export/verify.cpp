@@ -76,10 +76,10 @@ QuantLensRun runQuantLens(models::QuantModelImpl &model, const torch::Tensor &im
     if (withCodes)
         for (const auto &l : layers)
             if (l->mode() == models::LayerMode::FakeQuant && l->inputQuantizer())
-                l->setForwardObserver([&out](const models::QuantLayerImpl &layer, const torch::Tensor &x,
-                                             const torch::Tensor &) {
-                    out.codes[layer.layerName()] = layer.inputQuantizer()->integerCodes(x).to(torch::kCPU);
-                });
+                l->setForwardObserver(
+                    [&out](const models::QuantLayerImpl &layer, const torch::Tensor &x, const torch::Tensor &) {
+                        out.codes[layer.layerName()] = layer.inputQuantizer()->integerCodes(x).to(torch::kCPU);
+                    });
     const auto device = model.parameters().empty() ? torch::Device(torch::kCPU) : model.parameters().front().device();
     try {
         out.logits = model.forward(images.to(device)).to(torch::kCPU);
@@ -132,7 +132,8 @@ void judgeAgainstTargets(types::RuntimeCheck &check, bool targetsApply)
 void judgeTorchScript(types::RuntimeCheck &check)
 {
     check.targetsApply = true;
-    const bool ok = check.logitsMaxRel <= kTargetTorchScriptRelative && check.accuracyRuntime == check.accuracyQuantLens;
+    const bool ok =
+        check.logitsMaxRel <= kTargetTorchScriptRelative && check.accuracyRuntime == check.accuracyQuantLens;
     check.passed = ok;
     char buf[160];
     std::snprintf(buf, sizeof buf, "logits max relative difference %.3g (target 1e-5), accuracy %s vs QuantLens %s",

@@ -25,7 +25,9 @@ constexpr int32_t kInt4 = 22;
     case kInt4: lo = -8, hi = 7; break;
     case kUint4: lo = 0, hi = 15; break;
     case T::UINT16: lo = 0, hi = 65535; break;
-    default: throw Error("ONNX writer: constant '" + name + "' has an element type it cannot pack (" + std::to_string(type) + ").");
+    default:
+        throw Error("ONNX writer: constant '" + name + "' has an element type it cannot pack (" + std::to_string(type) +
+                    ").");
     }
     for (int64_t i = 0; i < n; ++i)
         if (data[i] < lo || data[i] > hi)

@@ -35,12 +35,12 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString demo = QStringLiteral(QL_SOURCE_DIR "/resources/models/fmnist-cnn-swish.pth");
         const QString session = dir.filePath(QStringLiteral("w8a8.qls"));
-        const auto ptq = cli({QStringLiteral("ptq"), QStringLiteral("--model"), demo, QStringLiteral("--wmethod"),
-                              QStringLiteral("minmax"), QStringLiteral("--amethod"), QStringLiteral("minmax"),
-                              QStringLiteral("--wbits"), QStringLiteral("8"), QStringLiteral("--abits"),
-                              QStringLiteral("8"), QStringLiteral("--calib"), QStringLiteral("128"),
-                              QStringLiteral("--limit"), QStringLiteral("256"), QStringLiteral("--out"), session,
-                              QStringLiteral("--threads"), QStringLiteral("2")});
+        const auto ptq =
+            cli({QStringLiteral("ptq"), QStringLiteral("--model"), demo, QStringLiteral("--wmethod"),
+                 QStringLiteral("minmax"), QStringLiteral("--amethod"), QStringLiteral("minmax"),
+                 QStringLiteral("--wbits"), QStringLiteral("8"), QStringLiteral("--abits"), QStringLiteral("8"),
+                 QStringLiteral("--calib"), QStringLiteral("128"), QStringLiteral("--limit"), QStringLiteral("256"),
+                 QStringLiteral("--out"), session, QStringLiteral("--threads"), QStringLiteral("2")});
         QVERIFY2(ptq.exitCode == 0, qPrintable(ptq.out + ptq.err));
         const QString model = dir.filePath(QStringLiteral("m.onnx"));
         const QString json = dir.filePath(QStringLiteral("r.json"));

@@ -62,8 +62,8 @@ private Q_SLOTS:
                 QCOMPARE(n.bn != nullptr, n.layer->layerName() != "fc"); // every conv has its BatchNorm
             }
         }
-        const std::vector<std::string> want{"QuantLayer", "Sigmoid", "Mul", "QuantLayer", "Sigmoid", "Mul", "MaxPool",
-                                            "QuantLayer", "Sigmoid", "Mul", "QuantLayer", "Sigmoid", "Mul", "MaxPool",
+        const std::vector<std::string> want{"QuantLayer", "Sigmoid",   "Mul", "QuantLayer", "Sigmoid", "Mul", "MaxPool",
+                                            "QuantLayer", "Sigmoid",   "Mul", "QuantLayer", "Sigmoid", "Mul", "MaxPool",
                                             "Flatten",    "QuantLayer"};
         QCOMPARE(types, want);
         QCOMPARE(layers, (std::vector<std::string>{"conv1", "conv2", "conv3", "conv4", "fc"}));
@@ -74,7 +74,8 @@ private Q_SLOTS:
     void modelWithoutGraphIsRefused()
     {
         SilentModel m;
-        core::models::QuantModelImpl &model = m; // the lambda must not capture a type of this file's anonymous namespace
+        core::models::QuantModelImpl &model =
+            m; // the lambda must not capture a type of this file's anonymous namespace
         const QString msg = test::exporting::errorOf([&model] { xp::makePlan(model); });
         QVERIFY2(msg.contains(QStringLiteral("'silent'")) && msg.contains(QStringLiteral("cannot describe its graph")),
                  qPrintable(msg));
