@@ -28,7 +28,7 @@ std::vector<Metric> metrics()
     return {
         {QCoreApplication::translate("ql::ui::CompareView", "MSE"),
          [](const types::TensorQuantStats &s) { return s.mse; }, true, 4},
-        {QCoreApplication::translate("ql::ui::CompareView", "L2 error ‖x − x̂‖₂"),
+        {QCoreApplication::translate("ql::ui::CompareView", "L2 error ‖x − x_q‖₂"),
          [](const types::TensorQuantStats &s) { return s.l2; }, true, 4},
         {QCoreApplication::translate("ql::ui::CompareView", "SQNR (dB)"),
          [](const types::TensorQuantStats &s) { return s.sqnrDb; }, false, 4},
@@ -38,6 +38,8 @@ std::vector<Metric> metrics()
          [](const types::TensorQuantStats &s) { return 100.0 * s.clippedLow; }, true, 3},
         {QCoreApplication::translate("ql::ui::CompareView", "clipped above (%)"),
          [](const types::TensorQuantStats &s) { return 100.0 * s.clippedHigh; }, true, 3},
+        {QCoreApplication::translate("ql::ui::CompareView", "integer codes used"),
+         [](const types::TensorQuantStats &s) { return double(s.codesUsed); }, false, 6},
         {QCoreApplication::translate("ql::ui::CompareView", "step size s"),
          [](const types::TensorQuantStats &s) { return s.step; }, false, 4},
     };
@@ -53,21 +55,28 @@ CompareView::CompareView(QWidget *parent)
         m_title[i] = plot::addTitle(m_plot[i], QString());
         m_plot[i]->xAxis->setLabel(tr("value (real units)"));
         m_plot[i]->yAxis->setLabel(tr("count"));
-        plot::legendBelow(m_plot[i], 3);
+        // Short plots: few count ticks, so that their labels never overlap.
+        m_plot[i]->yAxis->ticker()->setTickCount(3);
+        m_plot[i]->setMinimumHeight(120);
     }
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->setVisible(false);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setSelectionMode(QAbstractItemView::NoSelection);
+    m_table->setWordWrap(false);
 
-    auto *plots = new QSplitter(Qt::Horizontal, this);
+    // The two histograms one above the other on shared axes, the numbers beside them: the
+    // plots keep the dock's whole height between them.
+    auto *plots = new QSplitter(Qt::Vertical, this);
     plots->addWidget(m_plot[0]);
     plots->addWidget(m_plot[1]);
-    auto *split = new QSplitter(Qt::Vertical, this);
+    auto *split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(plots);
     split->addWidget(m_table);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setChildrenCollapsible(false);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -108,8 +117,9 @@ void CompareView::rebuild()
             continue;
         }
         const auto d = plot::drawDistribution(p, m_stats[i], plot::levelsOf(m_stats[i]), false);
+        p->legend->setVisible(false); // the histogram view explains the drawing; the table has the numbers
         m_levelLines[i] = d.levelLines;
-        m_title[i]->setText(tr("%1\n%2\n%3").arg(m_label[i], d.clippedLowText, d.clippedHighText));
+        m_title[i]->setText(m_label[i]);
         if (!haveRange) {
             xr = p->xAxis->range();
             yr = p->yAxis->range();
@@ -157,8 +167,8 @@ void CompareView::rebuild()
 QString CompareView::toCsv() const
 {
     QString out = csv::row({QStringLiteral("metric"), m_label[0], m_label[1]});
-    const char *const keys[] = {"mse", "l2", "sqnr_db", "cosine", "clipped_low_percent", "clipped_high_percent",
-                                "step"};
+    const char *const keys[] = {"mse",        "l2",  "sqnr_db", "cosine", "clipped_low_percent", "clipped_high_percent",
+                                "codes_used", "step"};
     const auto ms = metrics();
     for (size_t r = 0; r < ms.size(); ++r)
         out += csv::row({QString::fromLatin1(keys[r]), m_stats[0].valid ? csv::num(ms[r].get(m_stats[0])) : QString(),

@@ -25,7 +25,9 @@ HistogramView::HistogramView(QWidget *parent)
     m_tensorBox->setToolTip(tr("Which tensor of the layer to show"));
     m_logBox->setToolTip(tr("Logarithmic count axis, to see the tails"));
 
-    auto *bar = new QHBoxLayout;
+    auto *controlBar = new QWidget(this);
+    auto *bar = new QHBoxLayout(controlBar);
+    bar->setContentsMargins(0, 0, 0, 0);
     bar->addWidget(m_layerLabel, 1);
     bar->addWidget(m_tensorBox);
     bar->addWidget(m_logBox);
@@ -51,7 +53,8 @@ HistogramView::HistogramView(QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addLayout(bar);
+    layout->addWidget(controlBar);
+    setControls(controlBar);
     layout->addWidget(m_stack, 1);
 
     connect(m_tensorBox, &QComboBox::currentIndexChanged, this,
@@ -197,10 +200,19 @@ void HistogramView::rebuild()
         t->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
         t->setTickCount(codes.size() <= 8 ? int(codes.size()) : 6);
         m_codes->xAxis->setTicker(t);
-        m_codesTitle->setText(tr("Integer codes\n%1 of %2 used").arg(m_usedCodes).arg(codes.size()));
+        const int64_t total = stats->codesTotal > 0 ? stats->codesTotal : int64_t(codes.size());
+        const int64_t used = stats->codesTotal > 0 ? stats->codesUsed : m_usedCodes;
+        const bool sparse = total > 1 && 2 * used < total;
+        m_codesTitle->setText(sparse ? tr("Integer codes\n%1 of %2 used: under half").arg(used).arg(total)
+                                     : tr("Integer codes\n%1 of %2 used").arg(used).arg(total));
+        m_codesTitle->setTextColor(sparse ? plot::clipColor() : QColor(Qt::black));
+        m_codes->setToolTip(sparse ? tr("The quantizer's range is much wider than the values it sees: most of "
+                                        "its codes never occur, which wastes bits")
+                                   : QString());
         m_codes->legend->setVisible(true);
     } else {
         m_codesTitle->setText(tr("Integer codes\nnot reported"));
+        m_codesTitle->setTextColor(QColor(Qt::black));
     }
     plot::setCountAxis(m_codes->yAxis, m_log, maxCount);
 

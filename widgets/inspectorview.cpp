@@ -2,6 +2,8 @@
 
 #include <qcustomplot.h>
 
+#include <QAbstractItemView>
+
 namespace ql::ui {
 
 InspectorView::InspectorView(QWidget *parent) : QWidget(parent) { }
@@ -10,6 +12,33 @@ void InspectorView::replotNow()
 {
     for (QCustomPlot *p : plots())
         p->replot(QCustomPlot::rpImmediateRefresh);
+}
+
+void InspectorView::forwardContextMenus()
+{
+    QList<QWidget *> targets;
+    for (QCustomPlot *p : plots())
+        targets << p;
+    for (QAbstractItemView *v : findChildren<QAbstractItemView *>())
+        targets << v->viewport();
+    for (QWidget *w : targets) {
+        w->setContextMenuPolicy(Qt::CustomContextMenu);
+        connect(w, &QWidget::customContextMenuRequested, this,
+                [this, w](const QPoint &pos) { Q_EMIT customContextMenuRequested(w->mapTo(this, pos)); });
+    }
+}
+
+void InspectorView::beginExport()
+{
+    m_controlsWereVisible = m_controls && m_controls->isVisibleTo(this);
+    if (m_controlsWereVisible)
+        m_controls->setVisible(false);
+}
+
+void InspectorView::endExport()
+{
+    if (m_controls && m_controlsWereVisible)
+        m_controls->setVisible(true);
 }
 
 namespace csv {

@@ -25,6 +25,29 @@ public:
     virtual QString toCsv() const = 0;
     /// Redraws every plot now (exports need this; normal updates are queued).
     void replotNow();
+
+    /// Right-clicks on the view's plots and tables ask for the view's own context menu
+    /// (customContextMenuRequested, in the view's coordinates): they take their mouse events
+    /// themselves otherwise.
+    void forwardContextMenus();
+
+    /// Called around an image export: the view shows what it shows without its controls
+    /// (combo boxes, spin boxes, buttons), so that the image holds the plots and numbers
+    /// only. Views with more to arrange (a scrolled table) override both.
+    virtual void beginExport();
+    virtual void endExport();
+    /// The widget an image export renders (between beginExport and endExport): the view itself,
+    /// unless the view prepared another one.
+    virtual QWidget *exportTarget() { return this; }
+
+protected:
+    /// The widget holding the view's controls (hidden while exporting); may be null.
+    void setControls(QWidget *controls) { m_controls = controls; }
+    QWidget *controls() const { return m_controls; }
+
+private:
+    QWidget *m_controls = nullptr;
+    bool m_controlsWereVisible = false;
 };
 
 namespace csv {

@@ -56,6 +56,7 @@ void LayerTableModel::setLayers(std::vector<types::LayerInfo> layers, std::vecto
     m_configs.resize(m_layers.size());
     m_snapshots.assign(m_layers.size(), nullptr);
     m_ranks.assign(m_layers.size(), 0);
+    m_sensitivity.assign(m_layers.size(), {});
     endResetModel();
     Q_EMIT summaryChanged();
 }
@@ -92,18 +93,23 @@ void LayerTableModel::updateSnapshots(const std::vector<std::shared_ptr<const ty
         hi = std::max(hi, row);
     }
     if (hi >= lo)
-        Q_EMIT dataChanged(index(lo, WeightStep), index(hi, ActSqnr), {Qt::DisplayRole, Qt::BackgroundRole});
+        Q_EMIT dataChanged(index(lo, WeightStep), index(hi, ActCodes), {Qt::DisplayRole, Qt::BackgroundRole});
 }
 
 void LayerTableModel::setSensitivity(const std::vector<types::SensitivityRow> &rows)
 {
     std::vector<int> ranks(m_layers.size(), 0);
+    m_sensitivity.assign(m_layers.size(), {});
     for (const auto &r : rows) {
         const int row = rowOfLayer(QString::fromStdString(r.layer));
-        if (row >= 0)
-            ranks[size_t(row)] = r.rank;
+        if (row < 0)
+            continue;
+        ranks[size_t(row)] = r.rank;
+        m_sensitivity[size_t(row)] = r;
     }
     setSensitivityRanks(ranks);
+    if (!m_layers.empty())
+        Q_EMIT dataChanged(index(0, SensitivityRank), index(layerCount() - 1, SensKl));
 }
 
 void LayerTableModel::setSensitivityRanks(const std::vector<int> &ranks)
@@ -214,6 +220,24 @@ QVariant LayerTableModel::data(const QModelIndex &index, int role) const
             return QBrush(QColor(128, 128, 128));
         return {};
     }
+    if (role == Qt::BackgroundRole && (col == WeightCodes || col == ActCodes) && s) {
+        const types::TensorQuantStats &t = col == WeightCodes ? s->weight : s->activation;
+        // A quantizer that uses under half of its codes wastes bits (LSQ's init at 8 bits, say).
+        if (t.valid && t.codesTotal > 1 && 2 * t.codesUsed < t.codesTotal)
+            return QBrush(QColor(250, 230, 170));
+        return {};
+    }
+    if (role == Qt::ToolTipRole && (col == WeightCodes || col == ActCodes) && s) {
+        const types::TensorQuantStats &t = col == WeightCodes ? s->weight : s->activation;
+        if (t.valid && t.codesTotal > 0)
+            return tr("%1 of the %2 integer codes occur (%3 %)%4")
+                .arg(t.codesUsed)
+                .arg(t.codesTotal)
+                .arg(100.0 * double(t.codesUsed) / double(t.codesTotal), 0, 'f', 1)
+                .arg(2 * t.codesUsed < t.codesTotal ? tr(": under half, the range is wider than the values need")
+                                                    : QString());
+        return {};
+    }
     if (role == Qt::BackgroundRole && (col == WeightSqnr || col == ActSqnr) && s) {
         const types::TensorQuantStats &t = col == WeightSqnr ? s->weight : s->activation;
         if (!t.valid)
@@ -260,7 +284,25 @@ QVariant LayerTableModel::data(const QModelIndex &index, int role) const
     case ActOffset: return numberOrDash(s && s->activation.valid, s ? s->activation.offset : 0, 4);
     case WeightSqnr: return numberOrDash(s && s->weight.valid, s ? s->weight.sqnrDb : 0, 3);
     case ActSqnr: return numberOrDash(s && s->activation.valid, s ? s->activation.sqnrDb : 0, 3);
+    case WeightCodes:
+    case ActCodes: {
+        const types::TensorQuantStats *t = s ? (col == WeightCodes ? &s->weight : &s->activation) : nullptr;
+        if (!t || !t->valid || t->codesTotal <= 0)
+            return QStringLiteral("—");
+        return QStringLiteral("%1/%2").arg(t->codesUsed).arg(t->codesTotal);
+    }
     case SensitivityRank: return m_ranks[row] > 0 ? QVariant(m_ranks[row]) : QVariant(QStringLiteral("—"));
+    case SensWeightDrop:
+    case SensActDrop:
+    case SensKl: {
+        const auto &r = m_sensitivity[row];
+        if (r.layer.empty())
+            return QStringLiteral("—");
+        if (col == SensKl)
+            return QString::number(r.kl, 'g', 3);
+        const double drop = col == SensWeightDrop ? r.weightTop1Drop : r.actTop1Drop;
+        return QString::number(100.0 * drop, 'f', 2);
+    }
     default: return {};
     }
 }
@@ -286,7 +328,12 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
         case ActOffset: return tr("A offset β");
         case WeightSqnr: return tr("W SQNR (dB)");
         case ActSqnr: return tr("A SQNR (dB)");
+        case WeightCodes: return tr("W codes used");
+        case ActCodes: return tr("A codes used");
         case SensitivityRank: return tr("Sens. rank");
+        case SensWeightDrop: return tr("Δ top-1 W (pts)");
+        case SensActDrop: return tr("Δ top-1 A (pts)");
+        case SensKl: return tr("KL");
         default: return {};
         }
     }
@@ -303,7 +350,16 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
         case ActOffset: return tr("Learned activation offset β (LSQ+), 0 if none");
         case WeightSqnr: return tr("Signal-to-quantization-noise ratio of the weights");
         case ActSqnr: return tr("Signal-to-quantization-noise ratio of the input activations");
-        case SensitivityRank: return tr("1 = the layer whose quantization hurts accuracy most");
+        case WeightCodes: return tr("Integer codes of the weight quantizer that occur, of all it has");
+        case ActCodes: return tr("Integer codes of the input quantizer that occur on the probe images, of all it has");
+        case SensitivityRank:
+            return tr("1 = the layer whose quantization (weights and activations, alone in the model) hurts "
+                      "accuracy most");
+        case SensWeightDrop:
+            return tr("Top-1 accuracy lost, in percentage points, when only this layer's weights are quantized");
+        case SensActDrop:
+            return tr("Top-1 accuracy lost, in percentage points, when only this layer's input is quantized");
+        case SensKl: return tr("KL divergence of the output distribution from FP32 with this layer quantized alone");
         default: return {};
         }
     }

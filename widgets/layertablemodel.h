@@ -41,7 +41,12 @@ public:
         ActOffset,
         WeightSqnr,
         ActSqnr,
+        WeightCodes,
+        ActCodes,
         SensitivityRank,
+        SensWeightDrop,
+        SensActDrop,
+        SensKl,
         ColumnCount
     };
     /// Targets of setBitsForRows().
@@ -97,6 +102,7 @@ private:
     std::vector<types::LayerQuantConfig> m_configs;
     std::vector<std::shared_ptr<const types::LayerSnapshot>> m_snapshots;
     std::vector<int> m_ranks;
+    std::vector<types::SensitivityRow> m_sensitivity; ///< per row; layer empty when unknown
 };
 
 } // namespace ql::ui

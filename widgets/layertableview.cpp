@@ -9,6 +9,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLocale>
+#include <QScrollBar>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -75,7 +76,9 @@ LayerTableView::LayerTableView(QWidget *parent)
     auto *button = new QToolButton(this);
     button->setDefaultAction(m_setBits);
 
-    auto *bar = new QHBoxLayout;
+    auto *controlBar = new QWidget(this);
+    auto *bar = new QHBoxLayout(controlBar);
+    bar->setContentsMargins(0, 0, 0, 0);
     bar->addWidget(new QLabel(tr("Bits:"), this));
     bar->addWidget(m_bitsBox);
     bar->addWidget(new QLabel(tr("for"), this));
@@ -86,7 +89,8 @@ LayerTableView::LayerTableView(QWidget *parent)
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addLayout(bar);
+    layout->addWidget(controlBar);
+    setControls(controlBar);
     layout->addWidget(m_table, 1);
     layout->addWidget(m_summary);
 
@@ -95,17 +99,16 @@ LayerTableView::LayerTableView(QWidget *parent)
     });
     connect(m_model, &LayerTableModel::configEdited, this, &LayerTableView::configEdited);
     connect(m_model, &LayerTableModel::summaryChanged, this, &LayerTableView::updateSummary);
-    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
-        m_statsFitted = false;
-        m_table->resizeColumnsToContents();
-    });
-    // Statistics arrive after the layers: fit their columns once they do.
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] { m_table->resizeColumnsToContents(); });
+    // Statistics arrive after the layers, and grow (a step of 0.0151 after "—"): widen their
+    // columns to what they hold, never narrower than the user made them.
     connect(m_model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &tl, const QModelIndex &br) {
-        if (m_statsFitted || br.column() < LayerTableModel::WeightStep)
-            return;
-        m_statsFitted = true;
-        for (int c = std::max(tl.column(), int(LayerTableModel::WeightStep)); c <= br.column(); ++c)
-            m_table->resizeColumnToContents(c);
+        for (int c = std::max(tl.column(), int(LayerTableModel::WeightStep)); c <= br.column(); ++c) {
+            const int want = std::max(static_cast<QAbstractItemView *>(m_table)->sizeHintForColumn(c),
+                                      m_table->horizontalHeader()->sectionSizeHint(c));
+            if (m_table->columnWidth(c) < want)
+                m_table->setColumnWidth(c, want);
+        }
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
@@ -148,14 +151,64 @@ void LayerTableView::updateSummary()
                                 bopsText(m_model->bops())));
 }
 
+void LayerTableView::beginExport()
+{
+    // A copy of the table on the same model, sized to show every row and column, without the
+    // controls: the docked table may be scrolled or cut, and stays exactly as the user left it.
+    delete m_exportCopy;
+    m_exportCopy = new QWidget;
+    m_exportCopy->setAttribute(Qt::WA_DontShowOnScreen);
+    auto *table = new QTableView(m_exportCopy);
+    table->setModel(m_model);
+    table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    table->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    table->setFont(m_table->font());
+    for (int c = 0; c < m_model->columnCount(); ++c)
+        table->setColumnWidth(c, m_table->columnWidth(c));
+    table->resizeRowsToContents();
+    auto *summary = new QLabel(m_summary->text(), m_exportCopy);
+    const int width =
+        table->verticalHeader()->sizeHint().width() + table->horizontalHeader()->length() + 2 * table->frameWidth() + 2;
+    const int height = table->horizontalHeader()->sizeHint().height() + table->verticalHeader()->length() +
+                       2 * table->frameWidth() + 2;
+    table->setGeometry(0, 0, width, height);
+    summary->setGeometry(4, height + 4, std::max(width, summary->sizeHint().width()), summary->sizeHint().height());
+    m_exportCopy->resize(std::max(width, summary->sizeHint().width() + 8), height + summary->sizeHint().height() + 10);
+}
+
+void LayerTableView::endExport()
+{
+    delete m_exportCopy;
+    m_exportCopy = nullptr;
+}
+
+QWidget *LayerTableView::exportTarget() { return m_exportCopy ? m_exportCopy : this; }
+
 QString LayerTableView::toCsv() const
 {
-    QString out = csv::row({QStringLiteral("layer"), QStringLiteral("type"), QStringLiteral("shape"),
-                            QStringLiteral("parameters"), QStringLiteral("macs"), QStringLiteral("weight_bits"),
-                            QStringLiteral("act_bits"), QStringLiteral("weight_method"), QStringLiteral("act_method"),
-                            QStringLiteral("per_channel"), QStringLiteral("weight_step"), QStringLiteral("act_step"),
-                            QStringLiteral("act_offset"), QStringLiteral("weight_sqnr_db"),
-                            QStringLiteral("act_sqnr_db"), QStringLiteral("sensitivity_rank")});
+    QString out = csv::row({QStringLiteral("layer"),
+                            QStringLiteral("type"),
+                            QStringLiteral("shape"),
+                            QStringLiteral("parameters"),
+                            QStringLiteral("macs"),
+                            QStringLiteral("weight_bits"),
+                            QStringLiteral("act_bits"),
+                            QStringLiteral("weight_method"),
+                            QStringLiteral("act_method"),
+                            QStringLiteral("per_channel"),
+                            QStringLiteral("weight_step"),
+                            QStringLiteral("act_step"),
+                            QStringLiteral("act_offset"),
+                            QStringLiteral("weight_sqnr_db"),
+                            QStringLiteral("act_sqnr_db"),
+                            QStringLiteral("weight_codes_used"),
+                            QStringLiteral("act_codes_used"),
+                            QStringLiteral("codes_total_weight"),
+                            QStringLiteral("codes_total_act"),
+                            QStringLiteral("sensitivity_rank"),
+                            QStringLiteral("sensitivity_weight_drop_points"),
+                            QStringLiteral("sensitivity_act_drop_points"),
+                            QStringLiteral("sensitivity_kl")});
     for (int r = 0; r < m_model->layerCount(); ++r) {
         const auto &l = m_model->layer(r);
         const auto &c = m_model->config(r);
@@ -164,8 +217,15 @@ QString LayerTableView::toCsv() const
         for (int64_t d : l.weightShape)
             dims << QString::number(d);
         auto stat = [&](bool valid, double v) { return valid ? csv::num(v) : QString(); };
-        out += csv::row({QString::fromStdString(l.name), QString::fromStdString(l.type), dims.join(QLatin1Char('x')),
-                         QString::number(l.parameters), QString::number(l.macs),
+        auto cell = [&](int column) {
+            const QString t = m_model->data(m_model->index(r, column)).toString();
+            return t == QStringLiteral("—") ? QString() : t;
+        };
+        out += csv::row({QString::fromStdString(l.name),
+                         QString::fromStdString(l.type),
+                         dims.join(QLatin1Char('x')),
+                         QString::number(l.parameters),
+                         QString::number(l.macs),
                          QString::number(types::effectiveBits(c, types::Role::Weight)),
                          QString::number(types::effectiveBits(c, types::Role::Activation)),
                          QString::fromStdString(types::methodName(c.weight.method)),
@@ -176,7 +236,14 @@ QString LayerTableView::toCsv() const
                          stat(s && s->activation.valid, s ? s->activation.offset : 0),
                          stat(s && s->weight.valid, s ? s->weight.sqnrDb : 0),
                          stat(s && s->activation.valid, s ? s->activation.sqnrDb : 0),
-                         m_model->data(m_model->index(r, LayerTableModel::SensitivityRank)).toString()});
+                         stat(s && s->weight.valid, s ? double(s->weight.codesUsed) : 0),
+                         stat(s && s->activation.valid, s ? double(s->activation.codesUsed) : 0),
+                         stat(s && s->weight.valid, s ? double(s->weight.codesTotal) : 0),
+                         stat(s && s->activation.valid, s ? double(s->activation.codesTotal) : 0),
+                         cell(LayerTableModel::SensitivityRank),
+                         cell(LayerTableModel::SensWeightDrop),
+                         cell(LayerTableModel::SensActDrop),
+                         cell(LayerTableModel::SensKl)});
     }
     return out;
 }

@@ -36,6 +36,10 @@ public:
     QString viewTitle() const override;
     QString fileStem() const override { return QStringLiteral("layers"); }
     QString toCsv() const override;
+    /// An image shows the whole table, every row and column unscrolled, without the controls.
+    void beginExport() override;
+    void endExport() override;
+    QWidget *exportTarget() override;
 
 Q_SIGNALS:
     /// Forwarded from the model: the user changed a layer's setting.
@@ -52,7 +56,7 @@ private:
     QComboBox *m_targetBox;
     QAction *m_setBits;
     QLabel *m_summary;
-    bool m_statsFitted = false;
+    QWidget *m_exportCopy = nullptr; ///< the unscrolled table an export renders
 };
 
 } // namespace ql::ui

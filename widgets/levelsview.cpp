@@ -35,7 +35,9 @@ LevelsView::LevelsView(QWidget *parent)
     m_bitsBox->setSuffix(tr(" bits"));
     m_variantBox->addItem(tr("POT/POST as in the papers (2^b + 1 levels)"));
     m_variantBox->addItem(tr("POT/POST strict (2^b − 1 levels, fits in b bits)"));
-    auto *bar = new QHBoxLayout;
+    auto *controlBar = new QWidget(this);
+    auto *bar = new QHBoxLayout(controlBar);
+    bar->setContentsMargins(0, 0, 0, 0);
     bar->addWidget(new QLabel(tr("Signed weight levels at"), this));
     bar->addWidget(m_bitsBox);
     bar->addWidget(m_variantBox);
@@ -62,7 +64,8 @@ LevelsView::LevelsView(QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addLayout(bar);
+    layout->addWidget(controlBar);
+    setControls(controlBar);
     layout->addWidget(m_plot, 1);
 
     connect(m_bitsBox, &QSpinBox::valueChanged, this, &LevelsView::setBits);

@@ -99,9 +99,12 @@ void MultipointMapView::rebuild()
     g.setColorStopAt(0.33, QColor(49, 104, 142));
     g.setColorStopAt(0.66, QColor(53, 183, 121));
     g.setColorStopAt(1.0, QColor(253, 231, 37));
-    g.setLevelCount(std::max(2, maxPoints));
+    // One level per point count over the range [1, top]: a count p falls on level p - 1 exactly,
+    // whether the gradient rounds or truncates ((p - 1) (L - 1) / (top - 1) with L - 1 = top - 1).
+    const int top = std::max(2, maxPoints);
+    g.setLevelCount(top);
     m_colorMap->setGradient(g);
-    m_colorMap->setDataRange(QCPRange(0.5, maxPoints + 0.5));
+    m_colorMap->setDataRange(QCPRange(1, top));
     QSharedPointer<QCPAxisTickerFixed> t(new QCPAxisTickerFixed);
     t->setTickStep(1);
     t->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);

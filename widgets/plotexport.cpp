@@ -24,7 +24,9 @@ constexpr int kDpi = 96;
 // the plots still appear.
 void paintVector(InspectorView *view, QCPPainter *painter)
 {
-    view->render(painter, QPoint(), QRegion(), QWidget::DrawChildren);
+    view->exportTarget()->render(painter, QPoint(), QRegion(), QWidget::DrawChildren);
+    if (view->exportTarget() != view)
+        return;
     for (QCustomPlot *p : view->plots()) {
         if (!p->isVisibleTo(view))
             continue;
@@ -39,8 +41,10 @@ void paintVector(InspectorView *view, QCPPainter *painter)
 
 class SizeGuard {
 public:
-    explicit SizeGuard(QWidget *w) : m_w(w), m_old(w->size())
+    explicit SizeGuard(InspectorView *w) : m_w(w), m_old(w->size())
     {
+        // Controls stay out of the image; the view re-arranges what it shows.
+        w->beginExport();
         if (w->width() < 320 || w->height() < 240) {
             m_changed = true;
             w->resize(1000, 650);
@@ -55,12 +59,13 @@ public:
     {
         if (m_changed)
             m_w->resize(m_old);
+        m_w->endExport();
     }
     SizeGuard(const SizeGuard &) = delete;
     SizeGuard &operator=(const SizeGuard &) = delete;
 
 private:
-    QWidget *m_w;
+    InspectorView *m_w;
     QSize m_old;
     bool m_changed = false;
 };
@@ -125,7 +130,7 @@ bool render(InspectorView *view, const QString &temp, PlotExport::Format format,
 {
     switch (format) {
     case PlotExport::Format::Png: {
-        const QPixmap pm = view->grab();
+        const QPixmap pm = view->exportTarget()->grab();
         return !pm.isNull() && pm.save(temp, "PNG");
     }
     case PlotExport::Format::Pdf: {
@@ -163,7 +168,7 @@ bool PlotExport::writeImage(InspectorView *view, const QString &path, Format for
     // Written next to the target and renamed over it: an interrupted export leaves any
     // previous file intact and never a half-written one.
     const QString temp = path + QStringLiteral(".part");
-    const bool written = render(view, temp, format, view->size());
+    const bool written = render(view, temp, format, view->exportTarget()->size());
     // The PDF and SVG writers finish the file when they go out of scope, inside render().
     if (!written || QFileInfo(temp).size() == 0) {
         QFile::remove(temp);

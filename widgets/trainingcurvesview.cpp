@@ -27,7 +27,7 @@ TrainingCurvesView::TrainingCurvesView(QWidget *parent) : InspectorView(parent),
             qOverload<const QCPRange &>(&QCPAxis::setRange));
 
     m_plot->xAxis->setLabel(tr("training step"));
-    m_plot->yAxis->setLabel(tr("loss"));
+    m_plot->yAxis->setLabel(tr("loss (cross-entropy)"));
     m_plot->yAxis2->setVisible(true);
     m_plot->yAxis2->setLabel(tr("top-1 accuracy (%)"));
     m_plot->yAxis2->setTickLabelFont(m_plot->yAxis->tickLabelFont());
@@ -54,6 +54,11 @@ TrainingCurvesView::TrainingCurvesView(QWidget *parent) : InspectorView(parent),
     auto *baseKey = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis2);
     baseKey->setName(tr("FP32 baseline accuracy"));
     baseKey->setPen(QPen(QColor(60, 60, 60), 1.4, Qt::DashLine));
+    auto *validation = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis2);
+    validation->setName(tr("validation accuracy (right axis)"));
+    validation->setLineStyle(QCPGraph::lsNone);
+    validation->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssDiamond, plot::seriesColor(0).darker(130), plot::seriesColor(0), 10));
 
     m_baselineLine = new QCPItemStraightLine(m_plot);
     m_baselineLine->setClipAxisRect(top);
@@ -94,10 +99,28 @@ void TrainingCurvesView::setBaselineAccuracy(double accuracy)
     rebuild();
 }
 
+double TrainingCurvesView::effectiveBaseline() const
+{
+    if (m_baseline >= 0)
+        return m_baseline;
+    for (auto it = m_points.rbegin(); it != m_points.rend(); ++it)
+        if (it->fp32Accuracy >= 0)
+            return it->fp32Accuracy;
+    return -1;
+}
+
+int TrainingCurvesView::validationCount() const { return m_plot->graph(4)->dataCount(); }
+
 void TrainingCurvesView::rebuild()
 {
-    QVector<double> x, loss, acc, lr;
+    QVector<double> x, loss, acc, lr, vx, vacc;
     for (const auto &p : m_points) {
+        if (p.validationAccuracy >= 0) {
+            vx << double(p.step);
+            vacc << 100.0 * p.validationAccuracy;
+        }
+        if (!p.hasTraining())
+            continue; // the reference and validation points carry no training loss
         x << double(p.step);
         loss << p.loss;
         acc << 100.0 * p.accuracy;
@@ -106,23 +129,29 @@ void TrainingCurvesView::rebuild()
     m_plot->graph(0)->setData(x, loss, true);
     m_plot->graph(1)->setData(x, acc, true);
     m_plot->graph(2)->setData(x, lr, true);
-    const bool base = m_baseline >= 0;
+    m_plot->graph(4)->setData(vx, vacc, true);
+    if (vx.isEmpty())
+        m_plot->graph(4)->removeFromLegend();
+    else
+        m_plot->graph(4)->addToLegend();
+    const double baseline = effectiveBaseline();
+    const bool base = baseline >= 0;
     m_baselineLine->setVisible(base);
     m_baselineText->setVisible(base);
     m_plot->graph(3)->removeFromLegend();
     if (base) {
         m_plot->graph(3)->addToLegend();
-        m_baselineLine->point1->setCoords(0, 100.0 * m_baseline);
-        m_baselineLine->point2->setCoords(1, 100.0 * m_baseline);
-        m_baselineText->position->setCoords(0.99, 100.0 * m_baseline);
-        m_baselineText->setText(tr("FP32 %1 %").arg(100.0 * m_baseline, 0, 'f', 2));
+        m_baselineLine->point1->setCoords(0, 100.0 * baseline);
+        m_baselineLine->point2->setCoords(1, 100.0 * baseline);
+        m_baselineText->position->setCoords(0.99, 100.0 * baseline);
+        m_baselineText->setText(tr("FP32 %1 %").arg(100.0 * baseline, 0, 'f', 2));
         // At the right end, where the loss has fallen away: above the line, or below it
         // when the line runs at the very top of the axis.
-        m_baselineText->setPositionAlignment(Qt::AlignRight | (m_baseline > 0.96 ? Qt::AlignTop : Qt::AlignBottom));
+        m_baselineText->setPositionAlignment(Qt::AlignRight | (baseline > 0.96 ? Qt::AlignTop : Qt::AlignBottom));
     }
 
     auto *title = qobject_cast<QCPTextElement *>(m_plot->plotLayout()->element(0, 0));
-    if (m_points.empty()) {
+    if (x.isEmpty()) {
         m_plot->xAxis->setRange(0, 100);
         m_plot->yAxis->setRange(0, 1);
         if (title)
@@ -136,13 +165,17 @@ void TrainingCurvesView::rebuild()
         const auto [rmin, rmax] = std::minmax_element(lr.begin(), lr.end());
         const double pad = std::max(1e-12, (*rmax - *rmin) * 0.1);
         m_plot->axisRect(1)->axis(QCPAxis::atLeft)->setRange(std::max(0.0, *rmin - pad), *rmax + pad);
-        const auto &p = m_points.back();
+        const auto latest =
+            std::find_if(m_points.rbegin(), m_points.rend(), [](const auto &p) { return p.hasTraining(); });
+        QString text = tr("Step %1 · epoch %2 · loss %3 · training accuracy %4 %")
+                           .arg(latest->step)
+                           .arg(latest->epoch, 0, 'f', 2)
+                           .arg(latest->loss, 0, 'g', 4)
+                           .arg(100.0 * latest->accuracy, 0, 'f', 2);
+        if (!vacc.isEmpty())
+            text += tr(" · validation %1 %").arg(vacc.back(), 0, 'f', 2);
         if (title)
-            title->setText(tr("Step %1 · epoch %2\nloss %3 · accuracy %4 %")
-                               .arg(p.step)
-                               .arg(p.epoch, 0, 'f', 2)
-                               .arg(p.loss, 0, 'g', 4)
-                               .arg(100.0 * p.accuracy, 0, 'f', 2));
+            title->setText(text);
     }
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -150,10 +183,13 @@ void TrainingCurvesView::rebuild()
 QString TrainingCurvesView::toCsv() const
 {
     QString out = csv::row({QStringLiteral("step"), QStringLiteral("epoch"), QStringLiteral("loss"),
-                            QStringLiteral("accuracy"), QStringLiteral("learning_rate")});
+                            QStringLiteral("accuracy"), QStringLiteral("learning_rate"),
+                            QStringLiteral("validation_accuracy"), QStringLiteral("fp32_accuracy")});
     for (const auto &p : m_points)
-        out += csv::row({QString::number(p.step), csv::num(p.epoch), csv::num(p.loss), csv::num(p.accuracy),
-                         csv::num(p.learningRate)});
+        out += csv::row({QString::number(p.step), csv::num(p.epoch), p.hasTraining() ? csv::num(p.loss) : QString(),
+                         p.hasTraining() ? csv::num(p.accuracy) : QString(), csv::num(p.learningRate),
+                         p.validationAccuracy >= 0 ? csv::num(p.validationAccuracy) : QString(),
+                         p.fp32Accuracy >= 0 ? csv::num(p.fp32Accuracy) : QString()});
     return out;
 }
 

@@ -10,8 +10,9 @@ class QCPItemText;
 
 namespace ql::ui {
 
-/// Loss and accuracy over training steps (accuracy on the right axis, with
-/// the FP32 baseline as a horizontal line), learning rate below. GUI thread only.
+/// Loss and training accuracy over steps (accuracy on the right axis), the validation accuracy
+/// after each epoch as markers, the FP32 reference as a horizontal line (from the points the
+/// QAT job publishes, or setBaselineAccuracy), the learning rate beside. GUI thread only.
 class TrainingCurvesView : public InspectorView {
     Q_OBJECT
 public:
@@ -19,8 +20,12 @@ public:
 
     /// Replaces the curves with these points (ascending steps).
     void setPoints(const std::vector<types::TrainingPoint> &points);
-    /// FP32 accuracy in [0, 1]; negative hides the line.
+    /// FP32 accuracy in [0, 1]; negative: the one the points carry (none: no line).
     void setBaselineAccuracy(double accuracy);
+    /// The reference line's accuracy in [0, 1], -1 when there is none.
+    double effectiveBaseline() const;
+    /// Validation accuracies drawn.
+    int validationCount() const;
     double baselineAccuracy() const { return m_baseline; }
     int pointCount() const { return int(m_points.size()); }
     bool baselineVisible() const;

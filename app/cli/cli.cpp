@@ -3,6 +3,7 @@
 #include "core/common/device.h"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <sstream>
 
@@ -65,17 +66,26 @@ int Args::getInt(const std::string &name) const
     throw UsageError("--" + name + " expects a whole number, got '" + v + "'");
 }
 
+int Args::getInt(const std::string &name, int lo, int hi) const
+{
+    const int n = getInt(name);
+    if (n < lo || n > hi)
+        throw UsageError("--" + name + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                         ", got " + std::to_string(n));
+    return n;
+}
+
 double Args::getDouble(const std::string &name) const
 {
     const std::string v = get(name);
     try {
         size_t used = 0;
         const double d = std::stod(v, &used);
-        if (used == v.size())
+        if (used == v.size() && std::isfinite(d))
             return d;
     } catch (const std::exception &) {
     }
-    throw UsageError("--" + name + " expects a number, got '" + v + "'");
+    throw UsageError("--" + name + " expects a finite number, got '" + v + "'");
 }
 
 Args parseArgs(const std::string &command, const std::vector<OptionSpec> &options, const std::vector<std::string> &argv)
@@ -148,15 +158,13 @@ std::vector<OptionSpec> computeOptions()
 {
     return {
         {"device", "DEV", "auto, cpu, cuda or cuda:N", "auto"},
-        {"threads", "N", "CPU threads for libtorch; 0 = every core", "0"},
+        {"threads", "N", "CPU threads for libtorch, 0.." + std::to_string(kMaxThreads) + "; 0 = every core", "0"},
     };
 }
 
 std::string applyComputeOptions(const Args &args)
 {
-    const int threads = args.getInt("threads");
-    if (threads < 0)
-        throw UsageError("--threads must be 0 (every core) or more");
+    const int threads = args.getInt("threads", 0, kMaxThreads);
     core::setCpuThreads(threads);
     return args.get("device");
 }

@@ -30,7 +30,9 @@ public:
     std::string get(const std::string &name) const; ///< value or the option's default
     std::optional<std::string> maybe(const std::string &name) const;
     int getInt(const std::string &name) const; ///< UsageError when not an integer
-    double getDouble(const std::string &name) const; ///< UsageError when not a number
+    /// UsageError when not an integer in [lo, hi] (the message gives the range).
+    int getInt(const std::string &name, int lo, int hi) const;
+    double getDouble(const std::string &name) const; ///< UsageError when not a finite number
     const std::vector<std::string> &positional() const { return m_positional; }
 
 private:
@@ -64,9 +66,12 @@ struct CommandRegistrar {
 /// The text `quantlens-cli <command> --help` prints.
 std::string commandHelp(const Command &command);
 
+/// Most CPU threads --threads accepts.
+constexpr int kMaxThreads = 256;
+
 /// Options shared by commands that compute: --device and --threads.
 std::vector<OptionSpec> computeOptions();
-/// Applies --threads (all cores by default) and returns the --device request.
+/// Applies --threads (all cores by default; 0..kMaxThreads) and returns the --device request.
 std::string applyComputeOptions(const Args &args);
 
 } // namespace ql::app::cli

@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 namespace ql::app::cli {
@@ -36,10 +37,13 @@ OptionSpec archOption() { return {"arch", "ARCH", "architecture when FILE has no
 /// --model (FP32; also the first positional argument). Returns the model argument.
 std::string openFromArgs(Workbench &wb, const Args &args, bool positionalModel)
 {
+    wb.setTrustTorchScript(args.has("trust-torchscript"));
     if (args.has("data"))
-        wb.openData(args.get("data"));
+        reportSkipped(wb.openData(args.get("data")), args);
     if (!args.get("session").empty()) {
         wb.openSession(args.get("session"));
+        if (!args.has("data"))
+            reportSkipped(wb.dataInfo(), args);
         return args.get("session");
     }
     std::string path = args.get("model");
@@ -50,6 +54,8 @@ std::string openFromArgs(Workbench &wb, const Args &args, bool positionalModel)
     types::QuantRecipe fp32;
     fp32.weightMethod = fp32.actMethod = types::Method::None;
     wb.openModel(path, args.get("arch"), fp32);
+    if (!args.has("data"))
+        reportSkipped(wb.dataInfo(), args);
     return path;
 }
 
@@ -63,8 +69,8 @@ int runEval(const Args &args)
     auto cb = terminalCallbacks(bar);
     const std::string source = openFromArgs(wb, args, /*positionalModel=*/true);
     types::EvalOptions eo;
-    eo.batchSize = args.getInt("batch");
-    eo.maxSamples = args.getInt("limit");
+    eo.batchSize = args.getInt("batch", 1, 65536);
+    eo.maxSamples = args.getInt("limit", 0, std::numeric_limits<int>::max());
     const auto split = args.get("split") == "train" ? core::engine::DataSplit::Train : core::engine::DataSplit::Test;
     const auto r = wb.evaluate(split, eo, cb);
     bar.finish();
@@ -98,9 +104,11 @@ const CommandRegistrar kEval{Command{
                  archOption(),
                  dataOption(),
                  {"split", "SPLIT", "train or test", "test"},
-                 {"batch", "N", "batch size", "256"},
+                 {"batch", "N", "batch size (1..65536)", "256"},
                  {"limit", "N", "evaluate only the first N images (0 = all)", "0"},
-                 jsonOption()}),
+                 jsonOption(),
+                 trustOption(),
+                 verboseOption()}),
     runEval,
 }};
 
@@ -108,11 +116,12 @@ int runPredict(const Args &args)
 {
     Workbench wb;
     wb.setDevice(applyComputeOptions(args));
+    const int count = args.getInt("count", 0, std::numeric_limits<int>::max());
     const bool modelIsPositional = args.get("model").empty() && args.get("session").empty();
     openFromArgs(wb, args, modelIsPositional);
     const std::vector<std::string> files(args.positional().begin() + (modelIsPositional ? 1 : 0),
                                          args.positional().end());
-    const auto p = files.empty() ? wb.predictData(args.getInt("count")) : wb.predictFiles(files);
+    const auto p = files.empty() ? wb.predictData(count) : wb.predictFiles(files);
     std::ostringstream out;
     out << "input,predicted,class";
     const size_t classes = p.logits.empty() ? 0 : p.logits.front().size();
@@ -156,7 +165,9 @@ const CommandRegistrar kPredict{Command{
                  archOption(),
                  dataOption(),
                  {"count", "N", "how many test images (0 = all)", "16"},
-                 {"out", "FILE", "CSV file to write, atomically (default: standard output)", ""}}),
+                 {"out", "FILE", "CSV file to write, atomically (default: standard output)", ""},
+                 trustOption(),
+                 verboseOption()}),
     runPredict,
 }};
 

@@ -2,6 +2,7 @@
 // engine's Workbench (the same functions the GUI calls).
 #include "app/cli/common.h"
 #include "core/common/error.h"
+#include "core/data/dataloader.h"
 #include "core/engine/workbench.h"
 #include "ql/types/methods.h"
 
@@ -9,6 +10,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <limits>
 
 namespace ql::app::cli {
 namespace {
@@ -32,9 +34,11 @@ std::vector<OptionSpec> sessionOptions()
         {"first-last-bits", "B", "bits of the first and last layer (0 = same as the others)", "8"},
         {"budget", "P", "multipoint: extra points per channel on average", "0.5"},
         {"config", "FILE", "per-layer config JSON (names or globs -> specs), applied over the flags", ""},
-        {"calib", "N", "calibration images", "512"},
+        {"calib", "N", "calibration images (1..1000000)", "512"},
         {"out", "FILE", "save the session (.qls) here", ""},
         jsonOption(),
+        trustOption(),
+        verboseOption(),
     };
 }
 
@@ -77,6 +81,9 @@ types::QuantRecipe recipeFromArgs(const Args &args, const std::string &wmethod, 
     return r;
 }
 
+/// Largest image counts (calibration, samples, evaluation limits) the commands accept.
+constexpr int kMaxImages = 1000000;
+
 /// What every quantization command sets up first: device and threads, a progress bar with
 /// Ctrl-C handling, and the workbench.
 struct JobContext {
@@ -96,8 +103,10 @@ void openFromArgs(Workbench &wb, const Args &args, const std::string &defaultW, 
     const bool recipeFlags = args.has("wmethod") || args.has("amethod") || args.has("wbits") || args.has("abits");
     const auto recipe = recipeFromArgs(args, args.has("wmethod") ? args.get("wmethod") : defaultW,
                                        args.has("amethod") ? args.get("amethod") : defaultA);
+    args.getInt("calib", 1, kMaxImages); // a bad value is a usage error before anything is loaded
+    wb.setTrustTorchScript(args.has("trust-torchscript"));
     if (args.has("data"))
-        wb.openData(args.get("data"));
+        reportSkipped(wb.openData(args.get("data")), args);
     if (fromSession) {
         wb.openSession(args.get("session"));
         if (recipeFlags)
@@ -105,6 +114,8 @@ void openFromArgs(Workbench &wb, const Args &args, const std::string &defaultW, 
     } else {
         wb.openModel(args.get("model"), args.get("arch"), recipe);
     }
+    if (!args.has("data"))
+        reportSkipped(wb.dataInfo(), args);
     if (!args.get("config").empty())
         wb.applyConfigFile(args.get("config"));
 }
@@ -167,8 +178,8 @@ int runPtq(const Args &args)
     auto &[wb, bar, cb] = ctx;
     openFromArgs(wb, args, "mse", "mse");
     types::EvalOptions eo;
-    eo.maxSamples = args.getInt("limit");
-    const auto r = wb.ptq(args.getInt("calib"), eo, cb);
+    eo.maxSamples = args.getInt("limit", 0, kMaxImages);
+    const auto r = wb.ptq(args.getInt("calib", 1, kMaxImages), eo, cb);
     bar.finish();
     const auto layers = layerJson(wb);
     printLayerTable(wb, layers);
@@ -187,21 +198,23 @@ int runPtq(const Args &args)
 
 int runQat(const Args &args)
 {
-    JobContext ctx(args);
-    auto &[wb, bar, cb] = ctx;
-    openFromArgs(wb, args, "lsq", "lsq");
     types::QatOptions o;
-    o.calibrationImages = args.getInt("calib");
-    o.train.epochs = args.getInt("epochs");
-    o.train.batchSize = args.getInt("batch");
+    o.calibrationImages = args.getInt("calib", 1, kMaxImages);
+    o.train.epochs = args.getInt("epochs", 1, 100000);
+    o.train.batchSize = args.getInt("batch", 1, 65536);
     o.train.learningRate = args.getDouble("lr");
     o.train.quantLearningRate = args.has("qlr") ? args.getDouble("qlr") : -1.0;
     o.train.weightDecay = args.getDouble("wd");
-    o.train.seed = static_cast<uint64_t>(args.getInt("seed"));
-    o.train.workers = args.getInt("workers");
-    o.train.maxStepsPerEpoch = args.getInt("steps-per-epoch");
+    o.train.seed = static_cast<uint64_t>(args.getInt("seed", 0, std::numeric_limits<int>::max()));
+    o.train.workers = args.getInt("workers", 0, core::data::kMaxWorkers);
+    o.train.maxStepsPerEpoch = args.getInt("steps-per-epoch", 0, std::numeric_limits<int>::max());
     o.train.checkpoint = args.get("checkpoint");
     o.train.resume = args.has("resume");
+    if (!(o.train.learningRate > 0) || (args.has("qlr") && o.train.quantLearningRate < 0) || o.train.weightDecay < 0)
+        throw UsageError("--lr must be positive, --qlr and --wd not negative");
+    JobContext ctx(args);
+    auto &[wb, bar, cb] = ctx;
+    openFromArgs(wb, args, "lsq", "lsq");
     core::engine::Eta total;
     const auto r = wb.qat(o, cb);
     bar.finish();
@@ -216,7 +229,8 @@ int runQat(const Args &args)
                      {"quantized", evalJson(r.eval.quantized)},
                      {"layers", layers},
                      {"seconds", total.elapsedSeconds()},
-                     {"cancelled", r.train.cancelled}};
+                     {"cancelled", r.train.cancelled},
+                     {"diverged", !r.diverged.empty()}};
     for (const auto &e : r.train.epochs)
         j["epochs"].push_back({{"epoch", e.epoch},
                                {"train_loss", e.trainLoss},
@@ -231,6 +245,12 @@ int runQat(const Args &args)
                                            {"start", m.start},
                                            {"end", m.end},
                                            {"relative_change", m.relativeChange}});
+    if (!r.diverged.empty()) {
+        // A diverged run leaves any earlier session at --out as it was.
+        writeJsonIfAsked(args, j);
+        throw core::Error("QAT failed: " + r.diverged + (args.get("out").empty() ? "." : "; no session was written."),
+                          "Lower the learning rate (--lr, --qlr), use more bits, or start from a better FP32 model.");
+    }
     saveIfAsked(args, wb, j);
     writeJsonIfAsked(args, j);
     return r.train.cancelled ? 1 : 0;
@@ -241,7 +261,7 @@ int runQat(const Args &args)
 void ensureCalibrated(Workbench &wb, const Args &args, const core::engine::JobCallbacks &cb)
 {
     if (!wb.calibrated())
-        wb.calibrate(args.getInt("calib"), cb);
+        wb.calibrate(args.getInt("calib", 1, kMaxImages), cb);
 }
 
 nlohmann::json errorsJson(const types::ErrorAccumulation &acc)
@@ -268,7 +288,7 @@ int runErrors(const Args &args)
     ensureCalibrated(wb, args, cb);
     nlohmann::json j{{"job", "errors"}, {"device", wb.deviceName()}};
     if (args.get("compare").empty()) {
-        const auto acc = wb.errors(args.getInt("samples"), cb);
+        const auto acc = wb.errors(args.getInt("samples", 1, kMaxImages), cb);
         bar.finish();
         printErrors(acc);
         j["configs"].push_back(errorsJson(acc));
@@ -278,7 +298,8 @@ int runErrors(const Args &args)
         if (slash == std::string::npos)
             throw UsageError("--compare expects WMETHOD/AMETHOD, e.g. lsq/asq");
         const auto other = recipeFromArgs(args, spec.substr(0, slash), spec.substr(slash + 1));
-        const auto c = wb.compare(other, args.getInt("calib"), args.getInt("samples"), cb);
+        const auto c =
+            wb.compare(other, args.getInt("calib", 1, kMaxImages), args.getInt("samples", 1, kMaxImages), cb);
         bar.finish();
         for (const auto &acc : {c.errorsA, c.errorsB}) {
             if (!acc)
@@ -297,7 +318,7 @@ int runSensitivity(const Args &args)
     auto &[wb, bar, cb] = ctx;
     openFromArgs(wb, args, "minmax", "minmax");
     ensureCalibrated(wb, args, cb);
-    const auto rows = wb.sensitivity(args.getInt("samples"), cb);
+    const auto rows = wb.sensitivity(args.getInt("samples", 1, kMaxImages), cb);
     bar.finish();
     std::vector<const types::SensitivityRow *> sorted;
     for (const auto &r : rows)
@@ -327,15 +348,23 @@ int runWhatIf(const Args &args)
     auto &[wb, bar, cb] = ctx;
     openFromArgs(wb, args, "minmax", "minmax");
     auto change = wb.layerConfig(layer); // an unknown layer fails here, before any calibration
-    if (args.getInt("to-wbits") > 0)
-        change.weight.bits = args.getInt("to-wbits");
-    if (args.getInt("to-abits") > 0)
-        change.act.bits = args.getInt("to-abits");
+    const int toW = args.getInt("to-wbits", 0, 32), toA = args.getInt("to-abits", 0, 32);
+    const int samples = args.getInt("samples", 1, kMaxImages);
+    if (toW > 0)
+        change.weight.bits = toW;
+    if (toA > 0)
+        change.act.bits = toA;
+    try {
+        types::validateSpec(change.weight, types::Role::Weight);
+        types::validateSpec(change.act, types::Role::Activation);
+    } catch (const core::Error &e) {
+        throw UsageError(e.full());
+    }
     ensureCalibrated(wb, args, cb);
     types::EvalOptions eo;
-    eo.maxSamples = args.getInt("samples");
+    eo.maxSamples = samples;
     const auto before = wb.evaluate(core::engine::DataSplit::Test, eo);
-    const auto r = wb.whatIf(change, args.getInt("samples"));
+    const auto r = wb.whatIf(change, samples);
     bar.finish();
     std::printf("%s: top-1 %.2f%% -> %.2f%% on %lld images (re-quantize + evaluate: %.0f ms)\n", layer.c_str(),
                 100 * before.top1, 100 * r.eval.top1, static_cast<long long>(r.eval.count), 1000 * r.seconds);
@@ -370,17 +399,19 @@ const CommandRegistrar kQat{Command{
     "parameters (step sizes, offsets, alpha, ASQ adapters) learn with the network's optimiser,\n"
     "learning rate and schedule, without weight decay; --qlr gives them a learning rate of their own.\n"
     "The JSON result reports each learned parameter's start and end value. A loss or parameter\n"
-    "that turns NaN stops the run naming the layer.",
-    plus(plus(sessionOptions(), {{"epochs", "N", "training epochs", "3"},
-                                 {"batch", "N", "batch size", std::to_string(types::qatDefaults().batchSize)},
-                                 {"lr", "LR", "learning rate of the weights", "0.005"},
-                                 {"qlr", "LR", "learning rate of the quantizer parameters (default: --lr)", ""},
-                                 {"wd", "WD", "weight decay (weights only)", "1e-4"},
-                                 {"seed", "N", "random seed", "0"},
-                                 {"workers", "N", "data-loader threads", "2"},
-                                 {"steps-per-epoch", "N", "limit each epoch to N steps (0 = all)", "0"},
-                                 {"checkpoint", "FILE", "checkpoint after every epoch", ""},
-                                 {"resume", "", "continue from --checkpoint", ""}}),
+    "that turns NaN stops the run naming the layer; a run whose last epoch ends at chance level\n"
+    "(top-1 at most 1.2 / classes) counts as diverged: exit status 1 and no session written.",
+    plus(plus(sessionOptions(),
+              {{"epochs", "N", "training epochs", "3"},
+               {"batch", "N", "batch size", std::to_string(types::qatDefaults().batchSize)},
+               {"lr", "LR", "learning rate of the weights", "0.005"},
+               {"qlr", "LR", "learning rate of the quantizer parameters (default: --lr)", ""},
+               {"wd", "WD", "weight decay (weights only)", "1e-4"},
+               {"seed", "N", "random seed", "0"},
+               {"workers", "N", "data-loader threads, 0.." + std::to_string(core::data::kMaxWorkers), "2"},
+               {"steps-per-epoch", "N", "limit each epoch to N steps (0 = all)", "0"},
+               {"checkpoint", "FILE", "checkpoint after every epoch", ""},
+               {"resume", "", "continue from --checkpoint", ""}}),
          computeOptions()),
     runQat,
 }};

@@ -1,10 +1,12 @@
 // quantlens-cli train: FP32 training of a zoo model, on the engine's Workbench.
 #include "app/cli/common.h"
+#include "core/data/dataloader.h"
 #include "core/engine/workbench.h"
 
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <limits>
 
 namespace ql::app::cli {
 namespace {
@@ -14,27 +16,31 @@ int runTrain(const Args &args)
     const std::string out = args.get("out");
     if (out.empty())
         throw UsageError("--out FILE is required (where the trained model is written)");
+    types::TrainOptions o;
+    o.epochs = args.getInt("epochs", 1, 100000);
+    o.batchSize = args.getInt("batch", 1, 65536);
+    o.learningRate = args.getDouble("lr");
+    o.momentum = args.getDouble("momentum");
+    o.weightDecay = args.getDouble("wd");
+    const int64_t seed = args.getInt("seed", 0, std::numeric_limits<int>::max());
+    o.seed = static_cast<uint64_t>(seed);
+    o.workers = args.getInt("workers", 0, core::data::kMaxWorkers);
+    o.augment = !args.has("no-augment");
+    o.maxStepsPerEpoch = args.getInt("steps-per-epoch", 0, std::numeric_limits<int>::max());
+    if (!(o.learningRate > 0) || o.momentum < 0 || o.momentum >= 1 || o.weightDecay < 0)
+        throw UsageError("--lr must be positive, --momentum in [0, 1), --wd not negative");
+
     core::engine::Workbench wb;
     wb.setDevice(applyComputeOptions(args));
     ProgressBar bar;
     auto cb = terminalCallbacks(bar);
     bar.message("loading " + args.get("data") + " …");
     const auto data = wb.openData(args.get("data"));
+    reportSkipped(data, args);
 
-    const int64_t seed = args.getInt("seed");
     core::engine::seedEverything(static_cast<uint64_t>(seed));
     wb.newModel(args.get("model"), args.get("act"));
 
-    types::TrainOptions o;
-    o.epochs = args.getInt("epochs");
-    o.batchSize = args.getInt("batch");
-    o.learningRate = args.getDouble("lr");
-    o.momentum = args.getDouble("momentum");
-    o.weightDecay = args.getDouble("wd");
-    o.seed = static_cast<uint64_t>(seed);
-    o.workers = args.getInt("workers");
-    o.augment = !args.has("no-augment");
-    o.maxStepsPerEpoch = args.getInt("steps-per-epoch");
     o.checkpoint = args.get("checkpoint");
     o.resume = args.has("resume");
     if (o.resume && o.checkpoint.empty())
@@ -88,13 +94,14 @@ std::vector<OptionSpec> trainOptions()
         {"momentum", "M", "SGD momentum", "0.9"},
         {"wd", "WD", "weight decay (weights only)", "5e-4"},
         {"seed", "N", "random seed", "0"},
-        {"workers", "N", "data-loader threads", "2"},
+        {"workers", "N", "data-loader threads, 0.." + std::to_string(core::data::kMaxWorkers), "2"},
         {"no-augment", "", "no random crop / flip", ""},
         {"steps-per-epoch", "N", "limit each epoch to N steps (0 = all)", "0"},
         {"out", "FILE", "where to write the model (.pth state dict + FILE.json)", ""},
         {"checkpoint", "FILE", "write a checkpoint after every epoch", ""},
         {"resume", "", "continue from the checkpoint (default FILE.ckpt)", ""},
         jsonOption(),
+        verboseOption(),
     };
     for (auto &c : computeOptions())
         o.push_back(c);

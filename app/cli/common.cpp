@@ -29,6 +29,29 @@ OptionSpec dataOption()
 
 OptionSpec jsonOption() { return {"json", "FILE", "write the full result as JSON to FILE", ""}; }
 
+OptionSpec verboseOption() { return {"verbose", "", "list every image file that could not be read", ""}; }
+
+OptionSpec trustOption()
+{
+    return {"trust-torchscript", "",
+            "load a TorchScript model (or a session from QuantLens 0.1): loading one runs code stored in the file, so "
+            "give this only for files you trust",
+            ""};
+}
+
+void reportSkipped(const types::DataInfo &info, const Args &args)
+{
+    if (info.skipped.empty())
+        return;
+    std::cerr << "quantlens-cli: warning: " << info.skipped.size() << " image file"
+              << (info.skipped.size() == 1 ? "" : "s") << " of '" << info.name << "' could not be read and "
+              << (info.skipped.size() == 1 ? "was" : "were") << " skipped"
+              << (args.has("verbose") ? ":" : " (--verbose lists them)") << "\n";
+    if (args.has("verbose"))
+        for (const auto &s : info.skipped)
+            std::cerr << "  " << s << "\n";
+}
+
 core::data::Dataset openData(const Args &args, core::data::Split split)
 {
     return core::data::openDataset(args.get("data"), split);

@@ -4,6 +4,7 @@
 #include "app/cli/progress.h"
 #include "core/data/dataset.h"
 #include "core/engine/job.h"
+#include "ql/types/jobs.h"
 
 #include <nlohmann/json.hpp>
 
@@ -23,5 +24,13 @@ core::engine::JobCallbacks terminalCallbacks(ProgressBar &bar);
 /// Writes `j` to --json FILE when given (atomically).
 void writeJsonIfAsked(const Args &args, const nlohmann::json &j);
 OptionSpec jsonOption();
+
+/// --verbose: list every image file that could not be read.
+OptionSpec verboseOption();
+/// --trust-torchscript: load TorchScript models and version-1 sessions, which run code when loaded.
+OptionSpec trustOption();
+/// Tells on standard error how many image files of the open data set could not be read and were
+/// skipped, and lists them with --verbose.
+void reportSkipped(const types::DataInfo &info, const Args &args);
 
 } // namespace ql::app::cli

@@ -69,8 +69,10 @@ int main(int argc, char **argv)
         if (!e.hint().empty())
             std::cerr << "  " << e.hint() << "\n";
         return 1;
-    } catch (const std::exception &e) {
-        std::cerr << "quantlens-cli " << command->name << ": error: " << e.what() << "\n";
+    } catch (...) {
+        // libtorch errors without their backtrace, out of memory with a sentence a user understands.
+        std::cerr << "quantlens-cli " << command->name
+                  << ": error: " << ql::core::describeException(std::current_exception()) << "\n";
         return 1;
     }
 }

@@ -24,7 +24,14 @@ std::string formatSeconds(double s)
 
 ProgressBar::ProgressBar() : m_tty(::isatty(STDERR_FILENO) == 1) { }
 
-ProgressBar::~ProgressBar() { finish(); }
+ProgressBar::~ProgressBar()
+{
+    try {
+        finish();
+    } catch (...) {
+        // A destructor never throws: it may run while another exception unwinds.
+    }
+}
 
 void ProgressBar::update(const types::JobProgress &p)
 {

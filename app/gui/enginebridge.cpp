@@ -1,5 +1,6 @@
 #include "app/gui/enginebridge.h"
 
+#include "core/common/error.h"
 #include "core/common/threads.h"
 
 #include <QMetaObject>
@@ -12,7 +13,17 @@ namespace {
 
 QString percent(double v) { return QString::number(100 * v, 'f', 2); }
 
+QStringList toList(const std::vector<std::string> &items)
+{
+    QStringList out;
+    for (const auto &i : items)
+        out << QString::fromStdString(i);
+    return out;
+}
+
 } // namespace
+
+bool EngineBridge::needsTrust(const QString &path) { return core::engine::Workbench::needsTrust(path.toStdString()); }
 
 EngineBridge::EngineBridge(QObject *parent)
     : QObject(parent), m_bus(std::make_shared<core::telemetry::Bus>()),
@@ -26,10 +37,14 @@ EngineBridge::EngineBridge(QObject *parent)
 
 EngineBridge::~EngineBridge()
 {
-    m_bus->setNotify(nullptr);
-    if (m_thread.joinable()) {
-        m_thread.request_stop();
-        m_thread.join();
+    try {
+        m_bus->setNotify(nullptr);
+        if (m_thread.joinable()) {
+            m_thread.request_stop();
+            m_thread.join();
+        }
+    } catch (...) {
+        // A destructor never throws; the jthread's own destructor joins what is left.
     }
 }
 
@@ -93,27 +108,38 @@ bool EngineBridge::start(const QString &name, Job job, bool needsModel)
     if (m_thread.joinable())
         m_thread.join(); // the previous job has finished: m_busy was false
     Q_EMIT jobStarted(name);
-    m_thread = std::jthread([this, name, job = std::move(job)](std::stop_token stop) {
-        core::applyCpuThreads();
-        QString summary, error;
-        try {
-            summary = job(*m_workbench, callbacks(stop));
-        } catch (...) {
-            error = QString::fromStdString(core::describeException(std::current_exception()));
+    try {
+        m_thread = std::jthread([this, name, job = std::move(job)](std::stop_token stop) {
+            core::applyCpuThreads();
+            QString summary, error;
+            try {
+                summary = job(*m_workbench, callbacks(stop));
+            } catch (...) {
+                error = QString::fromStdString(core::describeException(std::current_exception()));
+                if (error.isEmpty())
+                    error = tr("The job failed.");
+            }
+            {
+                std::lock_guard lock(m_mutex);
+                m_busy = false;
+                m_job.clear();
+            }
+            post([this] { setPaused(false); });
             if (error.isEmpty())
-                error = tr("The job failed.");
-        }
+                post([this, name, summary] { Q_EMIT jobFinished(name, summary); });
+            else
+                post([this, name, error] { Q_EMIT jobFailed(name, error); });
+        });
+    } catch (const std::exception &e) {
+        // No thread could be started (no memory or threads left): the job fails, the window goes on.
         {
             std::lock_guard lock(m_mutex);
             m_busy = false;
             m_job.clear();
         }
-        post([this] { setPaused(false); });
-        if (error.isEmpty())
-            post([this, name, summary] { Q_EMIT jobFinished(name, summary); });
-        else
-            post([this, name, error] { Q_EMIT jobFailed(name, error); });
-    });
+        const QString error = tr("The engine thread could not be started (%1).").arg(QString::fromLocal8Bit(e.what()));
+        post([this, name, error] { Q_EMIT jobFailed(name, error); });
+    }
     return true;
 }
 
@@ -153,12 +179,30 @@ void EngineBridge::collect(core::engine::Workbench &wb)
     m_dataName = QString::fromStdString(s.data);
 }
 
-bool EngineBridge::openModel(const QString &path)
+bool EngineBridge::inspectModel(const QString &path)
+{
+    return start(
+        tr("Inspect model"),
+        [this, path](core::engine::Workbench &, const core::engine::JobCallbacks &) {
+            const auto info = core::engine::Workbench::inspectModelFile(path.toStdString());
+            post([this, info] { Q_EMIT modelInspected(info); });
+            return tr("%1: %2").arg(path, QString::fromStdString(info.format));
+        },
+        /*needsModel=*/false);
+}
+
+bool EngineBridge::openModel(const QString &path, const types::QuantRecipe &recipe, const QString &arch,
+                             const QString &activation, bool trustTorchScript)
 {
     return start(
         tr("Open model"),
-        [this, path](core::engine::Workbench &wb, const core::engine::JobCallbacks &) {
-            wb.openModel(path.toStdString());
+        [this, path, recipe, arch, activation, trustTorchScript](core::engine::Workbench &wb,
+                                                                 const core::engine::JobCallbacks &) {
+            const bool hadData = wb.hasData();
+            wb.setTrustTorchScript(trustTorchScript);
+            wb.openModel(path.toStdString(), arch.toStdString(), recipe, activation.toStdString());
+            if (!hadData)
+                announceData(wb);
             {
                 std::lock_guard lock(m_mutex);
                 m_errors.reset();
@@ -172,12 +216,16 @@ bool EngineBridge::openModel(const QString &path)
         /*needsModel=*/false);
 }
 
-bool EngineBridge::openSession(const QString &path)
+bool EngineBridge::openSession(const QString &path, bool trustTorchScript)
 {
     return start(
         tr("Open session"),
-        [this, path](core::engine::Workbench &wb, const core::engine::JobCallbacks &cb) {
+        [this, path, trustTorchScript](core::engine::Workbench &wb, const core::engine::JobCallbacks &cb) {
+            const bool hadData = wb.hasData();
+            wb.setTrustTorchScript(trustTorchScript);
             wb.openSession(path.toStdString());
+            if (!hadData)
+                announceData(wb);
             {
                 std::lock_guard lock(m_mutex);
                 m_errors.reset();
@@ -203,25 +251,31 @@ bool EngineBridge::openData(const QString &nameOrPath)
     return start(
         tr("Open data"),
         [this, nameOrPath](core::engine::Workbench &wb, const core::engine::JobCallbacks &) {
-            const auto info = wb.openData(nameOrPath.toStdString());
-            QString description = tr("%1: %2 training and %3 test images, %4 classes")
-                                      .arg(nameOrPath)
-                                      .arg(info.trainCount)
-                                      .arg(info.testCount)
-                                      .arg(info.classes);
-            if (!info.skipped.empty())
-                description +=
-                    tr(" (%n file(s) could not be read and were skipped)", nullptr, int(info.skipped.size()));
+            wb.openData(nameOrPath.toStdString());
             if (wb.hasModel())
                 collect(wb);
             {
                 std::lock_guard lock(m_mutex);
                 m_dataName = nameOrPath;
             }
-            post([this, description] { Q_EMIT dataOpened(description); });
-            return description;
+            return announceData(wb);
         },
         /*needsModel=*/false);
+}
+
+QString EngineBridge::announceData(core::engine::Workbench &wb)
+{
+    const auto info = wb.dataInfo();
+    QString description = tr("%1: %2 training and %3 test images, %4 classes")
+                              .arg(QString::fromStdString(info.name))
+                              .arg(info.trainCount)
+                              .arg(info.testCount)
+                              .arg(info.classes);
+    if (!info.skipped.empty())
+        description += tr(" (%n file(s) could not be read and were skipped)", nullptr, int(info.skipped.size()));
+    const QStringList skipped = toList(info.skipped);
+    post([this, description, skipped] { Q_EMIT dataOpened(description, skipped); });
+    return description;
 }
 
 bool EngineBridge::runPtq(const types::QuantRecipe &recipe, int64_t calibrationImages, int64_t evalSamples)
@@ -259,9 +313,16 @@ bool EngineBridge::runQat(const types::QuantRecipe &recipe, const types::QatOpti
         }
         const auto r = wb.qat(o, cb, /*telemetry=*/true);
         collect(wb);
-        return tr("QAT: FP32 top-1 %1%, quantized %2%%3")
-            .arg(percent(r.eval.fp32.top1), percent(r.eval.quantized.top1))
-            .arg(r.train.cancelled ? tr(" (stopped)") : QString());
+        const QString summary = tr("QAT: FP32 top-1 %1%, quantized %2%%3")
+                                    .arg(percent(r.eval.fp32.top1), percent(r.eval.quantized.top1))
+                                    .arg(r.train.cancelled ? tr(" (stopped)") : QString());
+        if (!r.diverged.empty()) {
+            // The results stay on screen to be looked at, but the run is named for what it is.
+            m_bus->publishMessage("QAT failed: " + r.diverged +
+                                  ". Lower the learning rate, use more bits, or start from a better FP32 model.");
+            return tr("%1 - %2").arg(summary, QString::fromStdString(r.diverged));
+        }
+        return summary;
     });
 }
 

@@ -13,6 +13,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <condition_variable>
 #include <functional>
@@ -36,10 +37,21 @@ public:
     QString currentJob() const;
     std::shared_ptr<core::telemetry::Bus> bus() const { return m_bus; }
 
-    /// Loads a model file (and the data set it was trained on, or Fashion-MNIST).
-    bool openModel(const QString &path);
+    /// Loads a model file (and the data set it was trained on, or Fashion-MNIST) with `recipe`
+    /// as its configuration. `arch` (and `activation`) name the zoo architecture of a state dict
+    /// that has no description beside it. A TorchScript file is loaded only with
+    /// `trustTorchScript` (loading it runs code stored in it); without, the job fails saying why.
+    bool openModel(const QString &path, const types::QuantRecipe &recipe = {}, const QString &arch = {},
+                   const QString &activation = {}, bool trustTorchScript = false);
+    /// Finds out what a model file is (format, described or not, the zoo architecture it fits);
+    /// answers with modelInspected().
+    bool inspectModel(const QString &path);
     /// Loads a saved session (.qls) with its quantizers as they were saved, and evaluates it.
-    bool openSession(const QString &path);
+    /// Sessions of QuantLens 0.1 keep their weights in a TorchScript archive: see openModel.
+    bool openSession(const QString &path, bool trustTorchScript = false);
+    /// Whether opening `path` needs the user's trust (it is, or its session's weights are, a
+    /// TorchScript archive). Cheap; any thread.
+    static bool needsTrust(const QString &path);
     /// Uses another data set (name or folder) for calibration, training and evaluation.
     bool openData(const QString &nameOrPath);
     /// Quantizes a second copy of the model with `other` (PTQ calibration) and compares it
@@ -91,13 +103,16 @@ public:
 
 Q_SIGNALS:
     void modelOpened();
+    /// What inspectModel() found.
+    void modelInspected(const ql::types::ModelFileInfo &info);
     void jobStarted(const QString &job);
     void jobFinished(const QString &job, const QString &summary);
     void jobFailed(const QString &job, const QString &message);
     void errorsReady();
     void comparisonReady();
-    /// A data set was opened (description).
-    void dataOpened(const QString &description);
+    /// A data set was opened (description); `skipped` lists the image files that could not be
+    /// read ("path: reason").
+    void dataOpened(const QString &description, const QStringList &skipped);
     /// The session was saved automatically during a job.
     void autosaved(const QString &path);
     void sensitivityReady();
@@ -113,6 +128,8 @@ private:
     core::engine::JobCallbacks callbacks(std::stop_token stop);
     /// Copies what the views show from the workbench (engine thread).
     void collect(core::engine::Workbench &wb);
+    /// Announces the open data set (dataOpened) and returns its description (engine thread).
+    QString announceData(core::engine::Workbench &wb);
     /// Queues `f` to run on the GUI thread.
     void post(std::function<void()> f);
 
@@ -143,3 +160,4 @@ private:
 };
 
 } // namespace ql::app
+Q_DECLARE_METATYPE(ql::types::ModelFileInfo)

@@ -8,6 +8,8 @@
 #include <QLocale>
 #include <QTranslator>
 
+#include <algorithm>
+
 int main(int argc, char **argv)
 {
     ql::core::keepFreedMemoryForReuse();
@@ -20,7 +22,8 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(QStringLiteral("QuantLens: see what quantization does to every layer."));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("CPU threads for libtorch (0 = every core)."),
+    QCommandLineOption threads(QStringLiteral("threads"),
+                               QStringLiteral("CPU threads for libtorch, 0..256 (0 = every core)."),
                                QStringLiteral("N"), QStringLiteral("0"));
     QCommandLineOption language(QStringLiteral("lang"),
                                 QStringLiteral("Interface language for this run (en, de, zh_CN)."),
@@ -31,12 +34,26 @@ int main(int argc, char **argv)
     QCommandLineOption layer(QStringLiteral("layer"), QStringLiteral("Select this layer once the model is open."),
                              QStringLiteral("NAME"));
     parser.addOption(layer);
+    QCommandLineOption run(QStringLiteral("run"),
+                           QStringLiteral("Jobs to run once the model is open, in order: ptq, qat, evaluate, errors, "
+                                          "sensitivity, compare (comma-separated)."),
+                           QStringLiteral("JOBS"));
+    parser.addOption(run);
+    QCommandLineOption raise(QStringLiteral("raise"),
+                             QStringLiteral("Views to bring to the front (comma-separated: histogram, offsets, levels, "
+                                            "compare, errors, training, multipoint)."),
+                             QStringLiteral("VIEWS"));
+    parser.addOption(raise);
+    QCommandLineOption trust(QStringLiteral("trust-torchscript"),
+                             QStringLiteral("Open TorchScript files without asking (loading one runs code stored in "
+                                            "it: only for files you trust)."));
+    parser.addOption(trust);
     parser.addOption(threads);
     parser.addOption(language);
     parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("Model or session to open."),
                                  QStringLiteral("[model]"));
     parser.process(app);
-    ql::core::setCpuThreads(parser.value(threads).toInt());
+    ql::core::setCpuThreads(std::clamp(parser.value(threads).toInt(), 0, 256));
 
     QString lang = parser.isSet(language) ? parser.value(language) : ql::app::chosenLanguage();
     const QLocale locale = lang.isEmpty() ? QLocale::system() : QLocale(lang);
@@ -52,6 +69,11 @@ int main(int argc, char **argv)
     window.show();
     window.setPtqOnOpen(parser.isSet(ptq));
     window.setLayerOnOpen(parser.value(layer));
+    if (parser.isSet(run))
+        window.setJobsOnOpen(parser.value(run).split(QLatin1Char(','), Qt::SkipEmptyParts));
+    for (const QString &view : parser.value(raise).split(QLatin1Char(','), Qt::SkipEmptyParts))
+        window.raiseDock(QStringLiteral("dock.") + view.trimmed());
+    window.setTrustTorchScript(parser.isSet(trust));
     if (const QStringList files = parser.positionalArguments(); !files.isEmpty())
         window.openModelFile(files.front());
     return QApplication::exec();

@@ -1,5 +1,6 @@
 #include "app/gui/mainwindow.h"
 
+#include "app/gui/dialogs.h"
 #include "app/gui/enginebridge.h"
 #include "app/gui/settings.h"
 #include "core/common/error.h"
@@ -55,14 +56,9 @@ static void fillMethods(QComboBox *box, types::Role role)
 
 static types::QuantRecipe recipeFrom(QComboBox *wm, QSpinBox *wb, QComboBox *am, QSpinBox *ab)
 {
-    types::QuantRecipe r;
-    r.weightMethod = types::methodFromName(wm->currentText().toStdString(), types::Role::Weight);
-    r.actMethod = types::methodFromName(am->currentText().toStdString(), types::Role::Activation);
-    r.weightBits = wb->value();
-    r.actBits = ab->value();
-    if (!types::methodInfo(r.weightMethod).uniform)
-        r.weightBits = std::min(r.weightBits, types::bitRange(r.weightMethod, true).second);
-    return r;
+    return recipeWith(jobSettings(), types::methodFromName(wm->currentText().toStdString(), types::Role::Weight),
+                      wb->value(), types::methodFromName(am->currentText().toStdString(), types::Role::Activation),
+                      ab->value());
 }
 
 QStringList MainWindow::dockNames()
@@ -109,8 +105,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_engine(new Engi
     connect(m_engine, &EngineBridge::jobFailed, this, &MainWindow::onJobFailed);
     connect(m_engine, &EngineBridge::errorsReady, this, [this] { m_errors->setAccumulations(m_engine->lastErrors()); });
     connect(m_engine, &EngineBridge::comparisonReady, this, &MainWindow::onComparisonReady);
-    connect(m_engine, &EngineBridge::dataOpened, this,
-            [this](const QString &d) { m_jobLabel->setText(tr("Data: %1").arg(d)); });
+    connect(m_engine, &EngineBridge::dataOpened, this, [this](const QString &d, const QStringList &skipped) {
+        m_jobLabel->setText(tr("Data: %1").arg(d));
+        // Every unreadable file is listed, so that none is dropped without a word.
+        m_jobLabel->setToolTip(skipped.isEmpty()
+                                   ? QString()
+                                   : tr("Files that could not be read:\n%1").arg(skipped.join(QLatin1Char('\n'))));
+    });
     connect(m_engine, &EngineBridge::autosaved, this, [this](const QString &path) {
         m_autosaveLabel->setText(tr("Autosaved %1").arg(QTime::currentTime().toString(QStringLiteral("HH:mm"))));
         m_autosaveLabel->setToolTip(path);
@@ -118,6 +119,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_engine(new Engi
     m_engine->setAutosavePath(autosaveFile());
     connect(m_engine, &EngineBridge::sensitivityReady, this,
             [this] { m_table->model()->setSensitivity(m_engine->sensitivityRows()); });
+    connect(m_engine, &EngineBridge::modelInspected, this, &MainWindow::onModelInspected);
     setJobControlsEnabled(false);
     // 1400 × 900 where the screen allows, never larger than the screen.
     QSize size(1400, 900);
@@ -129,6 +131,24 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_engine(new Engi
     resizeDocks({m_docks.value(QStringLiteral("dock.layers")), m_docks.value(QStringLiteral("dock.histogram"))},
                 {size.width() / 3, size.width() * 2 / 5}, Qt::Horizontal);
     resizeDocks({m_docks.value(QStringLiteral("dock.training"))}, {size.height() / 3}, Qt::Vertical);
+    m_defaultLayout = saveState();
+}
+
+void MainWindow::resetLayout()
+{
+    restoreState(m_defaultLayout);
+    for (QDockWidget *d : m_docks)
+        d->setVisible(true);
+    m_docks.value(QStringLiteral("dock.histogram"))->raise();
+    m_docks.value(QStringLiteral("dock.training"))->raise();
+}
+
+void MainWindow::raiseDock(const QString &objectName)
+{
+    if (QDockWidget *d = m_docks.value(objectName)) {
+        d->setVisible(true);
+        d->raise();
+    }
 }
 
 MainWindow::~MainWindow() = default;
@@ -179,6 +199,8 @@ void MainWindow::createViews()
 
     // Right-click on any view: export it as an image or its data as CSV.
     for (ui::InspectorView *view : views()) {
+        // Plots take their own mouse events (drag, zoom): a right-click on one is the view's too.
+        view->forwardContextMenus();
         view->setContextMenuPolicy(Qt::CustomContextMenu);
         connect(view, &QWidget::customContextMenuRequested, this, [this, view](const QPoint &pos) {
             QMenu menu(view);
@@ -226,19 +248,38 @@ void MainWindow::createJobBar()
     m_epochs = new QSpinBox(bar);
     m_epochs->setRange(1, 200);
     m_epochs->setValue(1);
-    bar->addWidget(new QLabel(tr(" Weights "), bar));
+    m_wMethod->setToolTip(
+        tr("Weight quantizer of the next PTQ or QAT (the layer table shows what each layer has now)"));
+    m_wBits->setToolTip(tr("Weight bit-width of the next PTQ or QAT (first and last layer: see Job settings)"));
+    m_aMethod->setToolTip(tr("Activation quantizer of the next PTQ or QAT"));
+    m_aBits->setToolTip(tr("Activation bit-width of the next PTQ or QAT"));
+    m_epochs->setToolTip(tr("Training epochs of the next QAT"));
+    auto *next = new QLabel(tr(" Next job: "), bar);
+    next->setToolTip(tr("These settings apply to the next PTQ or QAT; the layer table shows the configuration "
+                        "the model has now"));
+    bar->addWidget(next);
+    bar->addWidget(new QLabel(tr("weights"), bar));
     bar->addWidget(m_wMethod);
     bar->addWidget(m_wBits);
-    bar->addWidget(new QLabel(tr(" Activations "), bar));
+    bar->addWidget(new QLabel(tr(" activations"), bar));
     bar->addWidget(m_aMethod);
     bar->addWidget(m_aBits);
+    QAction *settings = bar->addAction(tr("Settings…"), this, &MainWindow::editJobSettings);
+    settings->setObjectName(QStringLiteral("action.jobSettings"));
+    settings->setToolTip(tr("Per-channel weights, LSQ+ configuration, activation init, first/last-layer bits, "
+                            "calibration images and QAT learning rates"));
     bar->addSeparator();
     QAction *ptq = bar->addAction(tr("Run PTQ"), this, &MainWindow::startPtq);
     ptq->setObjectName(QStringLiteral("action.ptq"));
+    ptq->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    ptq->setToolTip(tr("Post-training quantization with the next job's settings: calibrate, then evaluate FP32 "
+                       "and quantized (Ctrl+R)"));
     bar->addWidget(new QLabel(tr(" Epochs "), bar));
     bar->addWidget(m_epochs);
     QAction *qat = bar->addAction(tr("Run QAT"), this, &MainWindow::startQat);
     qat->setObjectName(QStringLiteral("action.qat"));
+    qat->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    qat->setToolTip(tr("Quantization-aware training from the FP32 model with the next job's settings (Ctrl+T)"));
     m_pauseAction = bar->addAction(tr("Pause"));
     m_pauseAction->setObjectName(QStringLiteral("action.pause"));
     m_pauseAction->setCheckable(true);
@@ -251,16 +292,26 @@ void MainWindow::createJobBar()
     });
     m_stopAction = bar->addAction(tr("Stop"), m_engine, &EngineBridge::stop);
     m_stopAction->setObjectName(QStringLiteral("action.stop"));
+    m_stopAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    m_stopAction->setToolTip(tr("Stop the running job after its current step (Ctrl+.)"));
     bar->addSeparator();
+    QAction *evaluate = bar->addAction(tr("Evaluate"), this, [this] { m_engine->runEvaluate(); });
+    evaluate->setObjectName(QStringLiteral("action.evaluate"));
+    evaluate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    evaluate->setToolTip(tr("FP32 and quantized accuracy of the quantizers as they are now, without recalibrating "
+                            "(keeps learned steps) (Ctrl+E)"));
     QAction *errors = bar->addAction(tr("Error accumulation"), this, [this] { m_engine->runErrors(); });
     errors->setObjectName(QStringLiteral("action.errors"));
+    errors->setToolTip(tr("How the quantization error builds up from block to block, weights and activations apart"));
     QAction *sens = bar->addAction(tr("Sensitivity"), this, [this] { m_engine->runSensitivity(); });
     sens->setObjectName(QStringLiteral("action.sensitivity"));
+    sens->setToolTip(tr("Quantize each layer alone (weights, activations, both) and rank the layers by the "
+                        "accuracy lost"));
     QAction *compare = bar->addAction(tr("Compare…"), this, &MainWindow::startCompare);
     compare->setObjectName(QStringLiteral("action.compare"));
     compare->setToolTip(
         tr("Quantize a second copy of the model another way and compare it with this one, layer by layer"));
-    m_jobActions = {ptq, qat, errors, sens, compare};
+    m_jobActions = {ptq, qat, evaluate, errors, sens, compare};
 }
 
 void MainWindow::setJobControlsEnabled(bool running)
@@ -294,24 +345,25 @@ void MainWindow::startPtq()
         return;
     }
     try {
-        m_engine->runPtq(recipeFrom(m_wMethod, m_wBits, m_aMethod, m_aBits));
+        m_engine->runPtq(recipeFrom(m_wMethod, m_wBits, m_aMethod, m_aBits), jobSettings().calibrationImages);
     } catch (const core::Error &e) {
         onJobFailed(tr("PTQ"), QString::fromStdString(e.full()));
+    }
+}
+
+void MainWindow::editJobSettings()
+{
+    JobSettingsDialog dialog(jobSettings(), this);
+    if (dialog.exec() == QDialog::Accepted) {
+        setJobSettings(dialog.settings());
+        m_jobLabel->setText(tr("Job settings saved: they apply to the next PTQ or QAT."));
     }
 }
 
 void MainWindow::startQat()
 {
     try {
-        const auto &d = types::qatDefaults();
-        types::QatOptions o;
-        o.calibrationImages = d.calibrationImages;
-        o.train.epochs = m_epochs->value();
-        o.train.batchSize = d.batchSize;
-        o.train.learningRate = d.learningRate;
-        o.train.quantLearningRate = d.quantLearningRate;
-        o.train.weightDecay = d.weightDecay;
-        o.train.momentum = d.momentum;
+        const types::QatOptions o = qatOptionsWith(jobSettings(), m_epochs->value());
         m_training->setPoints({});
         m_engine->runQat(recipeFrom(m_wMethod, m_wBits, m_aMethod, m_aBits), o);
     } catch (const core::Error &e) {
@@ -350,6 +402,10 @@ void MainWindow::createMenus()
     for (const QString &name : dockNames())
         m_viewMenu->addAction(m_docks.value(name)->toggleViewAction());
     m_viewMenu->addSeparator();
+    QAction *reset = m_viewMenu->addAction(tr("&Reset layout"), this, &MainWindow::resetLayout);
+    reset->setObjectName(QStringLiteral("action.resetLayout"));
+    reset->setToolTip(tr("Every view back in its place, shown"));
+    m_viewMenu->addSeparator();
     QMenu *language = m_viewMenu->addMenu(tr("&Language"));
     language->setObjectName(QStringLiteral("menu.language"));
     auto *group = new QActionGroup(language);
@@ -381,8 +437,42 @@ void MainWindow::chooseLanguage(const QString &code)
 
 void MainWindow::openModelFile(const QString &path)
 {
-    const bool session = path.endsWith(QStringLiteral(".qls"), Qt::CaseInsensitive);
-    const bool started = session ? m_engine->openSession(path) : m_engine->openModel(path);
+    bool trust = m_trustTorchScript;
+    if (!trust && EngineBridge::needsTrust(path)) {
+        const auto ask = [this](const QString &file) {
+            const auto answer = QMessageBox::warning(
+                this, tr("Run code from this file?"),
+                tr("<p><b>%1</b> is a TorchScript archive%2.</p><p>Loading a TorchScript file runs code stored in "
+                   "it (its <code>__setstate__</code> and other methods) with your rights: it can read, change "
+                   "or delete your files. Open it only if you made it yourself or trust whoever did.</p><p>State "
+                   "dicts (<code>torch.save(model.state_dict(), path)</code>) and ONNX files are read without "
+                   "running anything.</p>")
+                    .arg(file.toHtmlEscaped(), file.endsWith(QStringLiteral(".qls"), Qt::CaseInsensitive)
+                                                   ? tr(" (a session saved by QuantLens 0.1 keeps its weights in one)")
+                                                   : QString()),
+                QMessageBox::Open | QMessageBox::Cancel, QMessageBox::Cancel);
+            return answer == QMessageBox::Open;
+        };
+        trust = m_trustPrompt ? m_trustPrompt(path) : ask(path);
+        if (!trust) {
+            m_jobLabel->setText(tr("Not opened: %1 would run code stored in the file.").arg(path));
+            return;
+        }
+    }
+    const QFileInfo info(path);
+    const QString suffix = info.suffix().toLower();
+    bool started = false;
+    if (suffix == u"qls") {
+        started = m_engine->openSession(path, trust);
+    } else if (suffix == u"onnx" || QFileInfo::exists(path + QStringLiteral(".json")) || !info.isFile()) {
+        // Described models (and missing files, which fail with their name) open at once with the
+        // tool bar's settings, so that the table shows what the next job will run.
+        started = m_engine->openModel(path, recipeFrom(m_wMethod, m_wBits, m_aMethod, m_aBits), {}, {}, trust);
+    } else {
+        // A state dict without its description: find out what it fits, then ask.
+        m_openTrusted = trust;
+        started = m_engine->inspectModel(path);
+    }
     if (!started) {
         QMessageBox::warning(this, tr("Busy"), tr("Wait for %1 to finish, or stop it.").arg(m_engine->currentJob()));
         return;
@@ -390,19 +480,51 @@ void MainWindow::openModelFile(const QString &path)
     m_openingPath = path;
 }
 
+void MainWindow::onModelInspected(const types::ModelFileInfo &info)
+{
+    const QString path = QString::fromStdString(info.path);
+    if (info.described) {
+        m_engine->openModel(path, recipeFrom(m_wMethod, m_wBits, m_aMethod, m_aBits), {}, {}, m_openTrusted);
+        return;
+    }
+    if (info.format == "TorchScript") {
+        QMessageBox::warning(this, tr("TorchScript archive"),
+                             tr("%1 is a TorchScript archive without a description beside it. Open it from the "
+                                "command line with --arch, or save the model's state dict instead.")
+                                 .arg(path));
+        m_openingPath.clear();
+        return;
+    }
+    ArchitectureDialog dialog(info, this);
+    if (dialog.exec() != QDialog::Accepted) {
+        m_openingPath.clear();
+        m_jobLabel->setText(tr("Not opened: %1").arg(path));
+        return;
+    }
+    m_engine->openModel(path, recipeFrom(m_wMethod, m_wBits, m_aMethod, m_aBits), dialog.architecture(),
+                        dialog.activation(), m_openTrusted);
+}
+
 void MainWindow::openModel()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open model"), QString(),
-                                                      tr("Models (*.pth *.pt);;Sessions (*.qls);;All files (*)"));
-    if (!path.isEmpty())
-        openModelFile(path);
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open model"), lastFolder(QStringLiteral("model")),
+        tr("Models (*.onnx *.pth *.pt);;ONNX models (*.onnx);;PyTorch state dicts (*.pth *.pt);;Sessions (*.qls);;"
+           "All files (*)"));
+    if (path.isEmpty())
+        return;
+    setLastFolder(QStringLiteral("model"), path);
+    openModelFile(path);
 }
 
 void MainWindow::openSession()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), QString(), tr("Sessions (*.qls)"));
-    if (!path.isEmpty())
-        openModelFile(path);
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), lastFolder(QStringLiteral("session")),
+                                                      tr("Sessions (*.qls)"));
+    if (path.isEmpty())
+        return;
+    setLastFolder(QStringLiteral("session"), path);
+    openModelFile(path);
 }
 
 void MainWindow::rebuildRecentMenu()
@@ -444,9 +566,12 @@ void MainWindow::openData()
     if (!ok || choice.isEmpty())
         return;
     if (choice == folder) {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open data folder"));
-        if (!dir.isEmpty())
+        const QString dir =
+            QFileDialog::getExistingDirectory(this, tr("Open data folder"), lastFolder(QStringLiteral("data")));
+        if (!dir.isEmpty()) {
+            setLastFolder(QStringLiteral("data"), dir);
             openDataSet(dir);
+        }
         return;
     }
     openDataSet(choice);
@@ -522,16 +647,31 @@ void MainWindow::saveSession()
 {
     if (!m_engine->hasModel())
         return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save session"), QString(), tr("Sessions (*.qls)"));
-    if (!path.isEmpty() && !m_engine->saveSession(path))
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save session"), lastFolder(QStringLiteral("session")),
+                                                      tr("Sessions (*.qls)"));
+    if (!path.isEmpty())
+        saveSessionAs(path);
+}
+
+void MainWindow::saveSessionAs(QString path)
+{
+    if (!path.endsWith(QStringLiteral(".qls"), Qt::CaseInsensitive))
+        path += QStringLiteral(".qls");
+    setLastFolder(QStringLiteral("session"), path);
+    if (!m_engine->saveSession(path)) {
         QMessageBox::warning(this, tr("Busy"), tr("Wait for %1 to finish, or stop it.").arg(m_engine->currentJob()));
+        return;
+    }
+    m_savingPath = path;
 }
 
 void MainWindow::exportPlots()
 {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export all plots to"));
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Export all plots to"), lastFolder(QStringLiteral("export")));
     if (dir.isEmpty())
         return;
+    setLastFolder(QStringLiteral("export"), dir);
     bool ok = false;
     const QStringList formats{QStringLiteral("PNG"), QStringLiteral("PDF"), QStringLiteral("SVG")};
     const QString choice =
@@ -582,9 +722,29 @@ void MainWindow::onModelOpened()
     setWindowTitle(tr("QuantLens — %1").arg(m_engine->modelDescription()));
     if (m_ptqOnOpen) {
         m_ptqOnOpen = false;
-        // The open job is still finishing; start once the engine is free.
-        QMetaObject::invokeMethod(this, &MainWindow::startPtq, Qt::QueuedConnection);
+        m_jobsOnOpen.prepend(QStringLiteral("ptq"));
     }
+}
+
+void MainWindow::runNextQueuedJob()
+{
+    if (m_jobsOnOpen.isEmpty() || m_engine->busy() || !m_engine->hasModel())
+        return;
+    const QString job = m_jobsOnOpen.takeFirst();
+    if (job == u"ptq")
+        startPtq();
+    else if (job == u"qat")
+        startQat();
+    else if (job == u"errors")
+        m_engine->runErrors();
+    else if (job == u"sensitivity")
+        m_engine->runSensitivity();
+    else if (job == u"evaluate")
+        m_engine->runEvaluate();
+    else if (job.startsWith(u"compare"))
+        m_engine->runCompare(recipeWith(jobSettings(), types::Method::MinMax, 2, types::Method::MinMax, 2));
+    else
+        m_jobLabel->setText(tr("Unknown job '%1' (ptq, qat, evaluate, errors, sensitivity, compare)").arg(job));
 }
 
 void MainWindow::onJobStarted(const QString &job)
@@ -625,8 +785,13 @@ void MainWindow::exportModel()
         m_exportDialog->setPreviewError(tr("Waiting for the current job to finish…"));
 }
 
-void MainWindow::onJobFinished(const QString &, const QString &summary)
+void MainWindow::onJobFinished(const QString &job, const QString &summary)
 {
+    if (!m_savingPath.isEmpty() && job == EngineBridge::tr("Save session")) {
+        addRecentFile(m_savingPath);
+        rebuildRecentMenu();
+        m_savingPath.clear();
+    }
     if (m_exportRunning && m_exportDialog) {
         m_exportRunning = false;
         if (const auto r = m_engine->lastExport())
@@ -637,6 +802,8 @@ void MainWindow::onJobFinished(const QString &, const QString &summary)
             this, [this] { m_previewPending = !m_engine->previewExport(m_exportDialog->options()); },
             Qt::QueuedConnection);
     QMetaObject::invokeMethod(this, &MainWindow::applyPendingEdits, Qt::QueuedConnection);
+    // Jobs asked for on the command line run one after the other (the open job is finishing).
+    QMetaObject::invokeMethod(this, &MainWindow::runNextQueuedJob, Qt::QueuedConnection);
     if (m_pendingPtq) {
         m_pendingPtq = false;
         QMetaObject::invokeMethod(this, &MainWindow::startPtq, Qt::QueuedConnection);
@@ -645,6 +812,7 @@ void MainWindow::onJobFinished(const QString &, const QString &summary)
     m_progress->setVisible(false);
     m_jobLabel->setText(summary);
     m_table->model()->setLayers(m_engine->layers(), m_engine->layerConfigs());
+    m_table->model()->setSensitivity(m_engine->sensitivityRows());
     // Edits still waiting for the engine stay visible over what it holds now.
     for (const auto &pending : m_pendingEdits)
         if (const int row = m_table->model()->rowOfLayer(QString::fromStdString(pending.layer)); row >= 0)
@@ -665,6 +833,8 @@ void MainWindow::onJobFinished(const QString &, const QString &summary)
 
 void MainWindow::onJobFailed(const QString &job, const QString &message)
 {
+    m_savingPath.clear();
+    m_openingPath.clear();
     m_progress->setVisible(false);
     m_jobLabel->setText(tr("%1 failed").arg(job));
     setJobControlsEnabled(false);
@@ -722,7 +892,7 @@ void MainWindow::pullTelemetry()
         const auto latest = bus->latest();
         for (const auto &l : m_engine->layers()) {
             inOrder.push_back(latest.count(l.name) ? latest.at(l.name) : nullptr);
-            for (const auto &p : bus->paramSeries(l.name, /*activation=*/true))
+            for (const auto &p : bus->paramSeries(l.name, m_offsets->tensor() == ui::OffsetsView::Tensor::Activation))
                 (*history)[l.name].push_back({p.step, p.stepSize, p.offset});
         }
         m_table->model()->updateSnapshots(inOrder);

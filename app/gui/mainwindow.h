@@ -2,8 +2,10 @@
 #include <QMainWindow>
 #include <QMap>
 
+#include "ql/types/jobs.h"
 #include "ql/types/quant.h"
 
+#include <functional>
 #include <vector>
 
 class QComboBox;
@@ -48,15 +50,32 @@ public:
     QString deviceText() const;
     EngineBridge *engine() const { return m_engine; }
     /// Opens a model file, or a session when the name ends in .qls (the job runs on the engine thread).
+    /// A TorchScript file (or a session whose weights are one) runs code when loaded: it is opened
+    /// only after the user confirms that they trust it (see setTrustPrompt), or with
+    /// setTrustTorchScript(true).
     void openModelFile(const QString &path);
+    /// Trusts every TorchScript file opened in this window without asking (--trust-torchscript).
+    void setTrustTorchScript(bool trust) { m_trustTorchScript = trust; }
+    /// Replaces the dialog that asks whether a TorchScript file is trusted (tests answer it).
+    /// The prompt gets the file and returns true when the user trusts it.
+    void setTrustPrompt(std::function<bool(const QString &path)> prompt) { m_trustPrompt = std::move(prompt); }
     /// Uses another data set (a name such as mnist, or a folder).
     void openDataSet(const QString &nameOrPath);
     /// Runs PTQ with the tool bar's settings as soon as the model is open.
     void setPtqOnOpen(bool on) { m_ptqOnOpen = on; }
+    /// Jobs to run one after the other once the model is open: ptq, qat, evaluate, errors,
+    /// sensitivity, compare (with min-max W2A2).
+    void setJobsOnOpen(const QStringList &jobs) { m_jobsOnOpen = jobs; }
     /// Selects this layer once the model is open (the first layer by default).
     void setLayerOnOpen(const QString &layer) { m_layerOnOpen = layer; }
     /// Every view that can be exported.
     QList<ui::InspectorView *> views() const;
+    /// Saves the session to `path` (".qls" added when missing) and lists it in Open recent.
+    void saveSessionAs(QString path);
+    /// Shows and raises a dock (its object name, e.g. "dock.errors").
+    void raiseDock(const QString &objectName);
+    /// Every dock back where it started, shown.
+    void resetLayout();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -90,6 +109,9 @@ private:
     void setJobControlsEnabled(bool running);
     /// Applies the oldest queued layer edit when the engine is free.
     void applyPendingEdits();
+    void editJobSettings();
+    void runNextQueuedJob();
+    void onModelInspected(const types::ModelFileInfo &info);
 
     EngineBridge *m_engine = nullptr;
     ui::RefreshThrottle *m_throttle = nullptr;
@@ -123,8 +145,14 @@ private:
     QAction *m_pauseAction = nullptr;
     int m_selectedRow = 0;
     bool m_ptqOnOpen = false;
+    QStringList m_jobsOnOpen;
+    bool m_trustTorchScript = false;
+    bool m_openTrusted = false; ///< the user's answer for the file being inspected
+    std::function<bool(const QString &path)> m_trustPrompt;
     bool m_pendingPtq = false;
     std::vector<types::LayerQuantConfig> m_pendingEdits;
+    QByteArray m_defaultLayout;
+    QString m_savingPath;
 };
 
 } // namespace ql::app

@@ -20,4 +20,18 @@ private:
     std::string m_hint;
 };
 
+/// Refusal to load a file that would run code stored in it (a TorchScript archive) because
+/// the user has not said that the file is trusted. Front ends ask and retry with trust.
+class TrustError : public Error {
+public:
+    TrustError(const std::string &message, std::string hint, std::string file)
+        : Error(message, std::move(hint)), m_file(std::move(file))
+    {
+    }
+    const std::string &file() const noexcept { return m_file; }
+
+private:
+    std::string m_file;
+};
+
 } // namespace ql::core

@@ -5,8 +5,12 @@
 
 #include <torch/torch.h>
 
+#include <system_error>
+
 namespace ql::core::data {
 namespace {
+
+std::atomic<int> g_failWorkerStart{-1};
 
 uint64_t splitMix64(uint64_t x)
 {
@@ -32,19 +36,36 @@ DataLoader::DataLoader(Dataset dataset, DataLoaderOptions options)
                     "Use a batch size of 1 or more.");
     if (m_options.prefetch < 1)
         throw Error("Prefetch " + std::to_string(m_options.prefetch) + " is below 1.", "Prefetch at least one batch.");
-    if (m_options.workers < 0)
-        throw Error("Worker count " + std::to_string(m_options.workers) + " is negative.", "Use 0 or more workers.");
+    if (m_options.workers < 0 || m_options.workers > kMaxWorkers)
+        throw Error("Worker count " + std::to_string(m_options.workers) + " is outside 0.." +
+                        std::to_string(kMaxWorkers) + ".",
+                    "Use 0 to " + std::to_string(kMaxWorkers) + " data-loader workers; 2 keep a GPU busy.");
     if (m_dataset.empty())
         throw Error("Data set '" + m_dataset.name() + "' holds no samples; there is nothing to load.");
     const int64_t n = m_dataset.size();
     const int64_t bs = m_options.batchSize;
     m_batchesPerEpoch = m_options.dropLast ? n / bs : (n + bs - 1) / bs;
     m_pin = m_options.pinMemory && cudaAvailable();
-    for (int i = 0; i < m_options.workers; ++i)
-        m_threads.emplace_back([this] { workerLoop(); });
+    try {
+        m_threads.reserve(static_cast<size_t>(m_options.workers));
+        for (int i = 0; i < m_options.workers; ++i) {
+            if (g_failWorkerStart >= 0 && i >= g_failWorkerStart)
+                throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again));
+            m_threads.emplace_back([this] { workerLoop(); });
+        }
+    } catch (const std::exception &e) {
+        // The workers already running are stopped and joined here: a joinable std::thread
+        // destroyed while this exception unwinds would end the program (std::terminate).
+        const size_t started = m_threads.size();
+        shutdown();
+        throw Error("Cannot start data-loader worker " + std::to_string(started + 1) + " of " +
+                        std::to_string(m_options.workers) + " (" + e.what() + ").",
+                    "The system has no threads or memory left for them: use fewer workers (--workers), or free "
+                    "memory and raise the process limits.");
+    }
 }
 
-DataLoader::~DataLoader()
+void DataLoader::shutdown() noexcept
 {
     {
         std::lock_guard lock(m_mutex);
@@ -53,8 +74,12 @@ DataLoader::~DataLoader()
     m_workCv.notify_all();
     m_readyCv.notify_all();
     for (auto &t : m_threads)
-        t.join();
+        if (t.joinable())
+            t.join();
+    m_threads.clear();
 }
+
+DataLoader::~DataLoader() { shutdown(); }
 
 void DataLoader::startEpoch(int64_t epoch)
 {
@@ -177,5 +202,9 @@ std::optional<Batch> DataLoader::next()
         std::rethrow_exception(slot.error);
     return std::move(slot.batch);
 }
+
+namespace testing {
+void failWorkerStartAt(int index) { g_failWorkerStart.store(index); }
+} // namespace testing
 
 } // namespace ql::core::data

@@ -25,12 +25,15 @@ struct Batch {
     int64_t epoch = 0;
 };
 
+/// Most worker threads a DataLoader starts (more only add memory and contention).
+constexpr int kMaxWorkers = 64;
+
 /// How a DataLoader makes its batches.
 struct DataLoaderOptions {
     int64_t batchSize = 64;
     bool shuffle = true;
     uint64_t seed = 0;
-    /// Threads making batches; 0 makes them on the thread calling next().
+    /// Threads making batches (0..kMaxWorkers); 0 makes them on the thread calling next().
     int workers = 0;
     /// Batches made ahead of the consumer, at most (>= 1). Bounds memory.
     int prefetch = 4;
@@ -61,8 +64,9 @@ struct DataLoaderOptions {
 /// the workers (a batch in the making is finished first, then dropped).
 class DataLoader {
 public:
-    /// Throws ql::core::Error for a batch size or prefetch below 1, negative
-    /// workers or an empty data set.
+    /// Throws ql::core::Error for a batch size or prefetch below 1, workers outside
+    /// 0..kMaxWorkers or an empty data set, and when a worker thread cannot be started (the
+    /// ones already started are stopped first; nothing calls std::terminate).
     DataLoader(Dataset dataset, DataLoaderOptions options);
     ~DataLoader();
     DataLoader(const DataLoader &) = delete;
@@ -95,6 +99,8 @@ private:
 
     Batch makeBatch(const torch::Tensor &order, int64_t epoch, int64_t index) const;
     void workerLoop();
+    /// Stops and joins the workers.
+    void shutdown() noexcept;
 
     Dataset m_dataset;
     DataLoaderOptions m_options;
@@ -116,5 +122,11 @@ private:
     std::map<int64_t, Slot> m_ready;
     std::vector<std::thread> m_threads;
 };
+
+namespace testing {
+/// Makes the start of worker `index` (0-based) and later ones fail as if the system had no
+/// threads left; -1 (the default) turns it off. The failure injection of the tests. Thread-safe.
+void failWorkerStartAt(int index);
+} // namespace testing
 
 } // namespace ql::core::data

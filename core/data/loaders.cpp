@@ -20,6 +20,8 @@ namespace {
 
 constexpr int64_t kCifarSide = 32;
 constexpr int64_t kCifarPixels = 3 * kCifarSide * kCifarSide;
+/// Largest CIFAR batch file read (the CIFAR-100 training batch has 150 MB).
+constexpr uint64_t kMaxCifarBytes = uint64_t{2} << 30;
 
 std::string kindName(DatasetKind kind)
 {
@@ -142,6 +144,23 @@ cv::Mat resizeAndCrop(const cv::Mat &img, int shorter, int side)
 
 } // namespace
 
+std::pair<torch::Tensor, torch::Tensor> parseCifarBatch(const std::vector<uint8_t> &bytes, int64_t labelBytes,
+                                                        const std::string &file)
+{
+    if (labelBytes != 1 && labelBytes != 2)
+        throw Error("CIFAR batch '" + file + "': records have 1 (CIFAR-10) or 2 (CIFAR-100) label bytes.");
+    const int64_t record = labelBytes + kCifarPixels;
+    const auto size = static_cast<int64_t>(bytes.size());
+    if (size == 0 || size % record != 0)
+        throw Error("CIFAR batch '" + file + "' has " + std::to_string(size) + " bytes, not a whole number of " +
+                        std::to_string(record) + "-byte records.",
+                    "The file is truncated or is not a CIFAR binary batch; download it again.");
+    const int64_t n = size / record;
+    auto all = torch::from_blob(const_cast<uint8_t *>(bytes.data()), {n, record}, torch::kUInt8);
+    return {all.narrow(1, labelBytes, kCifarPixels).reshape({n, 3, kCifarSide, kCifarSide}).clone(),
+            all.select(1, labelBytes - 1).to(torch::kInt64)};
+}
+
 std::vector<std::string> defaultClassNames(DatasetKind kind)
 {
     switch (kind) {
@@ -254,16 +273,17 @@ Dataset loadCifar(const fs::path &directory, Split split)
     std::vector<torch::Tensor> images;
     std::vector<torch::Tensor> labels;
     for (const auto &file : files) {
-        std::vector<uint8_t> bytes = readBinaryFile(file);
-        const auto size = static_cast<int64_t>(bytes.size());
-        if (size == 0 || size % record != 0)
+        // The size says whether the file is a batch before a byte of it is read.
+        std::error_code ec;
+        const auto size = isFile(file) ? fs::file_size(file, ec) : 0;
+        if (!ec && isFile(file) && (size == 0 || size % static_cast<uint64_t>(record) != 0 || size > kMaxCifarBytes))
             throw Error("CIFAR batch '" + file.string() + "' has " + std::to_string(size) +
-                            " bytes, not a whole number of " + std::to_string(record) + "-byte records.",
+                            " bytes, not a whole number of " + std::to_string(record) + "-byte records" +
+                            (size > kMaxCifarBytes ? " QuantLens can hold" : "") + ".",
                         "The file is truncated or is not a " + kindName(kind) + " binary batch; download it again.");
-        const int64_t n = size / record;
-        auto all = torch::from_blob(bytes.data(), {n, record}, torch::kUInt8);
-        images.push_back(all.narrow(1, labelBytes, kCifarPixels).reshape({n, 3, kCifarSide, kCifarSide}).clone());
-        labels.push_back(all.select(1, labelBytes - 1).to(torch::kInt64));
+        auto [batchImages, batchLabels] = parseCifarBatch(readBinaryFile(file), labelBytes, file.string());
+        images.push_back(std::move(batchImages));
+        labels.push_back(std::move(batchLabels));
     }
 
     std::vector<std::string> names =
@@ -392,7 +412,32 @@ Dataset loadImageFolder(const fs::path &directory, Split split, const ImageFolde
                    std::move(skipped));
 }
 
+namespace {
+
+/// Runs `load`, turning out-of-memory into an error that names the data set.
+template <typename F>
+auto namingDataOnBadAlloc(const std::string &nameOrPath, F &&load)
+{
+    try {
+        return load();
+    } catch (const std::bad_alloc &) {
+        throw Error("Out of memory while loading the data set '" + nameOrPath + "'.",
+                    "Close other programs or use a smaller data set.");
+    }
+}
+
+Dataset openDatasetUnchecked(const std::string &nameOrPath, Split split, const OpenOptions &options);
+
+} // namespace
+
 Dataset openDataset(const std::string &nameOrPath, Split split, const OpenOptions &options)
+{
+    return namingDataOnBadAlloc(nameOrPath, [&] { return openDatasetUnchecked(nameOrPath, split, options); });
+}
+
+namespace {
+
+Dataset openDatasetUnchecked(const std::string &nameOrPath, Split split, const OpenOptions &options)
 {
     const fs::path path(nameOrPath);
     const std::string key = lower(nameOrPath);
@@ -417,18 +462,22 @@ Dataset openDataset(const std::string &nameOrPath, Split split, const OpenOption
     return loadImageFolder(path, split, options.imageFolder);
 }
 
+} // namespace
+
 std::pair<Dataset, Dataset> openDatasetSplits(const std::string &nameOrPath, const OpenOptions &options)
 {
-    const fs::path path(nameOrPath);
-    const bool imageFolder = isDir(path) && !hasIdx(path) && [&] {
-        DatasetKind kind = DatasetKind::Cifar10;
-        return cifarRoot(path, kind).empty();
-    }();
-    if (imageFolder && !(isDir(path / "train") && (isDir(path / "test") || isDir(path / "val")))) {
-        const Dataset all = loadImageFolder(path, Split::Train, options.imageFolder);
-        return splitTrainValidation(all, kHeldOutFraction, /*seed=*/0);
-    }
-    return {openDataset(nameOrPath, Split::Train, options), openDataset(nameOrPath, Split::Test, options)};
+    return namingDataOnBadAlloc(nameOrPath, [&]() -> std::pair<Dataset, Dataset> {
+        const fs::path path(nameOrPath);
+        const bool imageFolder = isDir(path) && !hasIdx(path) && [&] {
+            DatasetKind kind = DatasetKind::Cifar10;
+            return cifarRoot(path, kind).empty();
+        }();
+        if (imageFolder && !(isDir(path / "train") && (isDir(path / "test") || isDir(path / "val")))) {
+            const Dataset all = loadImageFolder(path, Split::Train, options.imageFolder);
+            return splitTrainValidation(all, kHeldOutFraction, /*seed=*/0);
+        }
+        return {openDataset(nameOrPath, Split::Train, options), openDataset(nameOrPath, Split::Test, options)};
+    });
 }
 
 } // namespace ql::core::data

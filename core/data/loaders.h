@@ -34,6 +34,13 @@ Dataset loadMnistFamily(const std::filesystem::path &directory, Split split, Dat
 /// a whole number of records. Thread-safe.
 Dataset loadCifar(const std::filesystem::path &directory, Split split);
 
+/// One CIFAR binary batch held in memory: records of `labelBytes` label bytes (1: CIFAR-10;
+/// 2: CIFAR-100, the fine label last) and 3x32x32 pixels. Returns images uint8 [N, 3, 32, 32]
+/// and labels int64 [N]. Throws ql::core::Error naming `file` when the size is not a whole
+/// number of records. Thread-safe.
+std::pair<torch::Tensor, torch::Tensor> parseCifarBatch(const std::vector<uint8_t> &bytes, int64_t labelBytes,
+                                                        const std::string &file);
+
 /// How image-folder images become one uniform tensor.
 struct ImageFolderOptions {
     /// Side of the square images produced (centre crop). 0: the shorter side

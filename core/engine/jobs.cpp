@@ -8,6 +8,10 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <tuple>
+#include <cstdio>
 
 namespace ql::core::engine {
 namespace {
@@ -31,8 +35,12 @@ public:
     explicit ObserverScope(std::vector<std::shared_ptr<QuantLayerImpl>> layers) : m_layers(std::move(layers)) { }
     ~ObserverScope()
     {
-        for (const auto &l : m_layers)
-            l->setForwardObserver(nullptr);
+        try {
+            for (const auto &l : m_layers)
+                l->setForwardObserver(nullptr);
+        } catch (...) {
+            // A destructor never throws: it may run while another exception unwinds.
+        }
     }
 
 private:
@@ -114,8 +122,12 @@ void calibrate(Session &session, const data::Dataset &calibration, c10::Device d
         }
     }
     torch::NoGradGuard noGrad;
+    Eta searchEta;
     for (size_t i = 0; i < layers.size(); ++i) {
+        if (cb.stopRequested())
+            return;
         auto &layer = *layers[i];
+        reportProgress(cb, "range search", int64_t(i), int64_t(layers.size()), searchEta);
         try {
             if (const auto &wq = layer.weightQuantizer()) {
                 std::vector<torch::Tensor> calib{layer.weight.detach()};
@@ -132,6 +144,7 @@ void calibrate(Session &session, const data::Dataset &calibration, c10::Device d
         }
         inputs[i].clear();
     }
+    reportProgress(cb, "range search", int64_t(layers.size()), int64_t(layers.size()), searchEta);
     session.setFp32(false);
 }
 
@@ -298,6 +311,25 @@ QuantEval evaluateFp32AndQuantized(Session &session, const data::Dataset &valida
     return r;
 }
 
+std::string chanceLevelVerdict(const TrainResult &train, int64_t classes)
+{
+    if (train.cancelled || train.epochs.empty() || classes < 2)
+        return {};
+    const auto &last = train.epochs.back();
+    const bool validated = last.validation.count > 0;
+    const double top1 = validated ? last.validation.top1 : last.trainTop1;
+    const double chance = 1.0 / static_cast<double>(classes);
+    if (top1 > kChanceMargin * chance)
+        return {};
+    char text[256];
+    std::snprintf(text, sizeof text,
+                  "the run diverged: its last epoch (%d) reached %s top-1 %.2f%%, the chance level of %lld classes "
+                  "(%.2f%%)",
+                  last.epoch, validated ? "validation" : "training", 100 * top1, static_cast<long long>(classes),
+                  100 * chance);
+    return text;
+}
+
 QatResult runQat(Session &session, const data::Dataset &trainSet, const data::Dataset &validation, c10::Device device,
                  const QatOptions &options, const JobCallbacks &cb, std::shared_ptr<telemetry::Bus> bus)
 {
@@ -337,6 +369,25 @@ QatResult runQat(Session &session, const data::Dataset &trainSet, const data::Da
     }
     TrainOptions to = options.train;
     to.jobName = "qat";
+    // The curves' reference lines: the FP32 accuracy now, the validation accuracy after each epoch.
+    if (trainCb.trainingPoint) {
+        types::TrainingPoint reference;
+        reference.loss = reference.accuracy = std::numeric_limits<double>::quiet_NaN();
+        reference.learningRate = to.learningRate;
+        reference.fp32Accuracy = result.eval.fp32.top1;
+        trainCb.trainingPoint(reference);
+        to.afterEpoch = [publish = trainCb.trainingPoint,
+                         outer = options.train.afterEpoch](const types::EpochResult &e) {
+            types::TrainingPoint p;
+            p.step = e.step;
+            p.epoch = e.epoch;
+            p.loss = p.accuracy = std::numeric_limits<double>::quiet_NaN();
+            p.validationAccuracy = e.validation.count > 0 ? e.validation.top1 : -1;
+            publish(p);
+            if (outer)
+                outer(e);
+        };
+    }
     result.train = train(*session.model(), trainSet, validation, device, to, trainCb, hook);
     if (probe)
         probe->publish(result.train.steps);
@@ -351,6 +402,7 @@ QatResult runQat(Session &session, const data::Dataset &trainSet, const data::Da
         throw Error("After training, layer " + bad + " holds a non-finite value.",
                     "Lower the quantizer learning rate and train again.");
     result.movement = parameterMovement(start, learnedParameters(session));
+    result.diverged = chanceLevelVerdict(result.train, validation.numClasses());
     return result;
 }
 
@@ -383,23 +435,68 @@ types::ErrorAccumulation errorAccumulation(Session &session, const data::Dataset
     out.layers = names;
     const auto blockOf = layerBlocks(names, out.blocks);
 
+    // The FP32 run, keeping every layer's input for the per-layer activation errors.
     session.setFp32(true);
-    const auto fp = model->forwardBlocks(x);
-    Eta eta;
-    for (size_t b = 0; b < fp.size(); ++b) {
-        if (cb.stopRequested())
-            break;
-        for (size_t i = 0; i < layers.size(); ++i) {
-            const bool on = session.config()[i].enabled && blockOf[i] <= static_cast<int>(b);
-            layers[i]->setMode(on ? LayerMode::FakeQuant : LayerMode::Fp32);
-        }
-        const auto q = model->forwardBlocks(x);
-        out.blockL2.push_back((fp[b] - q[b]).flatten(1).norm(2, 1).mean().item<double>());
-        reportProgress(cb, "errors", int64_t(b + 1), int64_t(fp.size()), eta);
+    std::vector<torch::Tensor> inputs(layers.size());
+    std::vector<torch::Tensor> fp;
+    {
+        ObserverScope observers(layers);
+        for (size_t i = 0; i < layers.size(); ++i)
+            layers[i]->setForwardObserver([&inputs, i](const QuantLayerImpl &, const torch::Tensor &in,
+                                                       const torch::Tensor &) { inputs[i] = in; });
+        fp = model->forwardBlocks(x);
     }
-    for (const auto &l : layers) {
-        const auto &wq = l->weightQuantizer();
-        out.layerL2.push_back(wq ? (l->weight - wq->forward(l->weight)).norm().item<double>() : 0.0);
+    const std::pair<LayerMode, types::BlockErrors *> variants[] = {{LayerMode::FakeQuant, &out.both},
+                                                                   {LayerMode::WeightsOnly, &out.weightsOnly},
+                                                                   {LayerMode::ActivationsOnly, &out.activationsOnly}};
+    Eta eta;
+    const int64_t total = int64_t(fp.size()) * 3;
+    int64_t done = 0;
+    for (size_t b = 0; b < fp.size(); ++b) {
+        for (const auto &[mode, target] : variants) {
+            if (cb.stopRequested())
+                return out;
+            for (size_t i = 0; i < layers.size(); ++i) {
+                const bool on = session.config()[i].enabled && blockOf[i] <= static_cast<int>(b);
+                layers[i]->setMode(on ? mode : LayerMode::Fp32);
+            }
+            const auto q = model->forwardBlocks(x);
+            const auto ref = fp[b].flatten(1).to(torch::kDouble);
+            const auto diff = (fp[b] - q[b]).flatten(1).to(torch::kDouble);
+            const auto refNorm = ref.norm(2, 1), diffNorm = diff.norm(2, 1);
+            // One transfer: mean L2, mean relative L2, signal and noise energy.
+            const auto m = torch::stack({diffNorm.mean(), (diffNorm / refNorm.clamp_min(1e-30)).mean(),
+                                         ref.pow(2).sum(), diff.pow(2).sum()})
+                               .to(torch::kCPU);
+            const auto *v = m.data_ptr<double>();
+            target->l2.push_back(v[0]);
+            target->relative.push_back(v[1]);
+            target->sqnrDb.push_back(v[3] > 0 ? 10.0 * std::log10(v[2] / v[3])
+                                              : std::numeric_limits<double>::infinity());
+            reportProgress(cb, "errors", ++done, total, eta);
+        }
+    }
+    out.blockL2 = out.both.l2;
+    for (size_t i = 0; i < layers.size(); ++i) {
+        const auto &l = *layers[i];
+        const bool enabled = session.config()[i].enabled;
+        const auto &wq = l.weightQuantizer();
+        const auto &aq = l.inputQuantizer();
+        if (enabled && wq && wq->initialized()) {
+            const auto w = l.weight.detach();
+            const auto err = (w - wq->forward(w)).norm().item<double>();
+            out.layerL2.push_back(err);
+            out.layerWeightRel.push_back(err / std::max(1e-30, w.norm().item<double>()));
+        } else {
+            out.layerL2.push_back(0.0);
+            out.layerWeightRel.push_back(0.0);
+        }
+        // A quantizer that has not seen data would initialise itself on this input: leave it be.
+        if (enabled && aq && aq->initialized() && inputs[i].defined())
+            out.layerActRel.push_back((inputs[i] - aq->forward(inputs[i])).norm().item<double>() /
+                                      std::max(1e-30, inputs[i].norm().item<double>()));
+        else
+            out.layerActRel.push_back(0.0);
     }
     return out;
 }
@@ -429,20 +526,33 @@ std::vector<SensitivityRow> sensitivity(Session &session, const data::Dataset &d
     const auto fpLogits = logitsOf();
     const auto fpLogP = torch::log_softmax(fpLogits, 1);
     const double fpTop1 = fpLogits.argmax(1).eq(labels).to(torch::kDouble).mean().item<double>();
+    // Top-1 and KL with layer i alone in `mode`.
+    auto measure = [&](size_t i, LayerMode mode) {
+        for (size_t j = 0; j < layers.size(); ++j)
+            layers[j]->setMode(j == i && session.config()[j].enabled ? mode : LayerMode::Fp32);
+        const auto q = logitsOf();
+        const auto m =
+            torch::stack({q.argmax(1).eq(labels).to(torch::kDouble).mean(),
+                          (fpLogP.exp() * (fpLogP - torch::log_softmax(q, 1))).sum(1).mean().to(torch::kDouble)})
+                .to(torch::kCPU);
+        return std::pair{m[0].item<double>(), m[1].item<double>()};
+    };
 
     std::vector<SensitivityRow> rows;
     Eta eta;
     for (size_t i = 0; i < layers.size(); ++i) {
         if (cb.stopRequested())
             break;
-        for (size_t j = 0; j < layers.size(); ++j)
-            layers[j]->setMode(j == i && session.config()[j].enabled ? LayerMode::FakeQuant : LayerMode::Fp32);
-        const auto q = logitsOf();
         SensitivityRow r;
         r.layer = layers[i]->layerName();
-        r.top1 = q.argmax(1).eq(labels).to(torch::kDouble).mean().item<double>();
+        std::tie(r.top1, r.kl) = measure(i, LayerMode::FakeQuant);
         r.top1Drop = fpTop1 - r.top1;
-        r.kl = (fpLogP.exp() * (fpLogP - torch::log_softmax(q, 1))).sum(1).mean().item<double>();
+        const auto [wTop1, wKl] = measure(i, LayerMode::WeightsOnly);
+        r.weightTop1Drop = fpTop1 - wTop1;
+        r.weightKl = wKl;
+        const auto [aTop1, aKl] = measure(i, LayerMode::ActivationsOnly);
+        r.actTop1Drop = fpTop1 - aTop1;
+        r.actKl = aKl;
         rows.push_back(r);
         reportProgress(cb, "sensitivity", int64_t(i + 1), int64_t(layers.size()), eta);
     }

@@ -87,9 +87,19 @@ using types::QuantEval;
 using types::SensitivityRow;
 using types::WhatIfResult;
 
+/// A last epoch whose top-1 is at most this many times the chance level (1 / classes) counts as
+/// diverged: a network that predicts one class for every image lands there.
+constexpr double kChanceMargin = 1.2;
+
+/// Why `train` counts as diverged (its last epoch's validation top-1, or training top-1 without
+/// validation, at most kChanceMargin times the chance level of `classes`); empty otherwise and
+/// for a cancelled run. Pure.
+std::string chanceLevelVerdict(const TrainResult &train, int64_t classes);
+
 /// Quantization-aware training: calibrates (initialises the quantizers as
 /// each method specifies), trains with the session's quantizers, evaluates
-/// FP32 and quantized. Publishes telemetry when `bus` is given.
+/// FP32 and quantized, and sets QatResult::diverged when the last epoch ends at
+/// chance level. Publishes telemetry when `bus` is given.
 QatResult runQat(Session &session, const data::Dataset &trainSet, const data::Dataset &validation, c10::Device device,
                  const QatOptions &options, const JobCallbacks &cb = {}, std::shared_ptr<telemetry::Bus> bus = {});
 

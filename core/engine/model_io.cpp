@@ -2,6 +2,7 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
+#include "core/common/json_io.h"
 #include "core/models/weights.h"
 
 #include <nlohmann/json.hpp>
@@ -31,62 +32,80 @@ std::string ModelMeta::toJson() const
 
 ModelMeta ModelMeta::fromJson(const std::string &text, const std::string &source)
 {
-    try {
-        const auto j = nlohmann::json::parse(text);
-        ModelMeta m;
-        m.arch = j.at("arch").get<std::string>();
-        m.activation = j.value("activation", std::string("relu"));
-        m.inChannels = j.value("in_channels", int64_t(0));
-        m.numClasses = j.value("num_classes", int64_t(0));
-        m.dataset = j.value("dataset", std::string());
-        m.top1 = j.value("top1", -1.0);
-        m.command = j.value("command", std::string());
-        return m;
-    } catch (const nlohmann::json::exception &e) {
-        throw Error("Model description '" + source + "' is not valid: " + e.what(),
+    const auto j = parseJson(text, "Model description", source);
+    const std::string where = "Model description '" + source + "'";
+    if (!j.is_object())
+        throw Error(where + " must be a JSON object.",
                     "It must be the JSON file QuantLens writes beside a model (with at least \"arch\").");
-    }
+    ModelMeta m;
+    m.arch = jsonString(j, "arch", "", where);
+    if (m.arch.empty())
+        throw Error(where + " does not name the architecture (\"arch\").",
+                    "It must be the JSON file QuantLens writes beside a model (with at least \"arch\").");
+    m.activation = jsonString(j, "activation", "relu", where);
+    // 0 means "what the architecture has by default"; the bounds keep a damaged file from
+    // building a model no machine could hold.
+    m.inChannels = jsonInteger(j, "in_channels", 0, kMaxInChannels, 0, where);
+    m.numClasses = jsonInteger(j, "num_classes", 0, kMaxClasses, 0, where);
+    m.dataset = jsonString(j, "dataset", "", where);
+    m.top1 = jsonNumber(j, "top1", -1.0, where);
+    m.command = jsonString(j, "command", "", where);
+    return m;
 }
 
 fs::path metaPathFor(const fs::path &modelPath) { return fs::path(modelPath.string() + ".json"); }
 
 void saveModel(const fs::path &path, const models::QuantModelImpl &model, const ModelMeta &meta)
 {
-    writeAtomically(path, [&](const fs::path &tmp) { models::saveWeights(model, tmp); });
+    models::saveWeights(model, path); // atomic
     writeFileAtomically(metaPathFor(path), meta.toJson());
 }
 
-LoadedModel loadModel(const fs::path &path, const std::string &archHint, const models::ZooOptions &options)
+LoadedModel loadModel(const fs::path &path, const std::string &archHint, const models::ZooOptions &options,
+                      bool trustTorchScript)
 {
     std::error_code ec;
     if (!fs::is_regular_file(path, ec))
         throw Error("Model file '" + path.string() + "' does not exist.", "Check the path.");
     ModelMeta meta;
     const fs::path metaPath = metaPathFor(path);
-    if (fs::is_regular_file(metaPath, ec)) {
-        std::ifstream in(metaPath);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        meta = ModelMeta::fromJson(ss.str(), metaPath.string());
-    }
+    if (fs::is_regular_file(metaPath, ec))
+        meta = ModelMeta::fromJson(readTextFile(metaPath, "Model description"), metaPath.string());
     if (!archHint.empty())
         meta.arch = archHint;
     if (meta.arch.empty())
         throw Error("The architecture of '" + path.string() + "' is unknown (no '" + metaPath.filename().string() +
                         "' beside it).",
-                    "Name it with --model ARCH (one of the zoo names: quantlens-cli info lists them).");
+                    "Name it with --arch ARCH (one of the zoo names: quantlens-cli info lists them), or write a "
+                    "description beside it.");
 
     models::ZooOptions zo = options;
     if (zo.inChannels == 0)
         zo.inChannels = meta.inChannels;
     if (zo.numClasses == 0)
         zo.numClasses = meta.numClasses;
+    // Without a description, a state dict says itself how many input channels and classes its
+    // network has (a 10-class resnet18 is not torchvision's 1000-class one).
+    if ((zo.inChannels == 0 || zo.numClasses == 0) &&
+        models::detectWeightFormat(path) == models::WeightFormat::StateDict) {
+        const auto shape = models::inferShape(models::readStateDict(path));
+        if (zo.inChannels == 0)
+            zo.inChannels = shape.inChannels;
+        if (zo.numClasses == 0)
+            zo.numClasses = shape.numClasses;
+    }
     if (meta.activation != "relu" && meta.activation.size())
         zo.activation = models::activationFromName(meta.activation);
 
     LoadedModel out;
-    out.model = models::createModel(meta.arch, zo);
-    const auto report = models::loadWeights(*out.model, path);
+    try {
+        out.model = models::createModel(meta.arch, zo);
+    } catch (const std::bad_alloc &) {
+        throw Error("Out of memory while building the model of '" + path.string() + "' (" + meta.arch + ", " +
+                        std::to_string(zo.numClasses) + " classes).",
+                    "Check the class count and input channels in '" + metaPath.string() + "'.");
+    }
+    const auto report = models::loadWeights(*out.model, path, /*strict=*/true, trustTorchScript);
     out.meta = meta;
     out.meta.inChannels = out.model->defaultInputShape().at(0);
     out.meta.numClasses = out.model->numClasses();

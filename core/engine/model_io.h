@@ -8,6 +8,10 @@
 
 namespace ql::core::engine {
 
+/// Largest input channel and class counts a model description may give.
+constexpr int64_t kMaxInChannels = 65536;
+constexpr int64_t kMaxClasses = 1000000;
+
 /// What a model file is: enough to rebuild the architecture.
 struct ModelMeta {
     std::string arch; ///< zoo name
@@ -18,6 +22,8 @@ struct ModelMeta {
     double top1 = -1; ///< validation top-1 in [0,1], -1 unknown
     std::string command; ///< the command that produced it
     std::string toJson() const;
+    /// Parses a description; every field is type- and range-checked (nesting, integers out of
+    /// range, wrong types are ql::core::Error naming `source`).
     static ModelMeta fromJson(const std::string &json, const std::string &source);
 };
 
@@ -37,10 +43,11 @@ struct LoadedModel {
 
 /// Loads a model file: the architecture comes from `archHint` (a zoo name, or
 /// "" to use the side file). The weights come from a PyTorch state dict
-/// (.pth/.pt) or a TorchScript archive. Throws ql::core::Error naming the file
+/// (.pth/.pt) or, when `trustTorchScript` is set, a TorchScript archive (which runs code
+/// stored in it; ql::core::TrustError otherwise). Throws ql::core::Error naming the file
 /// and listing missing / unexpected / wrongly shaped parameters.
 LoadedModel loadModel(const std::filesystem::path &path, const std::string &archHint = {},
-                      const models::ZooOptions &options = {});
+                      const models::ZooOptions &options = {}, bool trustTorchScript = false);
 
 } // namespace ql::core::engine
 

@@ -20,6 +20,29 @@ using types::recipeConfig;
 /// Parses "lsq", "lsq+", ... into a Method; throws ql::core::Error listing the names.
 quant::Method parseMethod(const std::string &name);
 
+/// Session file versions: 1 kept its weights in a TorchScript archive (read only when trusted),
+/// 2 in a state dict named after its content.
+constexpr int kSessionVersion = 2;
+
+/// What a session file (.qls) says, after checking every field.
+struct SessionFile {
+    int version = kSessionVersion;
+    ModelMeta meta;
+    std::string dataset;
+    std::string weights; ///< a plain file name, beside the session file
+    std::string weightsSha256; ///< the weights file's SHA-256 (version 2)
+    std::vector<LayerQuantConfig> layers;
+};
+
+/// Parses and checks the JSON of a session: nesting depth, format, version, the types and
+/// ranges of every field, quantizer settings, and that "weights" is a plain file name (no
+/// folder, no ".."). `source` (the file) is named in every error. Thread-safe.
+SessionFile parseSessionFile(const std::string &text, const std::string &source);
+
+/// Whether `name` is a weights file that saving the session file named `session` creates:
+/// "<session>.<16 hex digits>.weights" (this version) or "<session>.<digits>.weights" (earlier).
+bool isSessionWeightsName(const std::string &name, const std::string &session);
+
 /// Not thread-safe: a session belongs to the engine thread while a job runs.
 class Session {
 public:
@@ -54,12 +77,19 @@ public:
     /// Puts every layer in FP32 mode (quantizers kept).
     void setFp32(bool fp32);
 
-    /// Saves the session JSON and its weights (FP weights and quantizer
-    /// parameters) atomically: a save that is interrupted leaves the previous
-    /// session readable. `results` is stored as is.
+    /// Saves the session JSON and its weights (FP weights and the parameters of every
+    /// initialised quantizer, by name) atomically: a save that is interrupted or fails (disk
+    /// full) leaves the previous session readable. The weights go to a state dict beside the
+    /// session named after the session and the weights' content hash; the previous weights
+    /// file is removed only when this session created it and no other session file in the
+    /// folder (a copy) names it. `results` is stored as is.
     void save(const std::filesystem::path &path, const nlohmann::json *results = nullptr) const;
-    /// Loads a session; throws ql::core::Error naming the file on any problem.
-    static Session load(const std::filesystem::path &path);
+    /// Loads a session; throws ql::core::Error naming the file on any problem. The weights
+    /// must be a file beside the session (symlinks out of its folder are refused) whose tensors
+    /// have the names, shapes and dtypes the configuration gives, finite values and calibrated step
+    /// sizes that are not negative. Version-1 sessions keep their weights in a TorchScript archive, which runs
+    /// code when loaded: they load only with `trustTorchScript` (ql::core::TrustError otherwise).
+    static Session load(const std::filesystem::path &path, bool trustTorchScript = false);
 
 private:
     LayerQuantConfig &findLayer(const std::string &name);

@@ -3,11 +3,16 @@
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/data/dataloader.h"
+#include "core/models/weights.h"
 
 #include <torch/torch.h>
 
 #include <cmath>
+#include <limits>
+#include <map>
 #include <numbers>
+#include <sstream>
+#include <type_traits>
 
 namespace ql::core::engine {
 namespace {
@@ -16,7 +21,14 @@ namespace {
 class TrainingModeGuard {
 public:
     explicit TrainingModeGuard(torch::nn::Module &m) : m_module(m), m_training(m.is_training()) { }
-    ~TrainingModeGuard() { m_module.train(m_training); }
+    ~TrainingModeGuard()
+    {
+        try {
+            m_module.train(m_training);
+        } catch (...) {
+            // A destructor never throws: it may run while another exception unwinds.
+        }
+    }
 
 private:
     torch::nn::Module &m_module;
@@ -157,49 +169,131 @@ void Optimizer::setScale(double factor)
 
 namespace {
 
-void saveCheckpoint(const std::filesystem::path &path, models::QuantModelImpl &model, torch::optim::Optimizer &opt,
+/// The optimiser's per-parameter state key: libtorch 1.13 keys it by the TensorImpl's address
+/// as text, 2.x by the address itself.
+template <typename Map>
+typename Map::key_type stateKey(const Map &, const torch::Tensor &p)
+{
+    using Key = typename Map::key_type;
+    if constexpr (std::is_same_v<Key, std::string>) {
+        std::ostringstream os;
+        os << static_cast<const void *>(p.unsafeGetTensorImpl());
+        return os.str();
+    } else {
+        return static_cast<Key>(p.unsafeGetTensorImpl());
+    }
+}
+
+std::string momentumName(size_t group, size_t index)
+{
+    return "optimizer." + std::to_string(group) + "." + std::to_string(index) + ".momentum_buffer";
+}
+
+constexpr const char *kCheckpointFormat = "quantlens_checkpoint_version";
+
+/// A checkpoint is a state dict (QuantLens's own writer and reader: a full disk is an error
+/// naming the file, and loading executes nothing): "model.<name>" for every parameter and
+/// buffer of the model (quantizers included), "optimizer.<group>.<index>.momentum_buffer" for
+/// SGD's momentum, and the epoch and step to continue from.
+void saveCheckpoint(const std::filesystem::path &path, models::QuantModelImpl &model, torch::optim::SGD &opt,
                     int nextEpoch, int64_t step)
 {
-    torch::serialize::OutputArchive archive;
-    torch::serialize::OutputArchive modelArchive;
-    model.save(modelArchive);
-    archive.write("model", modelArchive);
-    torch::serialize::OutputArchive optArchive;
-    opt.save(optArchive);
-    archive.write("optimizer", optArchive);
-    archive.write("next_epoch", torch::tensor(int64_t(nextEpoch)));
-    archive.write("step", torch::tensor(step));
-    writeAtomically(path, [&](const std::filesystem::path &tmp) { archive.save_to(tmp.string()); });
+    models::NamedTensors tensors;
+    tensors.emplace_back(kCheckpointFormat, torch::tensor(int64_t{1}));
+    for (const auto &p : model.named_parameters(/*recurse=*/true))
+        tensors.emplace_back("model." + p.key(), p.value());
+    for (const auto &b : model.named_buffers(/*recurse=*/true))
+        tensors.emplace_back("model." + b.key(), b.value());
+    auto &state = opt.state();
+    for (size_t g = 0; g < opt.param_groups().size(); ++g) {
+        const auto &params = opt.param_groups()[g].params();
+        for (size_t i = 0; i < params.size(); ++i) {
+            const auto it = state.find(stateKey(state, params[i]));
+            if (it == state.end())
+                continue;
+            const auto &buffer = static_cast<const torch::optim::SGDParamState &>(*it->second).momentum_buffer();
+            if (buffer.defined())
+                tensors.emplace_back(momentumName(g, i), buffer);
+        }
+    }
+    tensors.emplace_back("next_epoch", torch::tensor(int64_t(nextEpoch)));
+    tensors.emplace_back("step", torch::tensor(step));
+    models::writeStateDict(tensors, path);
 }
 
 /// Restores model, optimiser, epoch and step from the checkpoint when asked to resume and it exists.
 /// Returns the epoch to start from.
-int resumeFromCheckpoint(const TrainOptions &o, models::QuantModelImpl &model, torch::optim::Optimizer &optimizer,
+int resumeFromCheckpoint(const TrainOptions &o, models::QuantModelImpl &model, torch::optim::SGD &optimizer,
                          c10::Device device, int64_t &step, const JobCallbacks &callbacks)
 {
     if (!o.resume || o.checkpoint.empty() || !std::filesystem::exists(o.checkpoint))
         return 0;
-    int startEpoch = 0;
-    try {
-        torch::serialize::InputArchive archive;
-        archive.load_from(o.checkpoint.string(), device);
-        torch::serialize::InputArchive modelArchive;
-        archive.read("model", modelArchive);
-        model.load(modelArchive);
-        torch::serialize::InputArchive optArchive;
-        archive.read("optimizer", optArchive);
-        optimizer.load(optArchive);
-        torch::Tensor e, s;
-        archive.read("next_epoch", e);
-        archive.read("step", s);
-        startEpoch = static_cast<int>(e.item<int64_t>());
-        step = s.item<int64_t>();
-    } catch (const c10::Error &e) {
-        throw Error("Checkpoint '" + o.checkpoint.string() + "' cannot be resumed: " + e.what_without_backtrace(),
-                    "Delete it to start over, or pass the checkpoint of this same model and quantizer setup.");
+    const std::string file = o.checkpoint.string();
+    const std::string hint = "Delete it to start over, or pass the checkpoint of this same model and quantizer setup.";
+    if (models::isTorchScriptArchive(o.checkpoint))
+        throw Error("Checkpoint '" + file +
+                        "' was written by an earlier QuantLens in a format that runs code when "
+                        "loaded; it is not resumed.",
+                    "Delete it to start over.");
+    std::map<std::string, torch::Tensor> byName;
+    for (auto &[name, t] : models::readStateDict(o.checkpoint))
+        byName.emplace(name, t);
+    auto take = [&](const std::string &name) {
+        auto it = byName.find(name);
+        if (it == byName.end())
+            throw Error("Checkpoint '" + file + "' has no tensor '" + name + "'.", hint);
+        auto t = it->second;
+        byName.erase(it);
+        return t;
+    };
+    auto scalar = [&](const std::string &name, int64_t lo, int64_t hi) {
+        const auto t = take(name);
+        if (t.numel() != 1 || t.scalar_type() != torch::kLong || t.item<int64_t>() < lo || t.item<int64_t>() > hi)
+            throw Error("Checkpoint '" + file + "': '" + name + "' is not a whole number in " + std::to_string(lo) +
+                            ".." + std::to_string(hi) + ".",
+                        hint);
+        return t.item<int64_t>();
+    };
+    if (scalar(kCheckpointFormat, 1, 1) != 1)
+        throw Error("Checkpoint '" + file + "' has an unknown format.", hint);
+    auto checked = [&](const std::string &name, const torch::Tensor &like) {
+        const auto t = take(name);
+        if (t.scalar_type() != like.scalar_type() || !t.sizes().equals(like.sizes()))
+            throw Error("Checkpoint '" + file + "': '" + name + "' has shape " + c10::str(t.sizes()) + " " +
+                            c10::toString(t.scalar_type()) + ", the model " + c10::str(like.sizes()) + " " +
+                            c10::toString(like.scalar_type()) + ".",
+                        hint);
+        if (t.is_floating_point() && !torch::isfinite(t).all().item<bool>())
+            throw Error("Checkpoint '" + file + "': '" + name + "' holds NaN or infinite values.", hint);
+        return t.to(like.device());
+    };
+    {
+        torch::NoGradGuard noGrad;
+        for (auto &p : model.named_parameters(/*recurse=*/true))
+            p.value().copy_(checked("model." + p.key(), p.value()));
+        for (auto &b : model.named_buffers(/*recurse=*/true))
+            b.value().copy_(checked("model." + b.key(), b.value()));
     }
+    auto &state = optimizer.state();
+    for (size_t g = 0; g < optimizer.param_groups().size(); ++g) {
+        const auto &params = optimizer.param_groups()[g].params();
+        for (size_t i = 0; i < params.size(); ++i) {
+            if (!byName.count(momentumName(g, i)))
+                continue;
+            auto buffer = checked(momentumName(g, i), params[i]);
+            auto s = std::make_unique<torch::optim::SGDParamState>();
+            s->momentum_buffer(buffer.to(device));
+            state[stateKey(state, params[i])] = std::move(s);
+        }
+    }
+    const int startEpoch = static_cast<int>(scalar("next_epoch", 0, o.epochs));
+    step = scalar("step", 0, std::numeric_limits<int64_t>::max() / 2);
+    if (!byName.empty())
+        throw Error("Checkpoint '" + file + "' holds '" + byName.begin()->first +
+                        "', which this model and quantizer setup does not have.",
+                    hint);
     if (callbacks.message)
-        callbacks.message("resuming from '" + o.checkpoint.string() + "' at epoch " + std::to_string(startEpoch + 1));
+        callbacks.message("resuming from '" + file + "' at epoch " + std::to_string(startEpoch + 1));
     return startEpoch;
 }
 
@@ -379,6 +473,7 @@ TrainResult train(models::QuantModelImpl &model, const data::Dataset &trainSet, 
         if (result.cancelled)
             break;
         result.epochs.push_back(finishEpoch(model, validation, device, o, callbacks, epoch, total, epochTime));
+        result.epochs.back().step = step;
         if (!o.checkpoint.empty())
             saveCheckpoint(o.checkpoint, model, *optimizer.sgd, epoch + 1, step);
         if (o.afterEpoch)

@@ -2,6 +2,7 @@
 
 #include "core/common/device.h"
 #include "core/common/error.h"
+#include "core/common/json_io.h"
 #include "core/data/loaders.h"
 #include "core/data/transforms.h"
 #include "core/engine/jobs.h"
@@ -9,6 +10,7 @@
 #include "core/engine/session.h"
 #include "core/export/exporter.h"
 #include "core/quant/multipoint.h"
+#include "core/models/weights.h"
 #include "core/quant/pot.h"
 #include "core/telemetry/bus.h"
 
@@ -34,6 +36,7 @@ struct Workbench::Impl {
     std::string dataName;
     std::string source; ///< the file the model or session came from
     std::function<Session()> reopen; ///< a fresh copy of the model as it was opened
+    bool trustTorchScript = false;
 
     Session &s()
     {
@@ -105,10 +108,7 @@ std::optional<ModelMeta> peekMeta(const fs::path &path)
     const fs::path metaPath = metaPathFor(path);
     if (!fs::is_regular_file(metaPath, ec))
         return std::nullopt;
-    std::ifstream in(metaPath);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ModelMeta::fromJson(ss.str(), metaPath.string());
+    return ModelMeta::fromJson(readTextFile(metaPath, "Model description"), metaPath.string());
 }
 
 std::string bitsLabel(const types::LayerQuantConfig &l)
@@ -140,6 +140,21 @@ std::string Workbench::deviceName() const { return d->device.name; }
 std::shared_ptr<telemetry::Bus> Workbench::bus() const { return d->bus; }
 
 Session &Workbench::session() { return d->s(); }
+
+void Workbench::setTrustTorchScript(bool trust) { d->trustTorchScript = trust; }
+bool Workbench::trustTorchScript() const { return d->trustTorchScript; }
+
+bool Workbench::needsTrust(const std::string &path)
+{
+    if (fs::path(path).extension() != ".qls")
+        return models::isTorchScriptArchive(path);
+    try {
+        const auto session = parseSessionFile(readTextFile(path, "Session"), path);
+        return models::isTorchScriptArchive(fs::path(path).parent_path() / session.weights);
+    } catch (const std::exception &) {
+        return false; // opening it reports what is wrong
+    }
+}
 
 bool Workbench::hasModel() const { return d->session != nullptr; }
 bool Workbench::hasData() const { return d->train.has_value(); }
@@ -177,7 +192,8 @@ types::DataInfo Workbench::openData(const std::string &nameOrPath)
     return dataInfo();
 }
 
-void Workbench::openModel(const std::string &path, const std::string &arch, const types::QuantRecipe &recipe)
+void Workbench::openModel(const std::string &path, const std::string &arch, const types::QuantRecipe &recipe,
+                          const std::string &activation)
 {
     types::validateRecipe(recipe);
     std::error_code ec;
@@ -186,7 +202,12 @@ void Workbench::openModel(const std::string &path, const std::string &arch, cons
     const auto meta = peekMeta(path);
     if (!hasData())
         openData(meta && !meta->dataset.empty() ? meta->dataset : std::string("fashion-mnist"));
-    auto open = [path, arch, recipe, data = d->dataName] { return Session(loadModel(path, arch), data, recipe); };
+    models::ZooOptions zo;
+    if (!activation.empty())
+        zo.activation = models::activationFromName(activation);
+    auto open = [path, arch, recipe, zo, data = d->dataName, trust = d->trustTorchScript] {
+        return Session(loadModel(path, arch, zo, trust), data, recipe);
+    };
     auto session = std::make_unique<Session>(open());
     session->model()->to(d->device.device);
     checkFits(*session->model(), *d->test, d->device.device, "The model '" + path + "'");
@@ -198,7 +219,7 @@ void Workbench::openModel(const std::string &path, const std::string &arch, cons
 
 void Workbench::openSession(const std::string &path)
 {
-    auto open = [path] { return Session::load(path); };
+    auto open = [path, trust = d->trustTorchScript] { return Session::load(path, trust); };
     auto session = std::make_unique<Session>(open());
     if (!hasData())
         openData(session->dataset().empty() ? std::string("fashion-mnist") : session->dataset());
@@ -209,6 +230,61 @@ void Workbench::openSession(const std::string &path)
     d->source = path;
     d->reopen = open;
     d->bus->clear();
+}
+
+std::vector<types::ZooArchitecture> Workbench::zoo()
+{
+    std::vector<types::ZooArchitecture> out;
+    for (const auto &name : models::zooNames()) {
+        const auto m = models::createModel(name);
+        out.push_back({name, m->defaultInputShape(), m->numClasses(), false});
+    }
+    return out;
+}
+
+types::ModelFileInfo Workbench::inspectModelFile(const std::string &path)
+{
+    types::ModelFileInfo info;
+    info.path = path;
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+        throw Error("Model file '" + path + "' does not exist.", "Check the path.");
+    info.zoo = zoo();
+    const std::string ext = fs::path(path).extension().string();
+    if (ext == ".qls") {
+        info.format = "session";
+        info.described = true;
+        return info;
+    }
+    if (ext == ".onnx") {
+        info.format = "ONNX";
+        info.described = true;
+        return info;
+    }
+    info.described = fs::is_regular_file(metaPathFor(path), ec);
+    if (models::detectWeightFormat(path) == models::WeightFormat::TorchScript) {
+        info.format = "TorchScript";
+        return info;
+    }
+    info.format = "state dict";
+    const auto tensors = models::readStateDict(path);
+    const auto shape = models::inferShape(tensors);
+    info.inChannels = shape.inChannels;
+    info.numClasses = shape.numClasses;
+    for (auto &a : info.zoo) {
+        models::ZooOptions zo;
+        zo.inChannels = shape.inChannels;
+        zo.numClasses = shape.numClasses;
+        try {
+            auto m = models::createModel(a.name, zo);
+            a.matches = models::applyStateDict(*m, tensors, path, /*strict=*/false).complete();
+        } catch (const Error &) {
+            a.matches = false;
+        }
+        if (a.matches && info.suggestedArch.empty())
+            info.suggestedArch = a.name;
+    }
+    return info;
 }
 
 void Workbench::newModel(const std::string &arch, const std::string &activation)
@@ -527,7 +603,17 @@ types::LevelSets Workbench::levelSets(int bits, types::PotVariant variant)
             return std::vector<double>{}; // the method defines no set at this bit-width
         }
     };
-    out.uniform = tryLevels([&] { return quant::levelSet(quant::uniformMagnitudes(bits, true), true); });
+    // The signed grid the uniform quantizers use (LSQ, range setters): 2^b codes -2^(b-1)..2^(b-1)-1,
+    // normalised so that the most negative level is -1 (the clipping threshold alpha = 2^(b-1) s).
+    out.uniform = tryLevels([&] {
+        const auto r = types::intRange(bits, /*isSigned=*/true);
+        std::vector<double> levels;
+        if (bits > 16)
+            return levels;
+        for (int64_t k = r.lo; k <= r.hi; ++k)
+            levels.push_back(double(k) / double(-r.lo));
+        return levels;
+    });
     out.pot = tryLevels([&] { return quant::levelSet(quant::potMagnitudes(bits, variant), true); });
     out.post = tryLevels([&] { return quant::levelSet(quant::postMagnitudes(bits, variant), true); });
     out.apot = tryLevels([&] { return quant::levelSet(quant::apotMagnitudes(bits, true), true); });

@@ -61,13 +61,30 @@ public:
     /// or `arch` naming the zoo architecture). When no data set is open, opens the one the
     /// model names (else Fashion-MNIST). Checks that the model fits the data. The recipe's
     /// default configuration is applied to every layer.
-    void openModel(const std::string &path, const std::string &arch = {}, const types::QuantRecipe &recipe = {});
+    void openModel(const std::string &path, const std::string &arch = {}, const types::QuantRecipe &recipe = {},
+                   const std::string &activation = {});
     /// Loads a saved session (.qls) with its quantizers as they were saved, and its data set
     /// unless one is open already.
     void openSession(const std::string &path);
+    /// What a model file is and which zoo architecture it fits, without opening it (nothing
+    /// in the file is executed; TorchScript archives are only recognised). Thread-safe.
+    static types::ModelFileInfo inspectModelFile(const std::string &path);
+    /// The zoo's architectures with their default input shapes and class counts. Thread-safe.
+    static std::vector<types::ZooArchitecture> zoo();
     /// A freshly initialised zoo model for the open data set's image shape and classes
     /// (FP32 training from scratch). Throws without a data set.
     void newModel(const std::string &arch, const std::string &activation);
+
+    /// Whether TorchScript archives (models, and the weights of version-1 sessions) may be
+    /// loaded from now on. Loading one runs code stored in the file, so it is off by default
+    /// and a TorchScript file is refused with ql::core::TrustError; the user turns it on for a
+    /// file they trust (CLI --trust-torchscript, the window after asking). State dicts, ONNX
+    /// files and sessions are read without executing anything either way.
+    void setTrustTorchScript(bool trust);
+    bool trustTorchScript() const;
+    /// Whether opening `path` (a model file or a .qls session) needs that trust: it is, or a
+    /// session keeps its weights in, a TorchScript archive. Reads only the archive's directory.
+    static bool needsTrust(const std::string &path);
 
     bool hasModel() const;
     bool hasData() const;

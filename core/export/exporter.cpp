@@ -60,11 +60,7 @@ fs::path reportBase(const fs::path &p)
     return (ext == ".csv" || ext == ".json") ? fs::path(p).replace_extension() : p;
 }
 
-std::string readFile(const fs::path &p)
-{
-    std::ifstream in(p, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+std::string readFile(const fs::path &p) { return readBytes(p); }
 
 QdqOptions qdqOptions(const types::ExportOptions &o) { return {o.opset, o.offset}; }
 

@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 
 extern char **environ;
@@ -20,13 +22,21 @@ extern char **environ;
 namespace ql::core::exporting {
 namespace fs = std::filesystem;
 
+std::string readBytes(const fs::path &p)
+{
+    std::ifstream in(p, std::ios::binary | std::ios::ate);
+    if (!in)
+        return {};
+    std::string data(static_cast<size_t>(in.tellg()), '\0');
+    in.seekg(0);
+    in.read(data.data(), static_cast<std::streamsize>(data.size()));
+    data.resize(static_cast<size_t>(in.gcount()));
+    return data;
+}
+
 namespace {
 
-std::string slurp(const fs::path &p)
-{
-    std::ifstream in(p, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+std::string slurp(const fs::path &p) { return readBytes(p); }
 
 void writeRaw(const fs::path &p, const torch::Tensor &t)
 {
@@ -127,6 +137,16 @@ fs::path ortRunner()
 std::string requirePythonModule(const std::string &module)
 {
     const std::string py = pythonExecutable();
+    // A module found once stays found for this process (importing torch takes seconds); a missing
+    // one is probed again, so that installing it needs no restart.
+    static std::mutex mutex;
+    static std::map<std::string, std::string> found;
+    const std::string key = py + '\n' + module;
+    {
+        std::lock_guard lock(mutex);
+        if (const auto it = found.find(key); it != found.end())
+            return it->second;
+    }
     const auto r = runProcess({py, "-c", "import " + module + "; print(" + module + ".__version__)"});
     if (r.status != 0) {
         const std::string package = "python3-" + module;
@@ -140,6 +160,8 @@ std::string requirePythonModule(const std::string &module)
     std::string v = r.out;
     while (!v.empty() && (v.back() == '\n' || v.back() == '\r'))
         v.pop_back();
+    std::lock_guard lock(mutex);
+    found[key] = v;
     return v;
 }
 

@@ -21,6 +21,9 @@ struct ProcessResult {
 /// Runs `argv` (argv[0] looked up in PATH) and waits; stdout and stderr are captured. Thread-safe.
 ProcessResult runProcess(const std::vector<std::string> &argv);
 
+/// The whole file as bytes; empty when it cannot be read.
+std::string readBytes(const std::filesystem::path &path);
+
 /// The Python with torch and onnx: $QL_PYTHON, else /usr/bin/python3.
 std::string pythonExecutable();
 

@@ -4,6 +4,7 @@
 
 #include <c10/util/irange.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <sstream>
@@ -52,14 +53,35 @@ bool isTensorDict(const ValuePtr &v)
     return true;
 }
 
-namespace {
-
-ValuePtr make(Kind kind)
+Value::~Value()
 {
-    auto v = std::make_shared<Value>();
-    v->kind = kind;
-    return v;
+    // Children that only this value holds are detached into a work list before they die, so
+    // destroying a tree of any depth never recurses (a 100,000-deep tuple would overflow the stack).
+    if (items.empty() && dict.empty())
+        return;
+    std::vector<ValuePtr> pending;
+    auto detach = [&pending](Value &v) {
+        for (auto &c : v.items)
+            if (c && c.use_count() == 1)
+                pending.push_back(std::move(c));
+        for (auto &[k, c] : v.dict) {
+            if (k && k.use_count() == 1)
+                pending.push_back(std::move(k));
+            if (c && c.use_count() == 1)
+                pending.push_back(std::move(c));
+        }
+        v.items.clear();
+        v.dict.clear();
+    };
+    detach(*this);
+    while (!pending.empty()) {
+        ValuePtr v = std::move(pending.back());
+        pending.pop_back();
+        detach(*v);
+    }
 }
+
+namespace {
 
 bool allowedGlobal(const std::string &name)
 {
@@ -67,11 +89,24 @@ bool allowedGlobal(const std::string &name)
            name == "torch._utils._rebuild_parameter" || storageTypes().count(name) > 0;
 }
 
+/// What one parsed value costs in memory, roughly (the value, its control block, allocator overhead).
+constexpr uint64_t kValueCost = sizeof(Value) + 64;
+/// A tensor view adds a TensorImpl and its storage reference.
+constexpr uint64_t kTensorCost = 512;
+/// A reference held in a container, on the stack or in the memo.
+constexpr uint64_t kRefCost = sizeof(ValuePtr);
+constexpr size_t kMaxDims = 64;
+
 class Unpickler {
 public:
-    Unpickler(std::string file, const std::string &pickle, const StorageLoader &loadStorage)
-        : m_file(std::move(file)), m_data(pickle), m_loadStorage(loadStorage)
+    Unpickler(std::string file, const std::string &pickle, const StorageLoader &loadStorage, const Limits &limits)
+        : m_file(std::move(file)), m_data(pickle), m_loadStorage(loadStorage), m_limits(limits)
     {
+        const uint64_t scaled = pickle.size() > (m_limits.capBytes / std::max<uint64_t>(1, m_limits.perPickleByte))
+                                    ? m_limits.capBytes
+                                    : m_limits.floorBytes + m_limits.perPickleByte * pickle.size();
+        m_budget = std::min(scaled, m_limits.capBytes);
+        m_budgetTotal = m_budget;
     }
 
     ValuePtr run()
@@ -83,7 +118,10 @@ public:
             case Op::Proto: readBytes(1); break;
             case Op::Frame: readBytes(8); break;
             case Op::Stop: return pop("STOP");
-            case Op::Mark: m_marks.push_back(m_stack.size()); break;
+            case Op::Mark:
+                spend(sizeof(size_t));
+                m_marks.push_back(m_stack.size());
+                break;
             case Op::EmptyDict: push(make(Kind::Dict)); break;
             case Op::EmptyTuple: push(make(Kind::Tuple)); break;
             case Op::EmptyList: push(make(Kind::List)); break;
@@ -112,13 +150,13 @@ public:
             case Op::BinUnicode: pushString(readBytes(readUInt(4))); break;
             case Op::ShortBinUnicode: pushString(readBytes(readUInt(1))); break;
             case Op::BinUnicode8: pushString(readBytes(readUInt(8))); break;
-            case Op::BinPut: m_memo[readUInt(1)] = top("BINPUT"); break;
-            case Op::LongBinPut: m_memo[readUInt(4)] = top("LONG_BINPUT"); break;
-            case Op::Memoize: m_memo[m_memo.size()] = top("MEMOIZE"); break;
+            case Op::BinPut: putMemo(readUInt(1), "BINPUT"); break;
+            case Op::LongBinPut: putMemo(readUInt(4), "LONG_BINPUT"); break;
+            case Op::Memoize: putMemo(m_memo.size(), "MEMOIZE"); break;
             case Op::BinGet: push(memo(readUInt(1))); break;
             case Op::LongBinGet: push(memo(readUInt(4))); break;
-            case Op::Tuple: push(makeSeq(Kind::Tuple, popMark("TUPLE"))); break;
-            case Op::List: push(makeSeq(Kind::List, popMark("LIST"))); break;
+            case Op::Tuple: push(makeSeq(Kind::Tuple, popMark("TUPLE"), opPos)); break;
+            case Op::List: push(makeSeq(Kind::List, popMark("LIST"), opPos)); break;
             case Op::Tuple1:
             case Op::Tuple2:
             case Op::Tuple3: {
@@ -126,7 +164,7 @@ public:
                 std::vector<ValuePtr> items(n);
                 for (size_t k = n; k-- > 0;)
                     items[k] = pop("TUPLE" + std::to_string(n));
-                push(makeSeq(Kind::Tuple, std::move(items)));
+                push(makeSeq(Kind::Tuple, std::move(items), opPos));
                 break;
             }
             case Op::Global: {
@@ -153,45 +191,51 @@ public:
             case Op::SetItem: {
                 auto value = pop("SETITEM");
                 auto key = pop("SETITEM");
-                dictTarget("SETITEM", opPos)->dict.emplace_back(key, value);
+                auto d = target(Kind::Dict, "SETITEM", opPos);
+                insert(*d, key, opPos);
+                insert(*d, value, opPos);
+                d->dict.emplace_back(std::move(key), std::move(value));
                 break;
             }
-            case Op::SetItems: {
-                auto items = popMark("SETITEMS");
-                if (items.size() % 2 != 0)
-                    fail("SETITEMS with an odd number of items", opPos);
-                auto d = dictTarget("SETITEMS", opPos);
-                for (size_t k = 0; k < items.size(); k += 2)
-                    d->dict.emplace_back(items[k], items[k + 1]);
-                break;
-            }
+            case Op::SetItems:
             case Op::Dict: {
-                auto items = popMark("DICT");
+                const bool fresh = op == Op::Dict;
+                const char *name = fresh ? "DICT" : "SETITEMS";
+                auto items = popMark(name);
                 if (items.size() % 2 != 0)
-                    fail("DICT with an odd number of items", opPos);
-                auto d = make(Kind::Dict);
-                for (size_t k = 0; k < items.size(); k += 2)
-                    d->dict.emplace_back(items[k], items[k + 1]);
-                push(d);
+                    fail(std::string(name) + " with an odd number of items", opPos);
+                auto d = fresh ? make(Kind::Dict) : target(Kind::Dict, name, opPos);
+                for (size_t k = 0; k < items.size(); k += 2) {
+                    insert(*d, items[k], opPos);
+                    insert(*d, items[k + 1], opPos);
+                    d->dict.emplace_back(std::move(items[k]), std::move(items[k + 1]));
+                }
+                if (fresh)
+                    push(d);
                 break;
             }
             case Op::Append: {
                 auto v = pop("APPEND");
-                listTarget("APPEND", opPos)->items.push_back(v);
+                auto l = target(Kind::List, "APPEND", opPos);
+                insert(*l, v, opPos);
+                l->items.push_back(std::move(v));
                 break;
             }
             case Op::Appends: {
                 auto items = popMark("APPENDS");
-                auto l = listTarget("APPENDS", opPos);
-                l->items.insert(l->items.end(), items.begin(), items.end());
+                auto l = target(Kind::List, "APPENDS", opPos);
+                for (auto &v : items) {
+                    insert(*l, v, opPos);
+                    l->items.push_back(std::move(v));
+                }
                 break;
             }
             case Op::Build: {
                 // Only the state of an OrderedDict (its `_metadata` attribute) is accepted; it is dropped.
                 auto state = pop("BUILD");
-                auto target = top("BUILD");
-                if (target->kind != Kind::Dict || state->kind != Kind::Dict)
-                    fail("BUILD on a " + kindName(target->kind) + " (only a dict's _metadata is accepted)", opPos);
+                auto t = top("BUILD");
+                if (t->kind != Kind::Dict || state->kind != Kind::Dict)
+                    fail("BUILD on a " + kindName(t->kind) + " (only a dict's _metadata is accepted)", opPos);
                 break;
             }
             default: {
@@ -211,9 +255,42 @@ private:
     {
         throw Error("Cannot read state dict '" + m_file + "': " + what + " at byte " + std::to_string(pos) +
                         " of data.pkl.",
-                    "QuantLens reads files written by torch.save(model.state_dict(), path) and TorchScript "
-                    "archives; it never executes other pickled content. Re-save the weights with "
-                    "torch.save(model.state_dict(), path).");
+                    "QuantLens reads files written by torch.save(model.state_dict(), path); it never executes "
+                    "pickled content. Re-save the weights with torch.save(model.state_dict(), path).");
+    }
+
+    /// Charges `bytes` to the memory budget of parsed values.
+    void spend(uint64_t bytes)
+    {
+        if (bytes > m_budget)
+            throw Error("Cannot read state dict '" + m_file + "': its data.pkl (" + std::to_string(m_data.size()) +
+                            " bytes) builds more than " + std::to_string(m_budgetTotal >> 20) +
+                            " MiB of values by byte " + std::to_string(m_pos) +
+                            ", far more than any state dict of its size.",
+                        "The file is damaged or was made to exhaust memory; a state dict written by "
+                        "torch.save(model.state_dict(), path) loads.");
+        m_budget -= bytes;
+    }
+
+    ValuePtr make(Kind kind)
+    {
+        spend(kValueCost);
+        auto v = std::make_shared<Value>();
+        v->kind = kind;
+        return v;
+    }
+
+    /// Puts `child` into `parent`: no cycle (a container never holds itself and is not changed
+    /// once inside another), and the depth stays within the limit.
+    void insert(Value &parent, const ValuePtr &child, size_t pos)
+    {
+        if (child.get() == &parent)
+            fail(kindName(parent.kind) + " that contains itself", pos);
+        spend(kRefCost);
+        child->sealed = true;
+        if (child->depth + 1 > m_limits.maxDepth)
+            fail("values nested more than " + std::to_string(m_limits.maxDepth) + " levels deep", pos);
+        parent.depth = std::max(parent.depth, child->depth + 1);
     }
 
     std::string readBytes(uint64_t n)
@@ -259,7 +336,11 @@ private:
         return line;
     }
 
-    void push(ValuePtr v) { m_stack.push_back(std::move(v)); }
+    void push(ValuePtr v)
+    {
+        spend(kRefCost);
+        m_stack.push_back(std::move(v));
+    }
     void pushInt(int64_t i)
     {
         auto v = make(Kind::Int);
@@ -268,6 +349,7 @@ private:
     }
     void pushString(std::string s)
     {
+        spend(s.size());
         auto v = make(Kind::String);
         v->s = std::move(s);
         push(v);
@@ -284,7 +366,7 @@ private:
 
     ValuePtr top(const std::string &op)
     {
-        if (m_stack.empty())
+        if (m_stack.empty() || (!m_marks.empty() && m_stack.size() <= m_marks.back()))
             fail(op + " on an empty stack", m_pos);
         return m_stack.back();
     }
@@ -295,9 +377,16 @@ private:
             fail(op + " without a MARK", m_pos);
         const size_t mark = m_marks.back();
         m_marks.pop_back();
-        std::vector<ValuePtr> items(m_stack.begin() + static_cast<std::ptrdiff_t>(mark), m_stack.end());
+        std::vector<ValuePtr> items(std::make_move_iterator(m_stack.begin() + static_cast<std::ptrdiff_t>(mark)),
+                                    std::make_move_iterator(m_stack.end()));
         m_stack.resize(mark);
         return items;
+    }
+
+    void putMemo(uint64_t key, const char *op)
+    {
+        spend(64); // a hash map node
+        m_memo[key] = top(op);
     }
 
     ValuePtr memo(uint64_t key)
@@ -308,27 +397,24 @@ private:
         return it->second;
     }
 
-    static ValuePtr makeSeq(Kind kind, std::vector<ValuePtr> items)
+    ValuePtr makeSeq(Kind kind, std::vector<ValuePtr> items, size_t pos)
     {
         auto v = make(kind);
+        for (const auto &item : items)
+            insert(*v, item, pos);
         v->items = std::move(items);
         return v;
     }
 
-    ValuePtr dictTarget(const std::string &op, size_t pos)
+    /// The container on top of the stack that an opcode changes.
+    ValuePtr target(Kind kind, const std::string &op, size_t pos)
     {
-        auto d = top(op);
-        if (d->kind != Kind::Dict)
-            fail(op + " on a " + kindName(d->kind), pos);
-        return d;
-    }
-
-    ValuePtr listTarget(const std::string &op, size_t pos)
-    {
-        auto l = top(op);
-        if (l->kind != Kind::List)
-            fail(op + " on a " + kindName(l->kind), pos);
-        return l;
+        auto t = top(op);
+        if (t->kind != kind)
+            fail(op + " on a " + kindName(t->kind), pos);
+        if (t->sealed)
+            fail(op + " on a " + kindName(t->kind) + " that is already inside another value", pos);
+        return t;
     }
 
     ValuePtr makeGlobal(const std::string &name, size_t pos)
@@ -348,27 +434,76 @@ private:
         return g;
     }
 
-    static int64_t asInt(const ValuePtr &v, bool &ok)
-    {
-        if (v->kind != Kind::Int) {
-            ok = false;
-            return 0;
-        }
-        return v->i;
-    }
-
     std::vector<int64_t> intTuple(const ValuePtr &v, const std::string &what, size_t pos)
     {
         if (v->kind != Kind::Tuple && v->kind != Kind::List)
             fail(what + " is a " + kindName(v->kind) + ", not a tuple", pos);
+        if (v->items.size() > kMaxDims)
+            fail(what + " has " + std::to_string(v->items.size()) + " dimensions", pos);
         std::vector<int64_t> out;
         for (const auto &item : v->items) {
-            bool ok = true;
-            out.push_back(asInt(item, ok));
-            if (!ok || out.back() < 0)
+            if (item->kind != Kind::Int || item->i < 0)
                 fail(what + " holds a " + kindName(item->kind) + " or a negative value", pos);
+            out.push_back(item->i);
         }
         return out;
+    }
+
+    /// The tensor `_rebuild_tensor_v2(storage, offset, size, stride, ...)` describes, after checking
+    /// with overflow-checked arithmetic that every element it addresses lies inside the storage.
+    ValuePtr rebuildTensor(const std::vector<ValuePtr> &a, size_t pos)
+    {
+        // (storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
+        if (a.size() < 4 || a.size() > 7 || a[0]->kind != Kind::Storage)
+            fail("_rebuild_tensor_v2 with unexpected arguments", pos);
+        if (a[1]->kind != Kind::Int || a[1]->i < 0)
+            fail("_rebuild_tensor_v2 with a bad storage offset", pos);
+        const int64_t offset = a[1]->i;
+        const auto size = intTuple(a[2], "tensor size", pos);
+        const auto stride = intTuple(a[3], "tensor stride", pos);
+        if (size.size() != stride.size())
+            fail("tensor size and stride of different lengths", pos);
+        const torch::Tensor &storage = a[0]->tensor;
+        const int64_t available = storage.numel();
+        const std::string shape = c10::str(c10::IntArrayRef(size));
+        int64_t numel = 1;
+        bool overflow = false;
+        for (int64_t s : size)
+            overflow = overflow || __builtin_mul_overflow(numel, s, &numel);
+        spend(kTensorCost);
+        auto v = make(Kind::Tensor);
+        if (!overflow && numel == 0) {
+            // No element is read; the shape alone must still be a tensor libtorch can describe.
+            int64_t span = 1;
+            for (int64_t s : size)
+                overflow = overflow || __builtin_mul_overflow(span, std::max<int64_t>(s, 1), &span);
+            if (overflow || span > (int64_t{1} << 48))
+                fail("empty tensor of size " + shape + " is out of range", pos);
+            v->tensor = torch::empty(size, storage.options());
+            return v;
+        }
+        // The last element addressed: offset + sum((size - 1) * stride).
+        int64_t last = offset;
+        for (size_t k = 0; k < size.size() && !overflow; ++k) {
+            int64_t step = 0;
+            overflow =
+                __builtin_mul_overflow(size[k] - 1, stride[k], &step) || __builtin_add_overflow(last, step, &last);
+        }
+        if (overflow || last >= available)
+            fail(
+                "tensor of size " + shape + " at storage offset " + std::to_string(offset) +
+                    (overflow ? " addresses elements beyond any storage" : " reaches element " + std::to_string(last)) +
+                    " of a storage of " + std::to_string(available) + " elements",
+                pos);
+        // Views with zero strides address few elements but expand when used: the elements the
+        // tensors present stay bounded by the data the file holds.
+        int64_t bytes = 0;
+        if (__builtin_mul_overflow(numel, static_cast<int64_t>(storage.element_size()), &bytes) ||
+            __builtin_add_overflow(m_tensorBytes, bytes, &m_tensorBytes) ||
+            m_tensorBytes > 8 * m_storageBytes + (int64_t{64} << 20))
+            fail("its tensors present more elements (" + shape + " here) than 8 times the data the file holds", pos);
+        v->tensor = storage.as_strided(size, stride, offset);
+        return v;
     }
 
     ValuePtr reduce(const ValuePtr &callable, const ValuePtr &args, size_t pos)
@@ -388,37 +523,8 @@ private:
                 fail("_rebuild_parameter without a tensor", pos);
             return a[0];
         }
-        if (callable->s == "torch._utils._rebuild_tensor_v2") {
-            // (storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
-            if (a.size() < 4 || a[0]->kind != Kind::Storage)
-                fail("_rebuild_tensor_v2 with unexpected arguments", pos);
-            bool ok = true;
-            const int64_t offset = asInt(a[1], ok);
-            if (!ok || offset < 0)
-                fail("_rebuild_tensor_v2 with a bad storage offset", pos);
-            const auto size = intTuple(a[2], "tensor size", pos);
-            const auto stride = intTuple(a[3], "tensor stride", pos);
-            if (size.size() != stride.size())
-                fail("tensor size and stride of different lengths", pos);
-            const torch::Tensor &storage = a[0]->tensor;
-            int64_t last = offset;
-            bool empty = false;
-            for (size_t k = 0; k < size.size(); ++k) {
-                if (size[k] == 0)
-                    empty = true;
-                else if (size[k] > (int64_t{1} << 40) || stride[k] > (int64_t{1} << 40))
-                    fail("tensor size or stride out of range", pos);
-                else
-                    last += (size[k] - 1) * stride[k];
-            }
-            if (!empty && last >= storage.numel())
-                fail("tensor of size " + c10::str(c10::IntArrayRef(size)) + " reaches element " + std::to_string(last) +
-                         " of a storage of " + std::to_string(storage.numel()) + " elements",
-                     pos);
-            auto v = make(Kind::Tensor);
-            v->tensor = empty ? torch::empty(size, storage.options()) : storage.as_strided(size, stride, offset);
-            return v;
-        }
+        if (callable->s == "torch._utils._rebuild_tensor_v2")
+            return rebuildTensor(a, pos);
         fail("REDUCE on '" + callable->s + "'", pos);
     }
 
@@ -432,12 +538,22 @@ private:
         if (type == storageTypes().end())
             fail("storage of unknown type '" + pid->items[1]->s + "'", pos);
         const std::string &key = pid->items[2]->s;
-        if (auto it = m_storages.find(key); it != m_storages.end())
+        if (auto it = m_storages.find(key); it != m_storages.end()) {
+            if (it->second->tensor.scalar_type() != type->second)
+                fail("storage '" + key + "' used with two different types", pos);
             return it->second;
-        if (key.empty() || key.find_first_not_of("0123456789") != std::string::npos)
-            fail("storage key '" + key + "' is not a number", pos);
+        }
+        if (key.empty() || key.size() > 20 || key.find_first_not_of("0123456789") != std::string::npos)
+            fail("storage key '" + key.substr(0, 40) + "' is not a number", pos);
         auto v = make(Kind::Storage);
         v->tensor = m_loadStorage(key, type->second);
+        const auto &declared = pid->items[4];
+        if (declared->kind == Kind::Int && declared->i != v->tensor.numel())
+            fail("storage '" + key + "' declares " + std::to_string(declared->i) + " elements but its record holds " +
+                     std::to_string(v->tensor.numel()),
+                 pos);
+        m_storageBytes += static_cast<int64_t>(v->tensor.nbytes());
+        spend(64);
         m_storages[key] = v;
         return v;
     }
@@ -445,6 +561,11 @@ private:
     std::string m_file;
     const std::string &m_data;
     const StorageLoader &m_loadStorage;
+    Limits m_limits;
+    uint64_t m_budget = 0;
+    uint64_t m_budgetTotal = 0;
+    int64_t m_storageBytes = 0;
+    int64_t m_tensorBytes = 0;
     size_t m_pos = 0;
     std::vector<ValuePtr> m_stack;
     std::vector<size_t> m_marks;
@@ -454,9 +575,10 @@ private:
 
 } // namespace
 
-ValuePtr unpickle(const std::string &file, const std::string &data, const StorageLoader &loadStorage)
+ValuePtr unpickle(const std::string &file, const std::string &data, const StorageLoader &loadStorage,
+                  const Limits &limits)
 {
-    Unpickler unpickler(file, data, loadStorage);
+    Unpickler unpickler(file, data, loadStorage, limits);
     return unpickler.run();
 }
 

@@ -62,8 +62,15 @@ using ValuePtr = std::shared_ptr<Value>;
 enum class Kind { None, Bool, Int, Float, String, Tuple, List, Dict, Global, Tensor, Storage };
 
 /// A Python value as far as a state dict needs: reference semantics like Python,
-/// so that memoised dicts filled later by SETITEMS are the same object.
+/// so that memoised dicts filled later by SETITEMS are the same object. The reader never
+/// builds a cycle (a container is never changed once it is inside another one), and a value
+/// tree of any depth is destroyed without recursion.
 struct Value {
+    Value() = default;
+    ~Value();
+    Value(const Value &) = delete;
+    Value &operator=(const Value &) = delete;
+
     Kind kind = Kind::None;
     int64_t i = 0;
     double f = 0.0;
@@ -71,6 +78,17 @@ struct Value {
     std::vector<ValuePtr> items; ///< Tuple, List
     std::vector<std::pair<ValuePtr, ValuePtr>> dict; ///< Dict, in insertion order
     torch::Tensor tensor; ///< Tensor, Storage (1-D, flat)
+    int depth = 1; ///< nesting depth of containers (1 for a scalar)
+    bool sealed = false; ///< placed inside a container: it no longer changes
+};
+
+/// Limits of the reader: nesting, and memory for parsed values relative to the pickle's size.
+struct Limits {
+    int maxDepth = 256;
+    /// Bytes of parsed values allowed: floorBytes + perPickleByte * pickle size, at most capBytes.
+    uint64_t floorBytes = uint64_t{16} << 20;
+    uint64_t perPickleByte = 128;
+    uint64_t capBytes = uint64_t{512} << 20;
 };
 
 /// "dict", "tensor", ...
@@ -85,7 +103,11 @@ using StorageLoader = std::function<torch::Tensor(const std::string &key, c10::S
 
 /// Runs the restricted unpickler over `data` (the archive's data.pkl). `file` names the archive
 /// in errors; `loadStorage` reads the tensor data a persistent id points at.
-ValuePtr unpickle(const std::string &file, const std::string &data, const StorageLoader &loadStorage);
+/// Nesting deeper than limits.maxDepth, more parsed values than the memory limit allows, a
+/// tensor that reaches outside its storage and any opcode or global a state dict does not use
+/// are ql::core::Error naming `file`.
+ValuePtr unpickle(const std::string &file, const std::string &data, const StorageLoader &loadStorage,
+                  const Limits &limits = {});
 
 /// Whether `v` is a dict of names to tensors.
 bool isTensorDict(const ValuePtr &v);

@@ -18,7 +18,7 @@ std::string layerKindName(LayerKind kind)
 torch::Tensor QuantLayerImpl::forward(const torch::Tensor &x)
 {
     torch::Tensor in = x;
-    if (m_mode == LayerMode::FakeQuant && m_inputQuantizer)
+    if ((m_mode == LayerMode::FakeQuant || m_mode == LayerMode::ActivationsOnly) && m_inputQuantizer)
         in = m_inputQuantizer->forward(x);
     torch::Tensor y = compute(in, effectiveWeight());
     if (m_observer)
@@ -28,7 +28,7 @@ torch::Tensor QuantLayerImpl::forward(const torch::Tensor &x)
 
 torch::Tensor QuantLayerImpl::effectiveWeight()
 {
-    if (m_mode == LayerMode::FakeQuant && m_weightQuantizer)
+    if ((m_mode == LayerMode::FakeQuant || m_mode == LayerMode::WeightsOnly) && m_weightQuantizer)
         return m_weightQuantizer->forward(weight);
     return weight;
 }

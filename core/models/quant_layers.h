@@ -15,6 +15,8 @@ namespace ql::core::models {
 enum class LayerMode {
     Fp32, ///< quantizers are ignored
     FakeQuant, ///< the weight and the input go through their quantizers (each when one is set)
+    WeightsOnly, ///< only the weight quantizer acts (error accumulation's weight share)
+    ActivationsOnly, ///< only the input quantizer acts
 };
 
 enum class LayerKind { Conv2d, Linear };

@@ -62,9 +62,13 @@ ModeGuard::ModeGuard(QuantModelImpl &model)
 
 ModeGuard::~ModeGuard()
 {
-    for (size_t i = 0; i < m_layers.size(); ++i)
-        m_layers[i]->setMode(m_modes[i]);
-    m_model.train(m_training);
+    try {
+        for (size_t i = 0; i < m_layers.size(); ++i)
+            m_layers[i]->setMode(m_modes[i]);
+        m_model.train(m_training);
+    } catch (...) {
+        // A destructor never throws: it may run while another exception unwinds.
+    }
 }
 
 std::vector<std::shared_ptr<QuantLayerImpl>> QuantModelImpl::quantLayers() const

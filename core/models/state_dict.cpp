@@ -91,4 +91,16 @@ LoadReport applyStateDict(QuantModelImpl &model, const NamedTensors &tensors, co
     return report;
 }
 
+StateDictShape inferShape(const NamedTensors &tensors)
+{
+    StateDictShape out;
+    for (const auto &[name, t] : tensors) {
+        if (out.inChannels == 0 && t.dim() == 4 && name.size() > 7 && name.compare(name.size() - 7, 7, ".weight") == 0)
+            out.inChannels = t.size(1);
+        if (t.dim() == 2 && name.size() > 7 && name.compare(name.size() - 7, 7, ".weight") == 0)
+            out.numClasses = t.size(0);
+    }
+    return out;
+}
+
 } // namespace ql::core::models

@@ -1,9 +1,11 @@
 #include "core/models/weights.h"
 
+#include "core/common/atomic_file.h"
 #include "core/common/error.h"
+#include "core/common/sha256.h"
+#include "core/common/zip.h"
 #include "core/models/pickle.h"
 
-#include <caffe2/serialize/inline_container.h>
 #include <torch/script.h>
 
 #include <cstring>
@@ -18,7 +20,44 @@ namespace ql::core::models {
 
 namespace {
 
-std::unique_ptr<caffe2::serialize::PyTorchStreamReader> openArchive(const std::filesystem::path &path)
+const char *kResave = "Save the weights again with torch.save(model.state_dict(), path).";
+
+/// The records of a PyTorch archive: zip entries below one top-level folder, which torch.save
+/// names after the file ("archive/data.pkl", "archive/data/0", ...).
+class Archive {
+public:
+    explicit Archive(ZipReader zip) : m_zip(std::move(zip))
+    {
+        const auto &entries = m_zip.entries();
+        if (entries.empty())
+            throw Error("'" + m_zip.name() + "' is an empty zip archive, not a PyTorch file.",
+                        "Give a file written by torch.save(model.state_dict(), path) or torch.jit.save.");
+        const std::string &first = entries.front().name;
+        const size_t slash = first.find('/');
+        if (slash == std::string::npos || slash == 0)
+            throw Error("'" + m_zip.name() + "' is a zip archive but not a PyTorch file: its entry '" + first +
+                            "' is not inside a folder.",
+                        "Give a file written by torch.save(model.state_dict(), path) or torch.jit.save.");
+        m_root = first.substr(0, slash + 1);
+        for (const auto &e : entries)
+            if (e.name.compare(0, m_root.size(), m_root) != 0)
+                throw Error("'" + m_zip.name() + "' is not a PyTorch file: its entries lie in different folders ('" +
+                                m_root + "' and '" + e.name + "').",
+                            kResave);
+    }
+    const std::string &file() const { return m_zip.name(); }
+    const ZipEntry *record(const std::string &name) const { return m_zip.find(m_root + name); }
+    const ZipReader &zip() const { return m_zip; }
+
+private:
+    ZipReader m_zip;
+    std::string m_root;
+};
+
+/// Opens `path` as a PyTorch archive, with a clear message for files that are not one.
+/// TorchScript archives deflate their code records: `compression` lets those through.
+Archive openArchive(const std::filesystem::path &path,
+                    ZipReader::Compression compression = ZipReader::Compression::StoredOnly)
 {
     const std::string file = path.string();
     std::ifstream in(path, std::ios::binary);
@@ -35,64 +74,61 @@ std::unique_ptr<caffe2::serialize::PyTorchStreamReader> openArchive(const std::f
     }
     in.close();
     try {
-        return std::make_unique<caffe2::serialize::PyTorchStreamReader>(file);
-    } catch (const std::exception &e) {
-        const std::string what = e.what();
-        throw Error("'" + file + "' is a corrupt or truncated archive: " + what.substr(0, what.find('\n')),
-                    "Save the weights again; the file may have been cut short by a failed copy or download.");
+        return Archive(ZipReader(path, compression));
+    } catch (const Error &e) {
+        throw Error(std::string(e.what()), e.hint().empty() ? std::string(kResave) : e.hint());
     }
 }
 
-/// The flat tensor of storage record "data/<key>" of `dtype`.
-torch::Tensor readStorage(caffe2::serialize::PyTorchStreamReader &reader, const std::string &file,
-                          const std::string &key, c10::ScalarType dtype)
+/// The flat tensor of storage record "data/<key>" of `dtype`, read straight into the
+/// tensor's memory with its CRC-32 checked.
+torch::Tensor readStorage(const Archive &archive, const std::string &key, c10::ScalarType dtype)
 {
     const std::string record = "data/" + key;
-    if (!reader.hasRecord(record))
-        throw Error("Cannot read state dict '" + file + "': storage record '" + record +
+    const ZipEntry *entry = archive.record(record);
+    if (!entry)
+        throw Error("Cannot read state dict '" + archive.file() + "': storage record '" + record +
                         "' is missing from the archive.",
-                    "Save the weights again with torch.save(model.state_dict(), path).");
-    auto [ptr, bytes] = reader.getRecord(record);
-    const auto elem = static_cast<size_t>(c10::elementSize(dtype));
-    if (bytes % elem != 0)
-        throw Error("Cannot read state dict '" + file + "': storage record '" + record + "' has " +
-                        std::to_string(bytes) + " bytes, not a multiple of " + std::to_string(elem) + ".",
-                    "Save the weights again with torch.save(model.state_dict(), path).");
-    auto storage = torch::empty({static_cast<int64_t>(bytes / elem)}, torch::TensorOptions().dtype(dtype));
-    if (bytes > 0)
-        std::memcpy(storage.data_ptr(), ptr.get(), bytes);
-    return storage;
+                    kResave);
+    const auto elem = static_cast<uint64_t>(c10::elementSize(dtype));
+    if (entry->size % elem != 0)
+        throw Error("Cannot read state dict '" + archive.file() + "': storage record '" + record + "' has " +
+                        std::to_string(entry->size) + " bytes, not a multiple of " + std::to_string(elem) + ".",
+                    kResave);
+    const bool isBool = dtype == c10::kBool;
+    auto storage = torch::empty({static_cast<int64_t>(entry->size / elem)},
+                                torch::TensorOptions().dtype(isBool ? c10::kByte : dtype));
+    archive.zip().read(*entry, storage.data_ptr());
+    // Any byte other than 0 and 1 is not a C++ bool: normalise instead of reinterpreting.
+    return isBool ? storage.ne(0) : storage;
 }
 
-} // namespace
-
-NamedTensors readStateDict(const std::filesystem::path &path)
+NamedTensors readStateDictArchive(const Archive &archive)
 {
-    const std::string file = path.string();
-    auto reader = openArchive(path);
-    std::string data;
-    try {
-        if (reader->hasRecord("constants.pkl"))
-            throw Error("'" + file + "' is a TorchScript archive, not a state dict.",
-                        "Load it with readTorchScript or loadWeights, which detects the format.");
-        if (!reader->hasRecord("data.pkl"))
-            throw Error("'" + file + "' holds no data.pkl record: it is not a torch.save archive.",
-                        "Give a file written by torch.save(model.state_dict(), path).");
-        auto [ptr, bytes] = reader->getRecord("data.pkl");
-        data.assign(static_cast<const char *>(ptr.get()), bytes);
-    } catch (const c10::Error &e) {
-        throw Error("'" + file + "' is a corrupt archive: " + e.what_without_backtrace(),
-                    "Save the weights again with torch.save(model.state_dict(), path).");
+    const std::string &file = archive.file();
+    if (archive.record("constants.pkl"))
+        throw Error("'" + file + "' is a TorchScript archive, not a state dict.",
+                    "Load it with readTorchScript or loadWeights, which detect the format.");
+    if (const ZipEntry *order = archive.record("byteorder")) {
+        const std::string byteOrder = order->size <= 16 ? archive.zip().read(*order) : std::string("?");
+        if (byteOrder != "little")
+            throw Error("'" + file + "' holds tensors in '" + byteOrder.substr(0, 16) +
+                            "' byte order; QuantLens reads little-endian files.",
+                        "Save the weights on a little-endian machine (x86, ARM).");
     }
+    const ZipEntry *pkl = archive.record("data.pkl");
+    if (!pkl)
+        throw Error("'" + file + "' holds no data.pkl record: it is not a torch.save archive.",
+                    "Give a file written by torch.save(model.state_dict(), path).");
+    const std::string data = archive.zip().read(*pkl);
 
     pickle::ValuePtr root;
     try {
         root = pickle::unpickle(file, data, [&](const std::string &key, c10::ScalarType dtype) {
-            return readStorage(*reader, file, key, dtype);
+            return readStorage(archive, key, dtype);
         });
     } catch (const c10::Error &e) {
-        throw Error("'" + file + "' is a corrupt archive: " + e.what_without_backtrace(),
-                    "Save the weights again with torch.save(model.state_dict(), path).");
+        throw Error("'" + file + "' is a corrupt archive: " + e.what_without_backtrace(), kResave);
     }
 
     if (!pickle::isTensorDict(root) && root->kind == pickle::Kind::Dict) {
@@ -111,17 +147,78 @@ NamedTensors readStateDict(const std::filesystem::path &path)
         throw Error("'" + file + "' does not hold a state dict (a dict of names to tensors); its top level is a " +
                         pickle::kindName(root->kind) + ".",
                     "Save the weights with torch.save(model.state_dict(), path).");
+    // The entries that were not read (version, unreferenced records) are checked too.
+    archive.zip().verifyAll();
     NamedTensors out;
     out.reserve(root->dict.size());
-    for (const auto &[k, v] : root->dict)
+    std::set<std::string> names;
+    for (const auto &[k, v] : root->dict) {
+        if (!names.insert(k->s).second)
+            throw Error("'" + file + "' names the tensor '" + k->s + "' twice.", kResave);
         out.emplace_back(k->s, v->tensor);
+    }
     return out;
 }
 
-NamedTensors readTorchScript(const std::filesystem::path &path)
+/// Runs `read`, turning out-of-memory into an error that names the file.
+template <typename F>
+auto namingFileOnBadAlloc(const std::string &file, F &&read)
+{
+    try {
+        return read();
+    } catch (const std::bad_alloc &) {
+        throw Error("Out of memory while reading '" + file + "'.",
+                    "The file needs more memory than is free, or it is damaged; close other programs or check the "
+                    "file.");
+    }
+}
+
+} // namespace
+
+NamedTensors readStateDict(const std::filesystem::path &path)
+{
+    // TorchScript archives deflate their code, which the stored-only reader below refuses:
+    // name what the file is instead.
+    if (isTorchScriptArchive(path))
+        throw Error("'" + path.string() + "' is a TorchScript archive, not a state dict.",
+                    "Load it with readTorchScript or loadWeights, which detect the format.");
+    return namingFileOnBadAlloc(path.string(), [&] { return readStateDictArchive(openArchive(path)); });
+}
+
+NamedTensors readStateDictBytes(std::string bytes, const std::string &name)
+{
+    return namingFileOnBadAlloc(name, [&] { return readStateDictArchive(Archive(ZipReader(std::move(bytes), name))); });
+}
+
+bool isTorchScriptArchive(const std::filesystem::path &path)
+{
+    try {
+        return openArchive(path, ZipReader::Compression::AllowDeflate).record("constants.pkl") != nullptr;
+    } catch (const std::exception &) {
+        return false;
+    }
+}
+
+NamedTensors readTorchScript(const std::filesystem::path &path, bool trusted)
 {
     const std::string file = path.string();
-    openArchive(path); // a clear message for non-zip and corrupt files before jit sees them
+    {
+        // A clear message for non-zip, damaged and truncated files before libtorch sees them.
+        const Archive archive = openArchive(path, ZipReader::Compression::AllowDeflate);
+        if (!archive.record("constants.pkl"))
+            throw Error("'" + file + "' is not a TorchScript archive (it has no constants.pkl).",
+                        "Give a file written by torch.jit.save, or load it as a state dict.");
+        if (!trusted)
+            throw TrustError("'" + file +
+                                 "' is a TorchScript archive. Loading it runs code stored in the file (its "
+                                 "__setstate__ and other methods) with your rights, so QuantLens loads it only when "
+                                 "you say that you trust the file.",
+                             "If you made it yourself or trust whoever did, pass --trust-torchscript (or confirm in "
+                             "the window). Otherwise ask for a state dict (torch.save(model.state_dict(), path)) or "
+                             "an ONNX file, which are read without running anything.",
+                             file);
+        archive.zip().verifyAll();
+    }
     torch::jit::Module module;
     try {
         module = torch::jit::load(file, torch::kCPU);
@@ -140,49 +237,50 @@ NamedTensors readTorchScript(const std::filesystem::path &path)
 
 // --- writing ------------------------------------------------------------------
 
-void writeStateDict(const NamedTensors &tensors, const std::filesystem::path &path)
+namespace {
+
+/// The archive torch.save would write for `tensors`, as a stream of bytes to `sink`.
+void emitStateDict(const NamedTensors &tensors, const ZipWriter::Sink &sink)
 {
-    const std::string file = path.string();
-    {
-        // PyTorchStreamWriter aborts the process on some open errors; check writability first.
-        std::ofstream probe(path, std::ios::binary | std::ios::trunc);
-        if (!probe)
-            throw Error("Cannot write weights file '" + file + "'.", "Check that the folder exists and is writable.");
-    }
     std::vector<std::pair<std::string, torch::Tensor>> contiguous;
-    std::vector<torch::Tensor> storages;
-    for (const auto &[name, tensor] : tensors) {
-        auto t = tensor.detach().to(torch::kCPU).contiguous();
-        storages.push_back(t);
-        contiguous.emplace_back(name, t);
-    }
+    for (const auto &[name, tensor] : tensors)
+        contiguous.emplace_back(name, tensor.detach().to(torch::kCPU).contiguous());
     const std::string data = pickle::stateDictPickle(contiguous);
-    try {
-        caffe2::serialize::PyTorchStreamWriter writer(file);
-        writer.writeRecord("data.pkl", data.data(), data.size());
-        for (size_t k = 0; k < storages.size(); ++k) {
-            const auto &t = storages[k];
-            writer.writeRecord("data/" + std::to_string(k), t.data_ptr(), t.numel() * t.element_size());
-        }
-        writer.writeEndOfFile();
-    } catch (const c10::Error &e) {
-        throw Error("Cannot write weights file '" + file + "': " + e.what_without_backtrace(),
-                    "Check the free disk space and the folder's permissions.");
+    ZipWriter zip(sink);
+    zip.add("archive/data.pkl", data.data(), data.size());
+    zip.add("archive/byteorder", "little", 6);
+    for (size_t k = 0; k < contiguous.size(); ++k) {
+        const auto &t = contiguous[k].second;
+        zip.add("archive/data/" + std::to_string(k), t.data_ptr(), t.nbytes());
     }
+    zip.add("archive/version", "3\n", 2);
+    zip.finish();
 }
 
-LoadReport loadWeights(QuantModelImpl &model, const std::filesystem::path &path, bool strict)
+} // namespace
+
+void writeStateDict(const NamedTensors &tensors, const std::filesystem::path &path)
 {
-    bool torchScript = false;
-    {
-        auto reader = openArchive(path);
-        try {
-            torchScript = reader->hasRecord("constants.pkl");
-        } catch (const c10::Error &) {
-            torchScript = false;
-        }
-    }
-    const auto tensors = torchScript ? readTorchScript(path) : readStateDict(path);
+    writeFileAtomically(
+        path, [&](FileSink &out) { emitStateDict(tensors, [&out](const void *p, size_t n) { out.write(p, n); }); });
+}
+
+std::string stateDictDigest(const NamedTensors &tensors)
+{
+    Sha256 sha;
+    emitStateDict(tensors, [&sha](const void *p, size_t n) { sha.update(p, n); });
+    return sha.hexFinish();
+}
+
+WeightFormat detectWeightFormat(const std::filesystem::path &path)
+{
+    return isTorchScriptArchive(path) ? WeightFormat::TorchScript : WeightFormat::StateDict;
+}
+
+LoadReport loadWeights(QuantModelImpl &model, const std::filesystem::path &path, bool strict, bool trustTorchScript)
+{
+    const bool torchScript = isTorchScriptArchive(path);
+    const auto tensors = torchScript ? readTorchScript(path, trustTorchScript) : readStateDict(path);
     auto report = applyStateDict(model, tensors, path.string(), strict);
     report.format = torchScript ? WeightFormat::TorchScript : WeightFormat::StateDict;
     return report;

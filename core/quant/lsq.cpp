@@ -8,21 +8,6 @@
 
 namespace ql::core::quant {
 
-namespace {
-
-constexpr int64_t kMaxSearchSamples = int64_t{1} << 18;
-
-// An evenly strided subsample keeps the MSE search cost bounded on big calibration sets.
-torch::Tensor searchSample(const torch::Tensor &flat)
-{
-    if (flat.numel() <= kMaxSearchSamples)
-        return flat;
-    const int64_t stride = (flat.numel() + kMaxSearchSamples - 1) / kMaxSearchSamples;
-    return flat.slice(0, 0, flat.numel(), stride);
-}
-
-} // namespace
-
 double uniformMse(const torch::Tensor &x, double s, double beta, double n, double p)
 {
     const torch::Tensor q = torch::round(torch::clamp((x - beta) / s, n, p)) * s + beta;
@@ -80,7 +65,7 @@ torch::Tensor LsqQuantizerImpl::forward(const torch::Tensor &x)
 {
     if (!m_initialized) {
         torch::NoGradGuard noGrad;
-        init({x.detach()});
+        init({detail::initSample(x, m_spec.perChannel)});
     }
     const double g = gradScale(x);
     const torch::Tensor s = detail::channelView(step, x).to(x.scalar_type());
@@ -176,7 +161,7 @@ void LsqQuantizerImpl::initMinMax(const torch::Tensor &flat)
 
 void LsqQuantizerImpl::initMse(const torch::Tensor &flatAll)
 {
-    const torch::Tensor x = searchSample(flatAll);
+    const torch::Tensor x = detail::evenSample(flatAll, detail::kSearchSampleSize);
     initMinMax(flatAll);
     const double n = static_cast<double>(m_range.lo);
     const double p = static_cast<double>(m_range.hi);

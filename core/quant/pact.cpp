@@ -24,7 +24,7 @@ torch::Tensor PactQuantizerImpl::forward(const torch::Tensor &x)
 {
     if (!m_initialized) {
         torch::NoGradGuard noGrad;
-        init({x.detach()});
+        init({detail::initSample(x, false)});
     }
     return pactQuantize(x, alpha.to(x.scalar_type()), m_k);
 }

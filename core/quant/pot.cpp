@@ -143,7 +143,7 @@ torch::Tensor LevelQuantizerImpl::forward(const torch::Tensor &x)
 {
     if (!m_initialized) {
         torch::NoGradGuard noGrad;
-        init({x.detach()});
+        init({detail::initSample(x, m_spec.perChannel)});
     }
     return levelQuantize(x, detail::channelView(alpha, x).to(x.scalar_type()), m_magnitudes, m_signed, gradScale(x));
 }

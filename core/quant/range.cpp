@@ -5,6 +5,7 @@
 #include "core/quant/validate.h"
 
 #include <cmath>
+#include <tuple>
 
 namespace ql::core::quant {
 
@@ -39,6 +40,43 @@ torch::Tensor mseSymmetricStep(const torch::Tensor &rows, double n, double p, in
     return best;
 }
 
+static std::pair<torch::Tensor, torch::Tensor> mseAsymmetricRange(const torch::Tensor &rows, double p)
+{
+    // The search runs in float: the error of a candidate range needs no more.
+    const torch::Tensor x = rows.to(torch::kFloat);
+    const torch::Tensor lo0 = x.amin(1);
+    const torch::Tensor hi0 = x.amax(1);
+    auto error = [&](const torch::Tensor &l, const torch::Tensor &h) {
+        const torch::Tensor st = ((h - l) / p).clamp_min(1e-30).unsqueeze(1);
+        const torch::Tensor q = torch::round(torch::clamp((x - l.unsqueeze(1)) / st, 0.0, p)) * st + l.unsqueeze(1);
+        return (q - x).pow(2).sum(1);
+    };
+    torch::Tensor bestLo = lo0.clone();
+    torch::Tensor bestHi = hi0.clone();
+    torch::Tensor bestErr = error(lo0, hi0);
+    auto consider = [&](const torch::Tensor &l, const torch::Tensor &h) {
+        const torch::Tensor err = error(l, h);
+        const torch::Tensor better = err < bestErr;
+        bestErr = torch::where(better, err, bestErr);
+        bestLo = torch::where(better, l, bestLo);
+        bestHi = torch::where(better, h, bestHi);
+    };
+    constexpr int grid = 100;
+    // Both ends shrunk together, then each end alone with the other held: a long tail on one
+    // side (a Swish input's few large values) is clipped without clipping the other side.
+    for (int i = grid - 1; i >= 1; --i)
+        consider(lo0 * (double(i) / grid), hi0 * (double(i) / grid));
+    const torch::Tensor lo1 = bestLo.clone();
+    for (int i = 1; i < grid; ++i)
+        consider(lo1, lo1 + (hi0 - lo1) * (double(i) / grid));
+    const torch::Tensor hi1 = bestHi.clone();
+    for (int i = 1; i < grid; ++i)
+        consider(hi1 - (hi1 - lo0) * (double(i) / grid), hi1);
+    // The offset is a real number (the code 0 sits at lo), so zero need not be a grid point;
+    // an integer export rounds it into a zero point and reports the drift.
+    return {bestLo.to(torch::kDouble), bestHi.to(torch::kDouble)};
+}
+
 RangeQuantizerImpl::RangeQuantizerImpl(QuantSpec spec, Role role, int64_t channels)
     : QuantizerImpl(std::move(spec)), m_role(role), m_channels(channels)
 {
@@ -65,7 +103,7 @@ std::string RangeQuantizerImpl::name() const
 torch::Tensor RangeQuantizerImpl::forward(const torch::Tensor &x)
 {
     if (!m_initialized)
-        init({x.detach()});
+        init({detail::initSample(x, m_spec.perChannel)});
     const torch::Tensor s = detail::channelView(step, x).to(x.scalar_type());
     const torch::Tensor beta = m_signed ? torch::Tensor() : detail::channelView(offset, x).to(x.scalar_type());
     return lsqQuantize(x, s, beta, static_cast<double>(m_range.lo), static_cast<double>(m_range.hi), 0.0, 0.0);
@@ -100,7 +138,12 @@ void RangeQuantizerImpl::init(const std::vector<torch::Tensor> &calibration)
                         "Build the quantizer with the layer's output-channel count.");
         rows = w.flatten(1).to(torch::kDouble);
     } else {
-        rows = detail::flatCalibration(calibration).to(torch::kDouble).unsqueeze(0);
+        const torch::Tensor flat = detail::flatCalibration(calibration);
+        // The MSE search runs 100 candidate ranges over the data: on an evenly spread subset
+        // once a calibration set of activations holds millions of values.
+        rows = (m_spec.method == Method::Mse ? detail::evenSample(flat, detail::kSearchSampleSize) : flat)
+                   .to(torch::kDouble)
+                   .unsqueeze(0);
     }
     const double n = static_cast<double>(m_range.lo);
     const double p = static_cast<double>(m_range.hi);
@@ -122,26 +165,8 @@ void RangeQuantizerImpl::init(const std::vector<torch::Tensor> &calibration)
             lo = rows.amin(1);
             hi = rows.amax(1);
         }
-        if (m_spec.method == Method::Mse) {
-            torch::Tensor bestErr = torch::full_like(lo, std::numeric_limits<double>::infinity());
-            torch::Tensor bestLo = lo.clone();
-            torch::Tensor bestHi = hi.clone();
-            for (int i = 100; i >= 1; --i) {
-                const double t = i / 100.0;
-                const torch::Tensor l = lo * t;
-                const torch::Tensor h = hi * t;
-                const torch::Tensor st = ((h - l) / p).clamp_min(1e-30).unsqueeze(1);
-                const torch::Tensor q =
-                    torch::round(torch::clamp((rows - l.unsqueeze(1)) / st, n, p)) * st + l.unsqueeze(1);
-                const torch::Tensor err = (q - rows).pow(2).sum(1);
-                const torch::Tensor better = err < bestErr;
-                bestErr = torch::where(better, err, bestErr);
-                bestLo = torch::where(better, l, bestLo);
-                bestHi = torch::where(better, h, bestHi);
-            }
-            lo = bestLo;
-            hi = bestHi;
-        }
+        if (m_spec.method == Method::Mse)
+            std::tie(lo, hi) = mseAsymmetricRange(rows, p);
         s = (hi - lo) / p;
         beta = lo;
     }

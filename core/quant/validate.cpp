@@ -69,6 +69,20 @@ torch::Tensor flatCalibration(const std::vector<torch::Tensor> &calibration)
     return torch::cat(flat);
 }
 
+torch::Tensor evenSample(const torch::Tensor &flat, int64_t maxValues)
+{
+    if (flat.numel() <= maxValues)
+        return flat;
+    const int64_t stride = (flat.numel() + maxValues - 1) / maxValues;
+    return flat.slice(0, 0, flat.numel(), stride);
+}
+
+torch::Tensor initSample(const torch::Tensor &x, bool perChannel)
+{
+    const torch::Tensor d = x.detach();
+    return perChannel ? d : evenSample(d.flatten(), kSearchSampleSize);
+}
+
 double gradScaleCount(GradScale kind, const torch::Tensor &x, bool batched)
 {
     switch (kind) {

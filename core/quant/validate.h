@@ -26,6 +26,16 @@ void checkBits(const QuantSpec &spec);
 /// All calibration tensors flattened and concatenated (detached). Thread-safe.
 torch::Tensor flatCalibration(const std::vector<torch::Tensor> &calibration);
 
+/// At most `maxValues` of `flat`, evenly strided (all of it when it is that small): searches
+/// over calibration data (MSE steps) cost the same on big calibration sets.
+torch::Tensor evenSample(const torch::Tensor &flat, int64_t maxValues);
+
+/// What a quantizer that initialises itself on its first batch initialises from: `x` itself for
+/// per-channel weights and small tensors, otherwise an evenly spread, deterministic subset of
+/// kSearchSampleSize values (evenSample; a search over a whole batch of activations takes minutes on a CPU).
+constexpr int64_t kSearchSampleSize = int64_t(1) << 18;
+torch::Tensor initSample(const torch::Tensor &x, bool perChannel);
+
 /// The element count N_g of the gradient scale g = 1/sqrt(N_g * p):
 /// None -> 1; PerTensor -> numel of one sample when `batched` (activations,
 /// dim 0 is the batch) else of the whole tensor (weights); PerChannel -> numel / size(0).

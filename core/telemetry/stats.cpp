@@ -114,9 +114,13 @@ types::TensorQuantStats tensorStats(const torch::Tensor &xIn, quant::QuantizerIm
     const int64_t cmin = cmm[0].item<int64_t>(), cmax = cmm[1].item<int64_t>();
     const auto grid = q->codeRange();
     const int64_t codeLo = std::min(cmin, grid.lo), codeHi = std::max(cmax, grid.hi);
+    s.codesTotal = grid.hi - grid.lo + 1;
     if (codeHi - codeLo < 1 << 17) {
         s.codeLo = codeLo;
         s.codeCounts = toVector(torch::bincount((codes.flatten() - codeLo), {}, codeHi - codeLo + 1));
+        for (int64_t k = 0; k < int64_t(s.codeCounts.size()); ++k)
+            if (s.codeCounts[size_t(k)] > 0 && codeLo + k >= grid.lo && codeLo + k <= grid.hi)
+                ++s.codesUsed;
     }
 
     const auto lo_b = perChannel(clipLo.detach().to(x.device()), x, channelDim0);

@@ -146,10 +146,12 @@ void validateSpec(const QuantSpec &spec)
         msg << methodName(spec.method) << ": percentile = " << spec.percentile << " is outside (0, 100].";
         throw core::Error(msg.str(), "Use a percentile such as 99.9 or 99.99.");
     }
-    if (!(spec.multipointBudget >= 0.0) || !std::isfinite(spec.multipointBudget)) {
+    if (!(spec.multipointBudget >= 0.0 && spec.multipointBudget <= kMaxMultipointBudget)) {
         std::ostringstream msg;
-        msg << methodName(spec.method) << ": multipointBudget = " << spec.multipointBudget << " must be >= 0.";
-        throw core::Error(msg.str(), "Give the average number of extra points per channel, e.g. 0.25.");
+        msg << methodName(spec.method) << ": multipointBudget = " << spec.multipointBudget << " is outside 0.."
+            << kMaxMultipointBudget << ".";
+        throw core::Error(msg.str(), "Give the average number of extra points per channel, e.g. 0.25 (a channel "
+                                     "holds at most 8 points).");
     }
 }
 
@@ -186,7 +188,7 @@ QuantSpec QuantSpec::fromJson(const std::string &text, const std::string &source
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error &e) {
+    } catch (const nlohmann::json::exception &e) {
         throw core::Error((source.empty() ? std::string() : "'" + source + "': ") +
                               "quantizer settings JSON does not parse: " + e.what(),
                           "Check the quantizer settings text.");
@@ -296,9 +298,11 @@ void validateRecipe(const QuantRecipe &r)
     if (r.lsqPlusConfig < 1 || r.lsqPlusConfig > 4)
         throw core::Error("LSQ+ configuration " + std::to_string(r.lsqPlusConfig) + " is not one of 1..4.",
                           "Use 1 (unsigned, no offset), 2 (signed), 3 (unsigned, offset) or 4 (signed, offset).");
-    if (!(r.multipointBudget >= 0.0) || !std::isfinite(r.multipointBudget))
-        throw core::Error("The multipoint budget must be a finite number >= 0.",
-                          "Give the average number of extra points per channel, e.g. 0.5.");
+    if (!(r.multipointBudget >= 0.0 && r.multipointBudget <= kMaxMultipointBudget))
+        throw core::Error("The multipoint budget " + std::to_string(r.multipointBudget) + " is outside 0.." +
+                              std::to_string(static_cast<int>(kMaxMultipointBudget)) + ".",
+                          "Give the average number of extra points per channel, e.g. 0.5 (a channel holds at most "
+                          "8 points).");
 }
 
 LayerQuantConfig recipeConfig(const QuantRecipe &r, const std::string &layer, bool first, bool last)

@@ -129,12 +129,19 @@ private Q_SLOTS:
         ql::app::EngineBridge reopened;
         QSignalSpy opened(&reopened, &ql::app::EngineBridge::modelOpened);
         QSignalSpy done(&reopened, &ql::app::EngineBridge::jobFinished);
+        QSignalSpy failed(&reopened, &ql::app::EngineBridge::jobFailed);
         QVERIFY(reopened.openSession(autosave));
-        QVERIFY(done.wait(120000));
+        QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty() || !failed.isEmpty(), 120000);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed.isEmpty() ? QString() : failed.first().at(1).toString()));
         QCOMPARE(opened.count(), 1);
         QCOMPARE(reopened.layerConfigs()[1].weight.bits, 3);
         QCOMPARE(reopened.layerConfigs()[1].weight.method, ql::types::Method::Lsq);
         QCOMPARE(reopened.dataName(), QStringLiteral("fashion-mnist"));
+        // A reopened session is evaluated and every view has statistics from its saved quantizers.
+        QVERIFY2(done.last().at(1).toString().contains(QStringLiteral("quantized")),
+                 qPrintable(done.last().at(1).toString()));
+        QCOMPARE(reopened.bus()->latest().size(), size_t(5));
+        QVERIFY(reopened.bus()->latest().begin()->second->weight.valid);
     }
 
     void pauseHoldsTheJobAndStopStillWorks()

@@ -2,6 +2,7 @@
 #include "app/gui/enginebridge.h"
 #include "app/gui/mainwindow.h"
 #include "app/gui/settings.h"
+#include "tests/support/hostile.h"
 #include "tests/support/testmain.h"
 #include "widgets/histogramview.h"
 #include "widgets/inspectorview.h"
@@ -10,6 +11,7 @@
 
 #include <QApplication>
 #include <QDockWidget>
+#include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -18,11 +20,18 @@
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
 
 #include <functional>
 #include <vector>
+
+/// The bundled demo model every window test opens.
+static QString demoModel()
+{
+    return qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+}
 
 class TestMainWindow : public QObject {
     Q_OBJECT
@@ -108,8 +117,7 @@ private Q_SLOTS:
 
     void openedModelsBecomeRecentFiles()
     {
-        const QString demo =
-            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        const QString demo = demoModel();
         QVERIFY2(QFile::exists(demo), qPrintable(demo));
         ql::app::MainWindow w;
         QSignalSpy opened(w.engine(), &ql::app::EngineBridge::modelOpened);
@@ -188,8 +196,7 @@ private Q_SLOTS:
     {
         // Each cell a user can edit changes what runs: the edit goes through the window to the
         // engine, which rebuilds that layer's quantizer; the table then shows the engine's config.
-        const QString demo =
-            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        const QString demo = demoModel();
         ql::app::MainWindow w;
         auto *engine = w.engine();
         QSignalSpy finished(engine, &ql::app::EngineBridge::jobFinished);
@@ -231,8 +238,7 @@ private Q_SLOTS:
 
     void editsDuringAJobAreAppliedAfterIt()
     {
-        const QString demo =
-            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        const QString demo = demoModel();
         ql::app::MainWindow w;
         auto *engine = w.engine();
         QSignalSpy finished(engine, &ql::app::EngineBridge::jobFinished);
@@ -255,6 +261,106 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 4, 60000); // open, errors, two what-ifs
         QCOMPARE(model->config(2).weight.bits, 2);
         QCOMPARE(model->config(3).act.bits, 6);
+    }
+
+    void sensitivityReachesTheTable()
+    {
+        const QString demo = demoModel();
+        ql::app::MainWindow w;
+        auto *engine = w.engine();
+        QSignalSpy finished(engine, &ql::app::EngineBridge::jobFinished);
+        w.openModelFile(demo);
+        QVERIFY(finished.wait(120000));
+        ql::types::QuantRecipe r;
+        r.weightMethod = r.actMethod = ql::types::Method::MinMax;
+        r.weightBits = r.actBits = 3;
+        QVERIFY(engine->runPtq(r, 64, 64));
+        QVERIFY(finished.wait(120000));
+        QVERIFY(engine->runSensitivity(128));
+        QVERIFY(finished.wait(120000));
+        QTRY_VERIFY_WITH_TIMEOUT(!engine->busy(), 10000);
+        QCoreApplication::processEvents();
+        auto *model = w.findChild<ql::ui::LayerTableView *>()->model();
+        QSet<int> ranks;
+        for (int row = 0; row < model->layerCount(); ++row) {
+            bool ok = false;
+            ranks.insert(model->data(model->index(row, ql::ui::LayerTableModel::SensitivityRank)).toInt(&ok));
+            QVERIFY2(ok, "a rank in every row after the job has finished");
+            for (int c : {int(ql::ui::LayerTableModel::SensWeightDrop), int(ql::ui::LayerTableModel::SensActDrop),
+                          int(ql::ui::LayerTableModel::SensKl)}) {
+                bool number = false;
+                model->data(model->index(row, c)).toString().toDouble(&number);
+                QVERIFY2(number, qPrintable(model->data(model->index(row, c)).toString()));
+            }
+        }
+        QCOMPARE(ranks.size(), model->layerCount()); // 1..n, each once
+    }
+
+    void savedSessionsGetTheirSuffixAndAreRecent()
+    {
+        const QString demo = demoModel();
+        QTemporaryDir dir;
+        ql::app::MainWindow w;
+        QSignalSpy finished(w.engine(), &ql::app::EngineBridge::jobFinished);
+        w.openModelFile(demo);
+        QVERIFY(finished.wait(120000));
+        w.saveSessionAs(dir.filePath(QStringLiteral("mine")));
+        QVERIFY(finished.wait(60000));
+        const QString saved = dir.filePath(QStringLiteral("mine.qls"));
+        QVERIFY(QFile::exists(saved));
+        QTRY_COMPARE_WITH_TIMEOUT(ql::app::recentFiles().value(0), QFileInfo(saved).absoluteFilePath(), 5000);
+        QCOMPARE(ql::app::lastFolder(QStringLiteral("session")), QFileInfo(saved).absolutePath());
+    }
+
+    void torchScriptOpensOnlyAfterTheUserTrustsIt()
+    {
+        // Loading a TorchScript file runs code stored in it: the window asks first (the prompt is
+        // answered by the test), and opens the file only when the user trusts it.
+        const QString demo = demoModel();
+        QTemporaryDir dir;
+        const QString scripted = dir.path() + QStringLiteral("/scripted.pt");
+        QString out;
+        QVERIFY2(ql::test::hostile::runPython(ql::test::hostile::torchScriptCopyScript(), {demo, scripted}, &out) == 0,
+                 qPrintable(out));
+        QVERIFY(QFile::copy(demo + QStringLiteral(".json"), scripted + QStringLiteral(".json")));
+
+        ql::app::MainWindow w;
+        QStringList asked;
+        bool answer = false;
+        w.setTrustPrompt([&](const QString &path) {
+            asked << path;
+            return answer;
+        });
+        QSignalSpy opened(w.engine(), &ql::app::EngineBridge::modelOpened);
+        QSignalSpy started(w.engine(), &ql::app::EngineBridge::jobStarted);
+        w.openModelFile(scripted);
+        QCOMPARE(asked, QStringList{scripted});
+        QCOMPARE(started.count(), 0); // declined: nothing was loaded
+        bool said = false;
+        for (auto *label : w.statusBar()->findChildren<QLabel *>())
+            said = said || label->text().contains(QStringLiteral("Not opened"));
+        QVERIFY(said);
+        answer = true;
+        w.openModelFile(scripted);
+        QVERIFY(opened.wait(120000));
+        QCOMPARE(asked.size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.engine()->busy(), 60000);
+        // A state dict is read without running anything: no question.
+        w.openModelFile(demo);
+        QVERIFY(opened.wait(120000));
+        QCOMPARE(asked.size(), 2);
+
+        // The bridge refuses a TorchScript file it was not told to trust, and says why.
+        ql::app::EngineBridge bridge;
+        QSignalSpy failed(&bridge, &ql::app::EngineBridge::jobFailed);
+        QVERIFY(bridge.openModel(scripted));
+        QVERIFY(failed.wait(120000));
+        const QString why = failed.last().at(1).toString();
+        QVERIFY2(why.contains(QStringLiteral("TorchScript")) && why.contains(QStringLiteral("trust")) &&
+                     why.contains(scripted),
+                 qPrintable(why));
+        QVERIFY(ql::app::EngineBridge::needsTrust(scripted));
+        QVERIFY(!ql::app::EngineBridge::needsTrust(demo));
     }
 
     void statusBarShowsDevice()

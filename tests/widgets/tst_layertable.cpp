@@ -333,6 +333,36 @@ private Q_SLOTS:
         QCOMPARE(m.data(m.index(0, LayerTableModel::WeightSqnr)).toString(), QStringLiteral("17.5"));
         QCOMPARE(m.data(m.index(1, LayerTableModel::WeightSqnr)).toString(), QStringLiteral("—"));
     }
+
+    void statisticColumnsGrowWithTheirValues()
+    {
+        // Steps arrive after "—" placeholders: each snapshot widens the column to its values, so
+        // that a step is never shown as "0...."
+        ql::ui::LayerTableView view;
+        auto *m = view.model();
+        fill(m);
+        view.resize(900, 300);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QAbstractItemView *view2 = view.tableView();
+        auto *table = view.tableView();
+        for (double step : {0.5, 0.0151234567}) {
+            std::vector<std::shared_ptr<const ql::types::LayerSnapshot>> snaps;
+            for (const char *name : {"a", "b", "c"}) {
+                auto s = std::make_shared<ql::types::LayerSnapshot>();
+                s->layer = name;
+                s->weight.valid = true;
+                s->weight.step = step;
+                snaps.push_back(s);
+            }
+            m->updateSnapshots(snaps);
+            QVERIFY2(table->columnWidth(LayerTableModel::WeightStep) >=
+                         view2->sizeHintForColumn(LayerTableModel::WeightStep),
+                     qPrintable(QStringLiteral("%1 < %2")
+                                    .arg(table->columnWidth(LayerTableModel::WeightStep))
+                                    .arg(view2->sizeHintForColumn(LayerTableModel::WeightStep))));
+        }
+    }
 };
 
 QL_TEST(TestLayerTable)

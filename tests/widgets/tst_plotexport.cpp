@@ -7,8 +7,11 @@
 #include "widgets/plotexport.h"
 #include "widgets/trainingcurvesview.h"
 
+#include <QComboBox>
 #include <QFile>
 #include <QImage>
+#include <QScrollBar>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -87,6 +90,69 @@ private Q_SLOTS:
             QVERIFY(svg.contains("<svg"));
             QVERIFY(svg.contains("<path") || svg.contains("<polyline"));
         }
+    }
+
+    void imagesHoldNoControls()
+    {
+        // The levels view has a spin box and a combo box above its plot: an SVG of it has the
+        // plot's texts and none of the controls'.
+        QTemporaryDir dir;
+        ql::ui::LevelsView view;
+        view.setLevelProvider([](int bits, ql::types::PotVariant) {
+            ql::types::LevelSets s;
+            s.bits = bits;
+            s.uniform = {-1, 0, 0.5};
+            return s;
+        });
+        view.resize(800, 500);
+        const QString path = dir.filePath(QStringLiteral("levels.svg"));
+        QString error;
+        QVERIFY2(PlotExport::writeImage(&view, path, PlotExport::Format::Svg, &error), qPrintable(error));
+        const QString svg = QString::fromUtf8(readAll(path));
+        QVERIFY2(svg.contains(QStringLiteral("level set")), "the plot's title is in the image");
+        QVERIFY2(!svg.contains(QStringLiteral("POT/POST as in the papers")), "the variant combo box is not");
+        QVERIFY2(!svg.contains(QStringLiteral("Signed weight levels at")), "nor the label of the controls");
+        // The controls are back on screen afterwards.
+        QVERIFY(view.findChild<QComboBox *>()->isVisibleTo(&view));
+    }
+
+    void tableImageIsWholeWhenScrolled()
+    {
+        // A narrow, scrolled table: the image still shows the Layer column and the last one.
+        ql::ui::LayerTableView view;
+        std::vector<ql::types::LayerInfo> layers;
+        for (int i = 0; i < 30; ++i) {
+            ql::types::LayerInfo l;
+            l.name = "features." + std::to_string(i) + ".conv";
+            l.type = "conv2d";
+            l.weightShape = {64, 64, 3, 3};
+            l.parameters = 64 * 64 * 9;
+            l.macs = 1000;
+            layers.push_back(l);
+        }
+        view.model()->setLayers(layers);
+        view.resize(400, 300);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.tableView()->scrollToBottom();
+        view.tableView()->horizontalScrollBar()->setValue(view.tableView()->horizontalScrollBar()->maximum());
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("layers.svg"));
+        QString error;
+        QVERIFY2(PlotExport::writeImage(&view, path, PlotExport::Format::Svg, &error), qPrintable(error));
+        const QString svg = QString::fromUtf8(readAll(path));
+        for (const char *text : {"Layer", "features.0.conv", "features.29.conv", "Sens. rank"})
+            QVERIFY2(svg.contains(QString::fromUtf8(text)), text);
+        QVERIFY(!svg.contains(QStringLiteral("Set bits for selection")));
+        const QImage png = [&] {
+            const QString p = dir.filePath(QStringLiteral("layers.png"));
+            PlotExport::writeImage(&view, p, PlotExport::Format::Png, &error);
+            return QImage(p);
+        }();
+        QVERIFY2(png.width() > view.width() && png.height() > view.height(),
+                 qPrintable(QStringLiteral("%1x%2").arg(png.width()).arg(png.height())));
+        // The table on screen is as the user left it.
+        QCOMPARE(view.tableView()->verticalScrollBar()->value(), view.tableView()->verticalScrollBar()->maximum());
     }
 
     void csvRows()

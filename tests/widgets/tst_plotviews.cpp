@@ -15,6 +15,8 @@
 #include <QTableWidget>
 #include <QtTest>
 
+#include <cmath>
+
 using namespace ql; // test file: the types are short and unambiguous
 
 class TestPlotViews : public QObject {
@@ -34,19 +36,37 @@ private Q_SLOTS:
         }
         view.setSnapshots(snaps);
         QCOMPARE(view.barCount(), 3);
-        auto *bars = qobject_cast<QCPBars *>(view.plots().at(0)->plottable(1));
+        // Step sizes on a log axis; offsets in grid steps (beta / s) on the right axis.
+        QCustomPlot *top = view.plots().at(0);
+        QCOMPARE(top->yAxis->scaleType(), QCPAxis::stLogarithmic);
+        QCOMPARE((top->graph(0)->data()->begin() + 2)->value, 0.4); // s of l3, in layer order
+        auto *bars = qobject_cast<QCPBars *>(top->plottable(1));
         QVERIFY(bars);
+        QCOMPARE(bars->valueAxis(), top->yAxis2);
         QCOMPARE(bars->data()->size(), 3);
-        QCOMPARE((bars->data()->begin() + 2)->value, -0.03); // beta of l3, in layer order
+        QCOMPARE((bars->data()->begin() + 2)->value, -0.03 / 0.4);
 
         auto history = std::make_shared<ui::StepOffsetSeries>();
         (*history)["l0"] = {{0, 0.2, 0.0}, {100, 0.15, -0.02}, {200, 0.12, -0.03}};
         (*history)["l1"] = {{0, 0.3, 0.0}};
         view.setHistory(history);
         QCOMPARE(view.curveCount(), 0); // nothing selected yet
+        // l1 has only its starting value (after PTQ): a single point draws nothing, and the view
+        // says why instead of an axis squeezed around one value.
+        view.setSelectedLayers({QStringLiteral("l1")});
+        QCOMPARE(view.curveCount(), 0);
+        bool said = false;
+        for (int i = 0; i < view.plots().at(1)->itemCount(); ++i)
+            if (auto *t = qobject_cast<QCPItemText *>(view.plots().at(1)->item(i)))
+                said = said || t->text().contains(QStringLiteral("run QAT"));
+        QVERIFY(said);
         view.setSelectedLayers({QStringLiteral("l0"), QStringLiteral("l1"), QStringLiteral("missing")});
-        QCOMPARE(view.curveCount(), 4);
-        QCOMPARE(view.plots().at(1)->graph(0)->data()->size(), 3);
+        QCOMPARE(view.curveCount(), 2);
+        // Each layer relative to its start: s / s0 and (beta - beta0) / s0.
+        QCustomPlot *curves = view.plots().at(1);
+        QCOMPARE(curves->graph(0)->data()->size(), 3);
+        QCOMPARE((curves->graph(0)->data()->end() - 1)->value, 0.12 / 0.2);
+        QCOMPARE((curves->graph(1)->data()->end() - 1)->value, -0.03 / 0.2);
         // CSV: header + 3 bars + 4 history samples
         QCOMPARE(view.toCsv().count(QLatin1Char('\n')), 1 + 3 + 4);
     }
@@ -58,21 +78,50 @@ private Q_SLOTS:
         a->label = "LSQ W4A4";
         a->blocks = {"b0", "b1", "b2"};
         a->blockL2 = {0.1, 0.4, 0.9};
+        a->both = {{0.1, 0.4, 0.9}, {0.02, 0.05, 0.125}, {34.0, 26.0, 18.1}};
+        a->weightsOnly = {{0.05, 0.2, 0.4}, {0.01, 0.02, 0.05}, {40.0, 34.0, 26.0}};
+        a->activationsOnly = {{0.08, 0.3, 0.7}, {0.015, 0.04, 0.1}, {36.0, 28.0, 20.0}};
         a->layers = {"c1", "c2"};
         a->layerL2 = {0.05, 0.07};
+        a->layerWeightRel = {0.01, 0.03};
+        a->layerActRel = {0.02, 0.04};
         view.setAccumulations(a);
-        QCOMPARE(view.blockCurveCount(), 1);
-        QCOMPARE(view.layerSeriesCount(), 1);
+        // Relative error by default, in percent, with the weights/activations split.
+        QCOMPARE(view.measure(), ui::ErrorView::Measure::Relative);
+        QCOMPARE(view.blockCurveCount(), 3);
+        QCOMPARE(view.layerSeriesCount(), 2); // weights and input activations
+        QCOMPARE(view.plotted(0, 0, 2), 12.5);
+        QCOMPARE(view.plotted(0, 1, 1), 2.0);
+        QCustomPlot *blocks = view.plots().at(0);
+        QCOMPARE((blocks->graph(0)->data()->end() - 1)->value, 12.5);
+        QVERIFY2(blocks->yAxis->label().contains(QStringLiteral("%")), qPrintable(blocks->yAxis->label()));
+        QCustomPlot *layers = view.plots().at(1);
+        auto *wbars = qobject_cast<QCPBars *>(layers->plottable(0));
+        QVERIFY(wbars);
+        QCOMPARE((wbars->data()->begin() + 1)->value, 3.0); // 0.03 of c2's weights, in percent
+
+        view.setMeasure(ui::ErrorView::Measure::SqnrDb);
+        QCOMPARE(view.plotted(0, 2, 0), 36.0);
+        QVERIFY(blocks->yAxis->label().contains(QStringLiteral("dB")));
+        view.setMeasure(ui::ErrorView::Measure::Absolute);
+        QCOMPARE(view.plotted(0, 0, 1), 0.4);
+
+        view.setSplit(false);
         auto b = std::make_shared<types::ErrorAccumulation>(*a);
         b->label = "ASQ W4A4";
-        b->blockL2 = {0.1, 0.2, 0.3};
+        b->both.l2 = b->blockL2 = {0.1, 0.2, 0.3};
         view.setAccumulations(a, b);
         QCOMPARE(view.blockCurveCount(), 2);
-        QCOMPARE(view.layerSeriesCount(), 2);
-        QCustomPlot *blocks = view.plots().at(0);
+        QCOMPARE(view.layerSeriesCount(), 4);
         QCOMPARE(blocks->graph(1)->name(), QStringLiteral("ASQ W4A4"));
         QVERIFY(blocks->yAxis->range().upper >= 0.9); // both curves fit
-        QCOMPARE(view.toCsv().count(QLatin1Char('\n')), 1 + 2 * (3 + 2));
+        // 3 variants x 3 blocks + 2 kinds x 2 layers per configuration, and the header
+        QCOMPARE(view.toCsv().count(QLatin1Char('\n')), 1 + 2 * (9 + 4));
+
+        // Empty again: no curves and the axes forget the last model's categories.
+        view.setAccumulations(nullptr);
+        QCOMPARE(view.blockCurveCount(), 0);
+        QCOMPARE(blocks->xAxis->range().upper, 1.0);
     }
 
     void trainingCurves()
@@ -101,6 +150,25 @@ private Q_SLOTS:
         QVERIFY(line);
         QCOMPARE(line->point1->value(), 92.6);
         QCOMPARE(line->point2->value(), 92.6);
+
+        // The QAT job's reference and validation points: the line follows the reference the
+        // points carry, validation accuracies are markers, and neither enters the loss curve.
+        view.setBaselineAccuracy(-1);
+        types::TrainingPoint reference;
+        reference.loss = reference.accuracy = std::nan("");
+        reference.fp32Accuracy = 0.9;
+        types::TrainingPoint validation = reference;
+        validation.fp32Accuracy = -1;
+        validation.step = 900;
+        validation.validationAccuracy = 0.8;
+        pts.insert(pts.begin(), reference);
+        pts.push_back(validation);
+        view.setPoints(pts);
+        QCOMPARE(view.effectiveBaseline(), 0.9);
+        QCOMPARE(line->point1->value(), 90.0);
+        QCOMPARE(p->graph(0)->data()->size(), 10);
+        QCOMPARE(view.validationCount(), 1);
+        QCOMPARE(view.toCsv().count(QLatin1Char('\n')), 1 + 12);
     }
 
     void compare()
@@ -160,6 +228,24 @@ private Q_SLOTS:
                  qPrintable(s));
         QVERIFY2(s.contains(QStringLiteral("1 point: 16 channels")), qPrintable(s)); // 16 of 20 channels have one point
         QCOMPARE(view.toCsv().count(QLatin1Char('\n')), 1 + 20);
+
+        // What a person sees: cells of 1, 2 and 3 points are painted in three different colours,
+        // cells with the same count in the same one (channels 0, 2, 4 and 1).
+        view.resize(900, 500);
+        QCustomPlot *plot = view.plots().at(0);
+        plot->setGeometry(0, 0, 800, 450);
+        plot->replot();
+        const QImage img = plot->toPixmap(800, 450).toImage();
+        auto colourOf = [&](int channel) {
+            const QPointF px = map->coordsToPixels(channel % cols, channel / cols);
+            return img.pixelColor(int(px.x()), int(px.y()));
+        };
+        QVERIFY2(colourOf(0) != colourOf(2),
+                 qPrintable(colourOf(0).name() + QStringLiteral(" vs ") + colourOf(2).name()));
+        QVERIFY(colourOf(2) != colourOf(4));
+        QVERIFY(colourOf(0) != colourOf(4));
+        QCOMPARE(colourOf(0), colourOf(1));
+        QCOMPARE(colourOf(2), colourOf(7));
     }
 
     void levelsViewRows()

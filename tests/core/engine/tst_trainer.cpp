@@ -361,7 +361,17 @@ private Q_SLOTS:
         QVERIFY(snap.activation.valid);
         QVERIFY(!snap.weight.levels.empty());
         QVERIFY(snap.weight.step > 0);
-        QCOMPARE(bus->trainingSeries().size(), size_t(2));
+        // Two training points (every 4 of 8 steps), the FP32 reference first and the epoch's
+        // validation accuracy last.
+        const auto series = bus->trainingSeries();
+        QCOMPARE(series.size(), size_t(4));
+        QVERIFY(!series.front().hasTraining());
+        QCOMPARE(series.front().fp32Accuracy, r.eval.fp32.top1);
+        QVERIFY(series[1].hasTraining() && series[2].hasTraining());
+        QCOMPARE(series[2].step, int64_t(8));
+        QVERIFY(!series.back().hasTraining());
+        QCOMPARE(series.back().step, int64_t(8));
+        QCOMPARE(series.back().validationAccuracy, r.train.epochs.back().validation.top1);
     }
 
     void telemetryScheduleKeepsToItsBudget()

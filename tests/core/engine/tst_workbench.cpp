@@ -4,6 +4,8 @@
 #include "core/engine/session.h"
 #include "core/engine/workbench.h"
 #include "core/models/quant_layers.h"
+#include "core/models/weights.h"
+#include "core/models/zoo.h"
 #include "tests/support/testmain.h"
 
 #include <QTemporaryDir>
@@ -66,10 +68,11 @@ private Q_SLOTS:
         QTest::addColumn<Levels>("post");
         QTest::addColumn<Levels>("apot");
         const double r = std::sqrt(2.0);
-        QTest::newRow("3 paper") << 3 << 0 << Levels{-1, -2.0 / 3, -1.0 / 3, 0, 1.0 / 3, 2.0 / 3, 1}
+        // Uniform: the 2^b codes the quantizers use, -2^(b-1)..2^(b-1)-1, over 2^(b-1).
+        QTest::newRow("3 paper") << 3 << 0 << Levels{-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75}
                                  << Levels{-1, -0.5, -0.25, -0.125, 0, 0.125, 0.25, 0.5, 1}
                                  << symmetric({0, 1, r, 2, 2 * r}, 2 * r) << Levels{-1, -0.5, -0.25, 0, 0.25, 0.5, 1};
-        QTest::newRow("3 strict") << 3 << 1 << Levels{-1, -2.0 / 3, -1.0 / 3, 0, 1.0 / 3, 2.0 / 3, 1}
+        QTest::newRow("3 strict") << 3 << 1 << Levels{-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75}
                                   << Levels{-1, -0.5, -0.25, 0, 0.25, 0.5, 1}
                                   << Levels{-1, -1 / r, -0.5, 0, 0.5, 1 / r, 1}
                                   << Levels{-1, -0.5, -0.25, 0, 0.25, 0.5, 1};
@@ -80,8 +83,8 @@ private Q_SLOTS:
             for (double b : {0.0, 0.25, 0.0625, 0.015625})
                 sums.push_back(a + b);
         Levels uniform5;
-        for (int i = -15; i <= 15; ++i)
-            uniform5.push_back(i / 15.0);
+        for (int i = -16; i <= 15; ++i)
+            uniform5.push_back(i / 16.0);
         Levels pot5{0};
         for (int k = 15; k >= 0; --k)
             pot5.push_back(std::ldexp(1.0, -k));
@@ -111,11 +114,11 @@ private Q_SLOTS:
     {
         const auto two = core::engine::Workbench::levelSets(2, types::PotVariant::Paper);
         QVERIFY(two.apot.empty()); // signed APoT needs at least 3 bits
-        QCOMPARE(two.uniform.size(), size_t(3));
+        QCOMPARE(two.uniform.size(), size_t(4));
         const auto nine = core::engine::Workbench::levelSets(9, types::PotVariant::Paper);
         QVERIFY(nine.pot.empty()); // 2^8 exponents underflow float32
         QVERIFY(nine.post.empty());
-        QCOMPARE(nine.uniform.size(), size_t(511));
+        QCOMPARE(nine.uniform.size(), size_t(512));
     }
 
     void ptqWhatIfAndCalibrationState()
@@ -191,6 +194,40 @@ private Q_SLOTS:
         QVERIFY2(msg.contains(QStringLiteral("1-channel")) && msg.contains(QStringLiteral("3-channel")),
                  qPrintable(msg));
         QCOMPARE(wb.dataInfo().name, std::string("fashion-mnist")); // the open data stays
+    }
+
+    void aStateDictWithoutDescriptionSaysWhatItIs()
+    {
+        // A 10-class resnet18 saved as a plain state dict (no .json beside it).
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("r18.pth")).toStdString();
+        core::models::ZooOptions zo;
+        zo.numClasses = 10;
+        core::models::saveWeights(*core::models::createModel("resnet18", zo), path);
+        const auto info = core::engine::Workbench::inspectModelFile(path);
+        QCOMPARE(info.format, std::string("state dict"));
+        QVERIFY(!info.described);
+        QCOMPARE(info.suggestedArch, std::string("resnet18"));
+        QCOMPARE(info.inChannels, int64_t(3));
+        QCOMPARE(info.numClasses, int64_t(10));
+        QCOMPARE(info.zoo.size(), core::models::zooNames().size());
+        int matching = 0;
+        for (const auto &a : info.zoo)
+            matching += a.matches;
+        QCOMPARE(matching, 1);
+
+        // Opened with --arch: the class count comes from the file (not torchvision's 1000), and
+        // Fashion-MNIST's one channel is refused before any job, with both counts named.
+        core::engine::Workbench wb;
+        wb.setDevice("cpu");
+        const QString msg = errorOf([&] { wb.openModel(path, "resnet18"); });
+        QVERIFY2(msg.contains(QStringLiteral("3-channel")) && msg.contains(QStringLiteral("1-channel")),
+                 qPrintable(msg));
+        QVERIFY(!wb.hasModel());
+        // Without --arch the error names the flag that gives it.
+        const QString noArch = errorOf([&] { wb.openModel(path); });
+        QVERIFY2(noArch.contains(QStringLiteral("--arch")) && noArch.contains(QStringLiteral("quantlens-cli info")),
+                 qPrintable(noArch));
     }
 
     void compareNeedsAQuantizedModel()

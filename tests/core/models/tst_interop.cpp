@@ -119,11 +119,14 @@ private Q_SLOTS:
         const double errSd = relativeError(model->forward(x), expected);
         QVERIFY2(errSd < 1e-4, qPrintable(QStringLiteral("state dict: relative error %1").arg(errSd)));
 
-        // 2. torch.jit.script(model).save()
+        // 2. torch.jit.script(model).save(): loading it runs code stored in the file, so it loads
+        // only when trusted (this one was made right here).
         torch::manual_seed(98);
         auto scripted = models::createModel(a);
         scripted->eval();
-        const auto tsReport = models::loadWeights(*scripted, dir() / (a + "_scripted.pt"));
+        QVERIFY_THROWS_EXCEPTION(ql::core::TrustError, models::loadWeights(*scripted, dir() / (a + "_scripted.pt")));
+        const auto tsReport = models::loadWeights(*scripted, dir() / (a + "_scripted.pt"), /*strict=*/true,
+                                                  /*trustTorchScript=*/true);
         QVERIFY2(tsReport.complete(), tsReport.summary().c_str());
         QVERIFY(tsReport.format == models::WeightFormat::TorchScript);
         const double errTs = relativeError(scripted->forward(x), expected);

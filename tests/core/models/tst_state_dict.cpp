@@ -4,6 +4,7 @@
 #include "core/common/error.h"
 #include "core/models/weights.h"
 #include "core/models/zoo.h"
+#include "tests/support/hostile.h"
 #include "tests/support/testmain.h"
 
 #include <QtTest>
@@ -81,29 +82,6 @@ std::string tensorPickle(const std::string &name, int numel, std::vector<int> si
     return p;
 }
 
-std::string floats(int n)
-{
-    std::string s(static_cast<size_t>(n) * 4, '\0');
-    for (int k = 0; k < n; ++k) {
-        const float v = static_cast<float>(k);
-        std::memcpy(&s[static_cast<size_t>(k) * 4], &v, 4);
-    }
-    return s;
-}
-
-template <typename F>
-std::string errorOf(F &&f)
-{
-    try {
-        f();
-    } catch (const ql::core::Error &e) {
-        return e.full();
-    } catch (const std::exception &e) {
-        return std::string("NOT A ql::core::Error: ") + e.what();
-    }
-    return "NO ERROR";
-}
-
 bool contains(const std::string &haystack, const std::string &needle)
 {
     return haystack.find(needle) != std::string::npos;
@@ -179,7 +157,7 @@ private Q_SLOTS:
     {
         // A 2x2 view with stride (1, 2) at offset 1 of storage [0..5]: [[1, 3], [2, 4]].
         const auto path = file("strided.pth");
-        writeArchive(path, tensorPickle("t", 6, {2, 2}, {1, 2}, 1), {floats(6)});
+        writeArchive(path, tensorPickle("t", 6, {2, 2}, {1, 2}, 1), {ql::test::hostile::floats(6)});
         const auto read = models::readStateDict(path);
         QCOMPARE(int(read.size()), 1);
         const auto expected = torch::tensor({1.f, 3.f, 2.f, 4.f}).view({2, 2});
@@ -189,18 +167,18 @@ private Q_SLOTS:
     void tensorBeyondStorageIsRejected()
     {
         const auto path = file("beyond.pth");
-        writeArchive(path, tensorPickle("t", 4, {3, 2}, {2, 1}, 0), {floats(4)});
-        const auto msg = errorOf([&] { models::readStateDict(path); });
+        writeArchive(path, tensorPickle("t", 4, {3, 2}, {2, 1}, 0), {ql::test::hostile::floats(4)});
+        const auto msg = ql::test::hostile::errorText([&] { models::readStateDict(path); });
         QVERIFY2(contains(msg, "beyond.pth") && contains(msg, "storage of 4 elements"), msg.c_str());
     }
 
     void storageSizeMismatchIsRejected()
     {
         const auto path = file("short_storage.pth");
-        std::string bytes = floats(6);
+        std::string bytes = ql::test::hostile::floats(6);
         bytes.pop_back(); // 23 bytes: not a whole number of floats
         writeArchive(path, tensorPickle("t", 6, {6}, {1}, 0), {bytes});
-        const auto msg = errorOf([&] { models::readStateDict(path); });
+        const auto msg = ql::test::hostile::errorText([&] { models::readStateDict(path); });
         QVERIFY2(contains(msg, "data/0") && contains(msg, "23 bytes"), msg.c_str());
     }
 
@@ -212,7 +190,7 @@ private Q_SLOTS:
         pickle.append(unicode("touch pwned"));
         pickle.append("\x85R.");
         writeArchive(path, pickle);
-        const auto msg = errorOf([&] { models::readStateDict(path); });
+        const auto msg = ql::test::hostile::errorText([&] { models::readStateDict(path); });
         QVERIFY2(contains(msg, "posix.system") && contains(msg, "evil.pth") && contains(msg, "state_dict"),
                  msg.c_str());
         QVERIFY(!fs::exists("pwned"));
@@ -227,7 +205,7 @@ private Q_SLOTS:
         pickle.append(unicode("1+1"));
         pickle.append("\x85R.");
         writeArchive(path, pickle);
-        const auto msg = errorOf([&] { models::readStateDict(path); });
+        const auto msg = ql::test::hostile::errorText([&] { models::readStateDict(path); });
         QVERIFY2(contains(msg, "builtins.eval"), msg.c_str());
     }
 
@@ -236,7 +214,7 @@ private Q_SLOTS:
         const auto path = file("opcode.pth");
         // 'i' (INST) is a protocol-0 way to call a class; never in a state dict.
         writeArchive(path, std::string("\x80\x02}(ios\nsystem\n."));
-        const auto msg = errorOf([&] { models::readStateDict(path); });
+        const auto msg = ql::test::hostile::errorText([&] { models::readStateDict(path); });
         QVERIFY2(contains(msg, "opcode 0x69") && contains(msg, "opcode.pth"), msg.c_str());
     }
 
@@ -247,7 +225,7 @@ private Q_SLOTS:
         pickle.append(u32(1000));
         pickle.append("abc");
         writeArchive(path, pickle);
-        const auto msg = errorOf([&] { models::readStateDict(path); });
+        const auto msg = ql::test::hostile::errorText([&] { models::readStateDict(path); });
         QVERIFY2(contains(msg, "unexpected end"), msg.c_str());
     }
 
@@ -255,7 +233,7 @@ private Q_SLOTS:
     {
         const auto path = file("list.pth");
         writeArchive(path, std::string("\x80\x02]K\x01\x61."));
-        const auto msg = errorOf([&] { models::readStateDict(path); });
+        const auto msg = ql::test::hostile::errorText([&] { models::readStateDict(path); });
         QVERIFY2(contains(msg, "does not hold a state dict") && contains(msg, "list"), msg.c_str());
     }
 
@@ -266,7 +244,7 @@ private Q_SLOTS:
             std::ofstream out(path, std::ios::binary);
             out << "PK\x03\x04" << std::string(200, 'x');
         }
-        const auto msg = errorOf([&] { models::readStateDict(path); });
+        const auto msg = ql::test::hostile::errorText([&] { models::readStateDict(path); });
         QVERIFY2(contains(msg, "corrupt") && contains(msg, "corrupt.pth"), msg.c_str());
     }
 
@@ -283,7 +261,7 @@ private Q_SLOTS:
             std::ofstream out(cut, std::ios::binary);
             out.write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
         }
-        const auto msg = errorOf([&] { models::loadWeights(*model, cut); });
+        const auto msg = ql::test::hostile::errorText([&] { models::loadWeights(*model, cut); });
         QVERIFY2(contains(msg, "cut.pth") && contains(msg, "truncated"), msg.c_str());
     }
 
@@ -294,14 +272,16 @@ private Q_SLOTS:
             std::ofstream out(text);
             out << "hello";
         }
-        QVERIFY(contains(errorOf([&] { models::readStateDict(text); }), "not a PyTorch zip archive"));
+        QVERIFY(
+            contains(ql::test::hostile::errorText([&] { models::readStateDict(text); }), "not a PyTorch zip archive"));
         const auto legacy = file("legacy.pth");
         {
             std::ofstream out(legacy, std::ios::binary);
             out << "\x80\x02\x8a\x0a" << std::string(20, '\0');
         }
-        QVERIFY(contains(errorOf([&] { models::readStateDict(legacy); }), "legacy"));
-        QVERIFY(contains(errorOf([&] { models::readStateDict(file("absent.pth")); }), "Cannot open"));
+        QVERIFY(contains(ql::test::hostile::errorText([&] { models::readStateDict(legacy); }), "legacy"));
+        QVERIFY(
+            contains(ql::test::hostile::errorText([&] { models::readStateDict(file("absent.pth")); }), "Cannot open"));
     }
 
     void wrongShapesAreListed()
@@ -314,7 +294,7 @@ private Q_SLOTS:
         o.numClasses = 5;
         auto five = models::createModel("fmnist-cnn", o);
         const auto conv1Before = five->stateDict().front().second.clone();
-        const auto msg = errorOf([&] { models::loadWeights(*five, path); });
+        const auto msg = ql::test::hostile::errorText([&] { models::loadWeights(*five, path); });
         QVERIFY2(contains(msg, "fc.weight model [5, 3136] file [10, 3136]") && contains(msg, "fc.bias") &&
                      contains(msg, "Wrong shape (2)"),
                  msg.c_str());
@@ -333,7 +313,7 @@ private Q_SLOTS:
         const auto path = file("resnet20.pth");
         models::saveWeights(*resnet, path);
         auto fmnist = models::createModel("fmnist-cnn");
-        const auto msg = errorOf([&] { models::loadWeights(*fmnist, path); });
+        const auto msg = ql::test::hostile::errorText([&] { models::loadWeights(*fmnist, path); });
         QVERIFY2(contains(msg, "Missing from the file") && contains(msg, "conv3.weight") &&
                      contains(msg, "Unexpected in the file") && contains(msg, "layer1.0.conv1.weight"),
                  msg.c_str());
@@ -358,7 +338,7 @@ private Q_SLOTS:
     void unwritablePathIsAnError()
     {
         auto model = models::createModel("fmnist-cnn");
-        const auto msg = errorOf([&] { models::saveWeights(*model, file("no/such/dir/x.pth")); });
+        const auto msg = ql::test::hostile::errorText([&] { models::saveWeights(*model, file("no/such/dir/x.pth")); });
         QVERIFY2(contains(msg, "Cannot write"), msg.c_str());
     }
 };

@@ -41,6 +41,7 @@ private Q_SLOTS:
     void perChannelMinMax();
     void mseIsGridOptimal();
     void mseBeatsMinMaxWithOutlier();
+    void mseSearchesBothEnds();
     void stePassesThrough();
     void pactForward();
     void pactGradients();
@@ -161,6 +162,34 @@ void TestRange::mseBeatsMinMaxWithOutlier()
     mm->init({a});
     mse->init({a});
     QVERIFY((mse->forward(a) - a).pow(2).mean().item<double>() < (mm->forward(a) - a).pow(2).mean().item<double>());
+}
+
+void TestRange::mseSearchesBothEnds()
+{
+    // A Swish input: a short negative side (down to -0.278, where most negative values pile up)
+    // and a long positive tail. Shrinking both ends by one factor clips the negative side to cut
+    // the tail; searching each end alone keeps more of it and lowers the error.
+    torch::manual_seed(3);
+    const torch::Tensor z = torch::randn({50000});
+    const torch::Tensor a = z * torch::sigmoid(z);
+    RangeQuantizer mse(rangeSpec(Method::Mse, 4, false), Role::Activation, 0);
+    mse->init({a});
+    const double lo = mse->offset.item<double>();
+    // The best range with both ends scaled together, by brute force.
+    const double lo0 = a.min().item<double>(), hi0 = a.max().item<double>();
+    double bestJoint = std::numeric_limits<double>::infinity(), jointLo = 0;
+    for (int i = 1; i <= 100; ++i) {
+        const double l = lo0 * (i / 100.0), h = hi0 * (i / 100.0), st = (h - l) / 15;
+        const torch::Tensor q = torch::round(torch::clamp((a - l) / st, 0, 15)) * st + l;
+        const double e = (q - a).pow(2).mean().item<double>();
+        if (e < bestJoint) {
+            bestJoint = e;
+            jointLo = l;
+        }
+    }
+    const double err = (mse->forward(a) - a).pow(2).mean().item<double>();
+    QVERIFY2(err < 0.9 * bestJoint, qPrintable(QStringLiteral("%1 vs %2").arg(err).arg(bestJoint)));
+    QVERIFY2(lo < jointLo, qPrintable(QStringLiteral("%1 vs %2").arg(lo).arg(jointLo)));
 }
 
 void TestRange::stePassesThrough()

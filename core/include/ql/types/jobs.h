@@ -33,6 +33,7 @@ struct EvalOptions {
 
 struct EpochResult {
     int epoch = 0;
+    int64_t step = 0; ///< global step at the end of the epoch
     double trainLoss = 0;
     double trainTop1 = 0;
     EvalResult validation;
@@ -99,15 +100,20 @@ struct QatResult {
     TrainResult train;
     QuantEval eval;
     std::vector<ParamMovement> movement; ///< every learned quantizer parameter, start vs end
+    /// Why the run counts as diverged (its last epoch's accuracy at chance level); empty when it
+    /// does not. A loss that turns NaN stops the run with an error instead.
+    std::string diverged;
 };
 
 /// One layer quantized alone (others FP32): accuracy drop and output KL.
 struct SensitivityRow {
     std::string layer;
-    double top1 = 0; ///< with only this layer quantized
+    double top1 = 0; ///< with only this layer quantized (weights and activations)
     double top1Drop = 0; ///< FP32 top-1 minus top1 (in [0,1] units)
     double kl = 0; ///< mean KL(p_fp || p_q) of the softmax outputs
-    int rank = 0; ///< 1 = most sensitive
+    double weightTop1Drop = 0, weightKl = 0; ///< only this layer's weights quantized
+    double actTop1Drop = 0, actKl = 0; ///< only this layer's input activations quantized
+    int rank = 0; ///< 1 = most sensitive (by top1Drop, then kl)
 };
 
 struct WhatIfResult {
@@ -134,6 +140,25 @@ struct ModelSummary {
     std::vector<int64_t> inputShape; ///< {C, H, W}
     std::string source; ///< the file it came from
     std::string data; ///< the data set it works on
+};
+
+/// A zoo architecture as a user chooses it.
+struct ZooArchitecture {
+    std::string name;
+    std::vector<int64_t> inputShape; ///< {C, H, W} it is designed for
+    int64_t classes = 0; ///< its default class count
+    bool matches = false; ///< the inspected file's names and shapes fit it exactly
+};
+
+/// What a model file is, before it is opened: enough to ask the user for what it does not say.
+struct ModelFileInfo {
+    std::string path;
+    std::string format; ///< "state dict", "TorchScript", "ONNX", "session"
+    bool described = false; ///< it says its architecture (FILE.json beside it, or the format does)
+    std::string suggestedArch; ///< the zoo architecture the file matches ("" when none or unknown)
+    int64_t inChannels = 0; ///< from the tensors (0: unknown)
+    int64_t numClasses = 0; ///< from the tensors (0: unknown)
+    std::vector<ZooArchitecture> zoo;
 };
 
 /// A second configuration of the same model compared with the open one.

@@ -29,6 +29,10 @@ enum class Role { Weight, Activation };
 enum class InitMode { Default, MinMax, Mse }; ///< activation init for LSQ+ (Default = the method's own)
 enum class PotVariant { Paper, Strict }; ///< see QUANTIZERS.md: 2^b+1 levels vs 2^b-1
 
+/// Largest multipoint budget (extra points per channel on average): multipoint gives a channel
+/// at most 8 points, so more than 7 extra ones can never be spent.
+constexpr double kMaxMultipointBudget = 7.0;
+
 /// What to quantize with: a value type, serialisable to and from JSON.
 struct QuantSpec {
     Method method = Method::None;
@@ -94,12 +98,13 @@ struct QuantRecipe {
 LayerQuantConfig recipeConfig(const QuantRecipe &recipe, const std::string &layer, bool first, bool last);
 
 /// Checks every field of a recipe (methods fit their roles, bits in range, LSQ+ config 1..4,
-/// firstLastBits 0 or in range, a finite non-negative multipoint budget). Throws ql::core::Error.
+/// firstLastBits 0 or in range, a multipoint budget in [0, kMaxMultipointBudget]). Throws
+/// ql::core::Error.
 void validateRecipe(const QuantRecipe &recipe);
 
 /// Throws ql::core::Error naming the method and the value when `spec` is not
 /// usable: bits out of the method's range, LSQ+ config outside 1..4, percentile outside
-/// (0, 100], a negative multipoint budget. Thread-safe.
+/// (0, 100], a multipoint budget outside [0, kMaxMultipointBudget]. Thread-safe.
 void validateSpec(const QuantSpec &spec);
 /// validateSpec plus: the method can quantize `role`.
 void validateSpec(const QuantSpec &spec, Role role);

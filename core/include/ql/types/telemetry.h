@@ -62,6 +62,8 @@ struct TensorQuantStats {
     std::vector<double> stepPerChannel;
     std::vector<double> offsetPerChannel;
     double mse = 0, l2 = 0, sqnrDb = 0, cosine = 1;
+    int64_t codesUsed = 0; ///< distinct integer codes that occur (non-uniform: distinct levels)
+    int64_t codesTotal = 0; ///< codes the quantizer has (2^b for a b-bit grid)
 };
 
 /// Newest statistics of a layer.
@@ -77,20 +79,39 @@ struct LayerSnapshot {
 struct TrainingPoint {
     int64_t step = 0;
     double epoch = 0;
-    double loss = 0;
-    double accuracy = 0; ///< top-1 in [0, 1], running over the epoch
+    double loss = 0; ///< mean training loss since the last point; NaN on evaluation-only points
+    double accuracy = 0; ///< training top-1 in [0, 1] since the last point; NaN on evaluation-only points
     double learningRate = 0;
     double stepTimeMs = 0;
     double imagesPerSecond = 0;
+    double validationAccuracy = -1; ///< top-1 on the validation set, measured at this step (-1: not measured)
+    double fp32Accuracy = -1; ///< the FP32 model's validation top-1, the reference (-1: not given)
+    bool hasTraining() const { return loss == loss; } ///< false for evaluation-only points (NaN loss)
 };
 
 /// Error accumulation of one configuration (ASQ Fig. 5/6).
+/// Each block's output error is measured three ways: with weights and activations quantized
+/// (as the model runs), with only the weights, and with only the activations quantized.
+struct BlockErrors {
+    std::vector<double> l2; ///< ||y_fp - y_q||_2 per sample, mean over samples
+    std::vector<double> relative; ///< ||y_fp - y_q||_2 / ||y_fp||_2 per sample, mean over samples
+    std::vector<double> sqnrDb; ///< 10 log10(sum ||y_fp||^2 / sum ||y_fp - y_q||^2) over the samples
+};
+
+/// Error accumulation of one configuration (ASQ Fig. 5/6). Block errors are measured with the
+/// model quantized up to and including that block (later blocks in FP32), so that the curve
+/// shows how error builds up; relative errors and SQNR compare blocks of different scale.
 struct ErrorAccumulation {
     std::string label; ///< e.g. "LSQ W4A4"
     std::vector<std::string> blocks;
-    std::vector<double> blockL2; ///< ||y_fp - y_q||_2 at each block output
+    std::vector<double> blockL2; ///< ||y_fp - y_q||_2 at each block output (both quantized)
+    BlockErrors both; ///< weights and activations quantized (both.l2 == blockL2)
+    BlockErrors weightsOnly; ///< only the weights quantized
+    BlockErrors activationsOnly; ///< only the input activations quantized
     std::vector<std::string> layers;
-    std::vector<double> layerL2; ///< own rounding/clipping error of each layer
+    std::vector<double> layerL2; ///< ||W - W_q||_2 of each layer's weights
+    std::vector<double> layerWeightRel; ///< ||W - W_q|| / ||W|| (0 where the weights are not quantized)
+    std::vector<double> layerActRel; ///< ||x - x_q|| / ||x|| of the layer's input on the samples (0 if FP32)
 };
 
 /// Multipoint PTQ result of a layer.
