@@ -276,9 +276,18 @@ private:
             {v, floatScalar(L + ".input_lo", double(a.range.lo)), floatScalar(L + ".input_hi", double(a.range.hi))},
             L + "/input_clipped");
         const std::string codes = node("Round", L + "/input/Round", {c}, L + "/input_codes");
+        recordFloatCodes(L, x, codes, a);
+        d.activation = "ASQ: adapter, Div, Clip, Round, Mul as float operators (per-sample step)";
+        return node("Mul", L + "/input/Mul", {codes, sa}, L + "/input_hat");
+    }
+
+    // Codes computed by float operators (a float tensor holding integers) for the verification.
+    void recordFloatCodes(const std::string &layer, const std::string &input, const std::string &codes,
+                          const ActPlan &a)
+    {
         QuantizedTensor qt;
-        qt.layer = L;
-        qt.name = x;
+        qt.layer = layer;
+        qt.name = input;
         qt.codes = codes;
         qt.codesType = elem::kFloat;
         qt.floatEmulation = true;
@@ -287,8 +296,6 @@ private:
         qt.lo = a.range.lo;
         qt.hi = a.range.hi;
         m_out.tensors.push_back(qt);
-        d.activation = "ASQ: adapter, Div, Clip, Round, Mul as float operators (per-sample step)";
-        return node("Mul", L + "/input/Mul", {codes, sa}, L + "/input_hat");
     }
 
     std::string levelsActivation(const LayerPlan &p, const std::string &x, types::LayerDeployment &d)
@@ -326,17 +333,7 @@ private:
             "Mul", L + "/input/codes",
             {sign, node("Cast", L + "/input/CastIndex", {idx}, L + "/input_index_f", {{"to", int64_t{elem::kFloat}}})},
             L + "/input_codes");
-        QuantizedTensor qt;
-        qt.layer = L;
-        qt.name = x;
-        qt.codes = codes;
-        qt.codesType = elem::kFloat;
-        qt.floatEmulation = true;
-        qt.bits = a.spec.bits;
-        qt.isSigned = a.isSigned;
-        qt.lo = a.range.lo;
-        qt.hi = a.range.hi;
-        m_out.tensors.push_back(qt);
+        recordFloatCodes(L, x, codes, a);
         d.activation = "APoT levels: nearest-level projection as float operators";
         return node("Mul", L + "/input/Mul", {node("Mul", L + "/input/MulLevel", {sign, level}, L + "/input_q"), alpha},
                     L + "/input_hat");

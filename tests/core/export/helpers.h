@@ -5,6 +5,7 @@
 #include "core/engine/session.h"
 #include "core/engine/workbench.h"
 #include "ql/types/export.h"
+#include "tests/support/hostile.h"
 
 #include <QString>
 #include <QtTest>
@@ -53,16 +54,7 @@ inline types::ExportOptions exportOptions(types::ExportFormat format, const fs::
     return o;
 }
 
-template <typename F>
-QString errorOf(F &&f)
-{
-    try {
-        f();
-    } catch (const core::Error &e) {
-        return QString::fromStdString(e.full());
-    }
-    return {};
-}
+using hostile::errorOf;
 
 /// The check whose runtime contains `what` (nullptr when there is none).
 inline const types::RuntimeCheck *check(const types::ExportResult &r, const std::string &what)
