@@ -9,9 +9,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <tuple>
-#include <cstdio>
 
 namespace ql::core::engine {
 namespace {

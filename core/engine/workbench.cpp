@@ -9,8 +9,8 @@
 #include "core/engine/model_io.h"
 #include "core/engine/session.h"
 #include "core/export/exporter.h"
-#include "core/quant/multipoint.h"
 #include "core/models/weights.h"
+#include "core/quant/multipoint.h"
 #include "core/quant/pot.h"
 #include "core/telemetry/bus.h"
 
