@@ -5,6 +5,8 @@
 #include "core/data/loaders.h"
 #include "core/data/transforms.h"
 #include "core/engine/jobs.h"
+#include "core/quant/asq.h"
+#include "core/quant/lsq.h"
 
 #include <torch/torch.h>
 
@@ -34,6 +36,18 @@ static double msPerStep(models::QuantModelImpl &model, const torch::Tensor &x, c
     return std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / steps;
 }
 
+// One activation quantizer alone on a conv2-sized input: forward and backward of sum(x_hat).
+static double quantizerMs(quant::QuantizerImpl &q, const torch::Tensor &input)
+{
+    const torch::Tensor x = input.clone().requires_grad_(true);
+    for (int i = 0; i < 2; ++i)
+        q.forward(x).sum().backward();
+    const auto t0 = Clock::now();
+    for (int i = 0; i < 10; ++i)
+        q.forward(x).sum().backward();
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / 10;
+}
+
 int main(int argc, char **argv)
 {
     keepFreedMemoryForReuse();
@@ -43,6 +57,30 @@ int main(int argc, char **argv)
     const auto x = data::normalize(test.images(idx), test.normalization());
     const auto y = test.labels(idx);
     std::printf("fmnist-cnn, batch 128, %d CPU threads\n", cpuThreads());
+
+    {
+        torch::manual_seed(0);
+        const torch::Tensor act = torch::silu(torch::randn({128, 32, 28, 28}));
+        quant::QuantSpec spec;
+        spec.method = quant::Method::Lsq;
+        spec.bits = 4;
+        quant::LsqQuantizer lsq(spec, quant::Role::Activation, 0);
+        lsq->init({act});
+        spec.method = quant::Method::Asq;
+        quant::AsqQuantizer asq(spec, 32);
+        asq->init({act});
+        std::printf("activation quantizer alone, [128, 32, 28, 28]: LSQ %.1f ms, ASQ %.1f ms\n", quantizerMs(*lsq, act),
+                    quantizerMs(*asq, act));
+        // The fc input of the demo model: 64 x 7 x 7 features flattened, so the adapter's first
+        // linear is 3136 x 784.
+        const torch::Tensor flat = act.slice(1, 0, 4).reshape({128, -1}).slice(1, 0, 3136).contiguous();
+        quant::AsqQuantizer asqFc(spec, 3136);
+        asqFc->init({flat});
+        lsq->init({flat});
+        std::printf("activation quantizer alone, [128, 3136]: LSQ %.1f ms, ASQ %.1f ms (adapter %lld parameters)\n",
+                    quantizerMs(*lsq, flat), quantizerMs(*asqFc, flat),
+                    static_cast<long long>(quant::AsqAdapterImpl::parameterCount(3136)));
+    }
 
     torch::manual_seed(0);
     engine::LoadedModel m;

@@ -1,5 +1,7 @@
 #include "widgets/layertablemodel.h"
 
+#include "ql/types/export.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QLocale>
@@ -169,11 +171,10 @@ void LayerTableModel::setBitsForRows(const QList<int> &rows, int bits, BitsTarge
 
 qint64 LayerTableModel::modelBytes() const
 {
+    // The one definition of a quantized model's size, which the packed export's payload matches.
     qint64 total = 0;
-    for (size_t i = 0; i < m_layers.size(); ++i) {
-        const qint64 bits = qint64(m_layers[i].parameters) * effectiveWeightBits(m_configs[i]);
-        total += (bits + 7) / 8;
-    }
+    for (size_t i = 0; i < m_layers.size(); ++i)
+        total += types::layerStorageBytes(m_layers[i], m_configs[i]);
     return total;
 }
 

@@ -441,6 +441,58 @@ bool EngineBridge::saveSession(const QString &path)
     });
 }
 
+bool EngineBridge::previewExport(const types::ExportOptions &options)
+{
+    return start(tr("Export preview"),
+                 [this, options](core::engine::Workbench &wb, const core::engine::JobCallbacks &) {
+                     std::vector<types::LayerDeployment> layers;
+                     QString error;
+                     try {
+                         layers = wb.exportPreview(options);
+                     } catch (...) {
+                         // The format cannot express a layer: that is the preview's answer, not a failed job.
+                         error = QString::fromStdString(core::describeException(std::current_exception()));
+                     }
+                     {
+                         std::lock_guard lock(m_mutex);
+                         m_exportPreview = std::move(layers);
+                         m_exportPreviewError = error;
+                     }
+                     post([this] { Q_EMIT exportPreviewReady(); });
+                     return error.isEmpty() ? tr("Export preview ready") : error;
+                 });
+}
+
+bool EngineBridge::exportModel(const types::ExportOptions &options)
+{
+    return start(tr("Export"), [this, options](core::engine::Workbench &wb, const core::engine::JobCallbacks &cb) {
+        auto result = std::make_shared<const types::ExportResult>(wb.exportModel(options, cb));
+        {
+            std::lock_guard lock(m_mutex);
+            m_lastExport = result;
+        }
+        return QString::fromStdString(result->summary);
+    });
+}
+
+std::vector<types::LayerDeployment> EngineBridge::exportPreview() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_exportPreview;
+}
+
+QString EngineBridge::exportPreviewError() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_exportPreviewError;
+}
+
+std::shared_ptr<const types::ExportResult> EngineBridge::lastExport() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_lastExport;
+}
+
 void EngineBridge::setAutosavePath(const QString &path)
 {
     std::lock_guard lock(m_mutex);

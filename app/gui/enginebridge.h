@@ -6,6 +6,7 @@
 // at most 30 times a second. Torch-free: the window includes this header.
 #include "core/engine/workbench.h"
 #include "core/telemetry/bus.h"
+#include "ql/types/export.h"
 #include "ql/types/jobs.h"
 #include "ql/types/quant.h"
 #include "ql/types/telemetry.h"
@@ -73,6 +74,11 @@ public:
     bool paused() const;
     /// Saves the session (engine thread; fails while a job runs).
     bool saveSession(const QString &path);
+    /// Asks how every layer would be exported with `options` (exportPreviewReady when known).
+    bool previewExport(const types::ExportOptions &options);
+    /// Exports the quantized model (Workbench::exportModel); the result is lastExport() after
+    /// jobFinished, or jobFailed with the reason (nothing written).
+    bool exportModel(const types::ExportOptions &options);
     /// Where QAT saves the session after every epoch (empty: no autosave).
     void setAutosavePath(const QString &path);
     QString autosavePath() const;
@@ -92,6 +98,10 @@ public:
     static types::LevelSets levelSets(int bits, types::PotVariant variant);
     /// "SQNR 31.4 dB, top-1 agreement 98.44%": a model judged by agreement with its FP32 output.
     static QString agreementText(const types::EvalResult &r);
+    /// The last export preview: every layer's deployment, or why the format cannot express one.
+    std::vector<types::LayerDeployment> exportPreview() const;
+    QString exportPreviewError() const;
+    std::shared_ptr<const types::ExportResult> lastExport() const;
 
 Q_SIGNALS:
     void modelOpened();
@@ -111,6 +121,8 @@ Q_SIGNALS:
     /// The bus has something new (queued; at most one pending).
     void telemetryAvailable();
     void pausedChanged(bool paused);
+    /// exportPreview() / exportPreviewError() changed.
+    void exportPreviewReady();
 
 private:
     using Job = std::function<QString(core::engine::Workbench &, const core::engine::JobCallbacks &)>;
@@ -144,6 +156,9 @@ private:
     QString m_autosavePath;
     std::map<std::string, std::shared_ptr<const types::MultipointMap>> m_multipoint;
     std::shared_ptr<const types::Comparison> m_comparison;
+    std::vector<types::LayerDeployment> m_exportPreview;
+    QString m_exportPreviewError;
+    std::shared_ptr<const types::ExportResult> m_lastExport;
 };
 
 } // namespace ql::app

@@ -9,6 +9,7 @@
 #include "widgets/compareview.h"
 #include "widgets/emptystate.h"
 #include "widgets/errorview.h"
+#include "widgets/exportdialog.h"
 #include "widgets/histogramview.h"
 #include "widgets/layertablemodel.h"
 #include "widgets/layertableview.h"
@@ -386,6 +387,9 @@ void MainWindow::createMenus()
     QAction *save = file->addAction(tr("&Save session…"), this, &MainWindow::saveSession);
     save->setObjectName(QStringLiteral("action.saveSession"));
     save->setShortcut(QKeySequence::Save);
+    QAction *exportModelAction = file->addAction(tr("Export &quantized model…"), this, &MainWindow::exportModel);
+    exportModelAction->setObjectName(QStringLiteral("action.exportModel"));
+    m_jobActions << exportModelAction;
     file->addSeparator();
     QAction *exportAction = file->addAction(tr("&Export all plots…"), this, &MainWindow::exportPlots);
     exportAction->setObjectName(QStringLiteral("action.export"));
@@ -751,6 +755,36 @@ void MainWindow::onJobStarted(const QString &job)
     setJobControlsEnabled(true);
 }
 
+void MainWindow::exportModel()
+{
+    if (!m_exportDialog) {
+        m_exportDialog = new ui::ExportDialog(this);
+        connect(m_exportDialog, &ui::ExportDialog::optionsChanged, this,
+                [this] { m_previewPending = !m_engine->previewExport(m_exportDialog->options()); });
+        connect(m_exportDialog, &ui::ExportDialog::exportRequested, this, [this] {
+            if (m_engine->exportModel(m_exportDialog->options())) {
+                m_exportRunning = true;
+                m_exportDialog->setBusy(true);
+            } else {
+                m_exportDialog->setFailure(tr("the engine is busy; export again when the current job has finished."));
+            }
+        });
+        connect(m_engine, &EngineBridge::exportPreviewReady, this, [this] {
+            const QString error = m_engine->exportPreviewError();
+            if (error.isEmpty())
+                m_exportDialog->setPreview(m_engine->exportPreview());
+            else
+                m_exportDialog->setPreviewError(error);
+        });
+    }
+    m_exportDialog->show();
+    m_exportDialog->raise();
+    m_exportDialog->activateWindow();
+    m_previewPending = !m_engine->previewExport(m_exportDialog->options());
+    if (m_previewPending)
+        m_exportDialog->setPreviewError(tr("Waiting for the current job to finish…"));
+}
+
 void MainWindow::onJobFinished(const QString &job, const QString &summary)
 {
     if (!m_savingPath.isEmpty() && job == EngineBridge::tr("Save session")) {
@@ -758,6 +792,15 @@ void MainWindow::onJobFinished(const QString &job, const QString &summary)
         rebuildRecentMenu();
         m_savingPath.clear();
     }
+    if (m_exportRunning && m_exportDialog) {
+        m_exportRunning = false;
+        if (const auto r = m_engine->lastExport())
+            m_exportDialog->setResult(*r);
+    }
+    if (m_previewPending && m_exportDialog && m_exportDialog->isVisible())
+        QMetaObject::invokeMethod(
+            this, [this] { m_previewPending = !m_engine->previewExport(m_exportDialog->options()); },
+            Qt::QueuedConnection);
     QMetaObject::invokeMethod(this, &MainWindow::applyPendingEdits, Qt::QueuedConnection);
     // Jobs asked for on the command line run one after the other (the open job is finishing).
     QMetaObject::invokeMethod(this, &MainWindow::runNextQueuedJob, Qt::QueuedConnection);
@@ -795,6 +838,12 @@ void MainWindow::onJobFailed(const QString &job, const QString &message)
     m_progress->setVisible(false);
     m_jobLabel->setText(tr("%1 failed").arg(job));
     setJobControlsEnabled(false);
+    if (m_exportRunning && m_exportDialog) {
+        // The dialog says why; nothing was written.
+        m_exportRunning = false;
+        m_exportDialog->setFailure(message);
+        return;
+    }
     QMessageBox::critical(this, tr("%1 failed").arg(job), message);
 }
 

@@ -18,6 +18,7 @@ class QSpinBox;
 namespace ql::ui {
 class CompareView;
 class ErrorView;
+class ExportDialog;
 class HistogramView;
 class InspectorView;
 class LayerTableView;
@@ -44,6 +45,8 @@ public:
     /// Object names of the docks, in the order they are created.
     static QStringList dockNames();
     QDockWidget *dock(const QString &objectName) const;
+    /// The export dialog once File > Export quantized model... has opened it (else nullptr).
+    ui::ExportDialog *exportDialog() const { return m_exportDialog; }
     QString deviceText() const;
     EngineBridge *engine() const { return m_engine; }
     /// Opens a model file, or a session when the name ends in .qls (the job runs on the engine thread).
@@ -91,6 +94,8 @@ private:
     void showComparison(const std::string &layer);
     void exportPlots();
     void saveSession();
+    /// File > Export quantized model...: the export dialog, with every layer's deployment.
+    void exportModel();
     void about();
     void chooseLanguage(const QString &code);
     void pullTelemetry();
@@ -127,6 +132,9 @@ private:
     ui::TrainingCurvesView *m_training = nullptr;
     ui::CompareView *m_compare = nullptr;
     ui::MultipointMapView *m_multipoint = nullptr;
+    ui::ExportDialog *m_exportDialog = nullptr;
+    bool m_exportRunning = false;
+    bool m_previewPending = false;
     QComboBox *m_wMethod = nullptr;
     QComboBox *m_aMethod = nullptr;
     QSpinBox *m_wBits = nullptr;

@@ -8,11 +8,13 @@
 #include "core/engine/jobs.h"
 #include "core/engine/model_io.h"
 #include "core/engine/session.h"
+#include "core/export/exporter.h"
 #include "core/models/weights.h"
 #ifdef QL_HAVE_ONNX
 #include "core/onnx/onnx_io.h"
 #include "core/onnx/onnx_model.h"
 #endif
+#include "core/quant/multipoint.h"
 #include "core/quant/pot.h"
 #include "core/telemetry/bus.h"
 
@@ -363,6 +365,19 @@ std::vector<types::LayerInfo> Workbench::layers()
         l.block = blocks[i];
         out.push_back(std::move(l));
     }
+    // Multipoint layers store the codes of every point: the model size counts them.
+    const auto quantLayers = model->quantLayers();
+    for (size_t i = 0; i < out.size() && i < quantLayers.size(); ++i) {
+        const auto &q = quantLayers[i]->weightQuantizer();
+        if (!q || quantLayers[i]->mode() != models::LayerMode::FakeQuant)
+            continue;
+        if (const auto *mp = dynamic_cast<const quant::MultipointQuantizerImpl *>(q.get())) {
+            int64_t extra = 0;
+            for (int p : mp->result().points)
+                extra += p - 1;
+            out[i].extraWeightCodes = extra * quantLayers[i]->weight[0].numel();
+        }
+    }
     return out;
 }
 
@@ -639,6 +654,84 @@ types::LevelSets Workbench::levelSets(int bits, types::PotVariant variant)
     out.post = tryLevels([&] { return quant::levelSet(quant::postMagnitudes(bits, variant), true); });
     out.apot = tryLevels([&] { return quant::levelSet(quant::apotMagnitudes(bits, true), true); });
     return out;
+}
+
+// ---------------------------------------------------------------- export
+
+namespace {
+
+void requireExportable(const Workbench &wb)
+{
+    if (!wb.hasModel())
+        throw Error("No model is open.", "Open a model or a session first.");
+    if (!wb.calibrated())
+        throw Error("The model's quantizers have not been set up for its configuration yet, so there is nothing to "
+                    "export.",
+                    "Run PTQ or QAT first, or open a saved session.");
+}
+
+} // namespace
+
+std::vector<types::LayerDeployment> Workbench::exportPreview(const types::ExportOptions &options)
+{
+    requireExportable(*this);
+    return exporting::previewExport(*d->s().model(), options);
+}
+
+types::ExportResult Workbench::exportModel(const types::ExportOptions &options, const JobCallbacks &cb)
+{
+    requireExportable(*this);
+    auto &s = d->s();
+    const auto &test = d->testSet();
+    if (options.images <= 0)
+        throw Error("Export: --images must be positive, got " + std::to_string(options.images) + ".");
+    exporting::ExportRequest r;
+    r.model = s.model().get();
+    r.contract.mean = test.normalization().mean;
+    r.contract.std = test.normalization().std;
+    r.contract.dataset = d->dataName;
+    r.contract.classNames = test.classNames();
+    r.contract.source = d->source;
+    r.layers = layers();
+    r.configs = s.config();
+    r.message = cb.message;
+    r.stopRequested = [&cb] { return cb.stopRequested(); };
+    const int64_t n = std::min<int64_t>(options.images, test.size());
+    if (options.verify) {
+        const auto idx = torch::arange(n, torch::kLong);
+        r.images = data::normalize(test.images(idx), test.normalization()).contiguous();
+        r.labels = test.labels(idx);
+    }
+    exporting::ReportData report;
+    if (options.format == types::ExportFormat::Report) {
+        report.arch = s.meta().arch;
+        report.contract = r.contract;
+        report.statisticsImages = n;
+        types::EvalOptions eo;
+        eo.maxSamples = n;
+        report.accuracy = evaluateBoth(eo, cb);
+        const auto stats = snapshot(std::min<int64_t>(n, kSnapshotImages));
+        const auto sens = sensitivity(n, cb);
+        types::ExportOptions planOnly;
+        planOnly.format = types::ExportFormat::Report;
+        const auto deploy = exportPreview(planOnly);
+        for (size_t i = 0; i < r.layers.size(); ++i) {
+            exporting::ReportLayer l;
+            l.info = r.layers[i];
+            l.config = r.configs[i];
+            for (const auto &dpl : deploy)
+                if (dpl.layer == l.info.name)
+                    l.deployment = dpl;
+            if (const auto it = stats.find(l.info.name); it != stats.end())
+                l.stats = it->second;
+            for (const auto &row : sens)
+                if (row.layer == l.info.name)
+                    l.sensitivity = row;
+            report.layers.push_back(std::move(l));
+        }
+        r.report = &report;
+    }
+    return exporting::exportModel(r, options);
 }
 
 // ---------------------------------------------------------------- saving

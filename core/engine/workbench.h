@@ -10,6 +10,7 @@
 // it at a time; the jobs run on the calling thread and honour the stop token of
 // their JobCallbacks.
 #include "core/engine/job.h"
+#include "ql/types/export.h"
 #include "ql/types/jobs.h"
 #include "ql/types/methods.h"
 #include "ql/types/quant.h"
@@ -155,6 +156,20 @@ public:
     /// Uniform, POT, POST and APoT levels of `bits` (normalised), from the quantizers' own code.
     static types::LevelSets levelSets(int bits, types::PotVariant variant);
     std::shared_ptr<telemetry::Bus> bus() const;
+
+    // ------------------------------------------------------------ export
+    /// How every layer would be exported in `options.format` (integer-deployable or float
+    /// emulation, and how each tensor is written), without writing anything. Throws the error
+    /// exportModel would throw when the format cannot express a layer.
+    std::vector<types::LayerDeployment> exportPreview(const types::ExportOptions &options);
+    /// Exports the model as it computes now (quantized after PTQ, QAT or opening a session) to
+    /// options.path in options.format, every file written atomically; nothing is written when the
+    /// format cannot express a layer (ql::core::Error naming the layer and the format). With
+    /// options.verify, runs the export in its real consumer (ONNX Runtime with optimisations off
+    /// and on, PyTorch, the ONNX checker) on the first options.images test images and compares
+    /// with QuantLens's forward per quantized tensor. The report format evaluates FP32 and
+    /// quantized accuracy, statistics and sensitivity on options.images test images.
+    types::ExportResult exportModel(const types::ExportOptions &options, const JobCallbacks &cb = {});
 
     // ------------------------------------------------------------ saving
     /// Saves the session (configuration, weights and quantizer parameters) atomically;

@@ -167,6 +167,12 @@ void QuantModelImpl::foldBatchNorms()
         foldBatchNorm(*conv, *bn);
 }
 
+void QuantModelImpl::emitGraph(GraphEmitter & /*emitter*/)
+{
+    throw Error("Model '" + m_archName + "' cannot describe its graph, so it cannot be exported.",
+                "Export works for the zoo architectures (and models that implement QuantModelImpl::emitGraph).");
+}
+
 bool QuantModelImpl::batchNormsFolded() const { return !m_foldPairs.empty() && m_foldPairs.front().second->folded(); }
 
 std::vector<std::pair<std::string, torch::Tensor>> QuantModelImpl::stateDict() const

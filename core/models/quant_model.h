@@ -12,6 +12,8 @@
 
 namespace ql::core::models {
 
+class GraphEmitter;
+
 /// One quantizable layer as the views and the engine see it.
 struct LayerInfo {
     std::string name; ///< state-dict prefix, e.g. "layer1.0.conv1"
@@ -61,6 +63,12 @@ public:
     /// Parameters and buffers that make up the PyTorch-compatible state dict, in order
     /// (quantizer parameters excluded). Tensors share storage with the model.
     std::vector<std::pair<std::string, torch::Tensor>> stateDict() const;
+
+    /// Describes the FP32 inference graph (eval mode: no dropout, BatchNorm on running
+    /// statistics) to `emitter`, for the exporters (core/models/graph.h). The zoo architectures
+    /// implement it; a model imported from another format implements it by replaying its
+    /// graph. The default throws ql::core::Error naming the architecture.
+    virtual void emitGraph(GraphEmitter &emitter);
 
     /// Declares a conv -> BN pair for foldBatchNorms() (architectures call this while building).
     void addFoldPair(const QuantConv2d &conv, const FoldableBatchNorm2d &bn);

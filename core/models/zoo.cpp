@@ -4,6 +4,7 @@
 #include "core/models/zoo_blocks.h"
 
 #include <cmath>
+#include <limits>
 
 namespace ql::core::models {
 
@@ -16,6 +17,18 @@ torch::Tensor applyAct(Act act, const torch::Tensor &x)
     case Act::Relu: return torch::relu(x);
     case Act::Relu6: return torch::hardtanh(x, 0.0, 6.0);
     case Act::Silu: return torch::silu(x);
+    }
+    return x;
+}
+
+std::string emitAct(GraphEmitter &g, Act act, const std::string &x)
+{
+    switch (act) {
+    case Act::None: return x;
+    case Act::Relu: return g.op("Relu", {x});
+    case Act::Relu6:
+        return g.op("Clip", {x, g.constant(torch::tensor(0.0f), "zero"), g.constant(torch::tensor(6.0f), "six")});
+    case Act::Silu: return g.op("Mul", {x, g.op("Sigmoid", {x})});
     }
     return x;
 }
@@ -45,6 +58,11 @@ ConvBnActImpl::ConvBnActImpl(const ConvOptions &convOptions, Act act, double bnE
 }
 
 torch::Tensor ConvBnActImpl::forward(const torch::Tensor &x) { return applyAct(m_act, bn->forward(conv->forward(x))); }
+
+std::string ConvBnActImpl::emit(GraphEmitter &g, const std::string &x)
+{
+    return emitAct(g, m_act, g.layer(*conv, x, bn.get()));
+}
 
 void torchvisionInit(torch::nn::Module &model, LinearInit linearInit)
 {
@@ -104,6 +122,19 @@ public:
     }
 
     std::vector<std::string> blockNames() const override { return {"conv1", "conv2", "conv3", "conv4", "fc"}; }
+
+    void emitGraph(GraphEmitter &g) override
+    {
+        std::string h = g.input();
+        for (int i = 0; i < 4; ++i) {
+            h = emitAct(g, m_act, g.layer(*m_convs[i], h, m_bns[i].get()));
+            if (i == 1 || i == 3)
+                h = g.op("MaxPool", {h},
+                         {{"kernel_shape", std::vector<int64_t>{2, 2}}, {"strides", std::vector<int64_t>{2, 2}}});
+        }
+        h = g.op("Flatten", {h}, {{"axis", int64_t{1}}});
+        g.output(g.layer(*m_fc, h, nullptr));
+    }
 
 protected:
     torch::Tensor run(const torch::Tensor &x, std::vector<torch::Tensor> *blocks) override
@@ -170,6 +201,27 @@ public:
         return torch::relu(out + identity);
     }
 
+    std::string emit(GraphEmitter &g, const std::string &x)
+    {
+        auto out = g.op("Relu", {g.layer(*conv1, x, bn1.get())});
+        out = g.layer(*conv2, out, bn2.get());
+        std::string identity = x;
+        if (m_dsConv) {
+            identity = g.layer(*m_dsConv, x, m_dsBn.get());
+        } else if (m_padShortcut) {
+            // x[:, :, ::2, ::2], then m_pad zero channels on both sides.
+            const int64_t end = std::numeric_limits<int64_t>::max();
+            const auto sliced = g.op("Slice", {x, g.constant(torch::tensor({int64_t{0}, int64_t{0}}), "starts"),
+                                               g.constant(torch::tensor({end, end}), "ends"),
+                                               g.constant(torch::tensor({int64_t{2}, int64_t{3}}), "axes"),
+                                               g.constant(torch::tensor({int64_t{2}, int64_t{2}}), "steps")});
+            identity = g.op("Pad", {sliced, g.constant(torch::tensor({int64_t{0}, m_pad, int64_t{0}, int64_t{0},
+                                                                      int64_t{0}, m_pad, int64_t{0}, int64_t{0}}),
+                                                       "pads")});
+        }
+        return g.op("Relu", {g.op("Add", {out, identity})});
+    }
+
     QuantConv2d conv1{nullptr}, conv2{nullptr};
     FoldableBatchNorm2d bn1{nullptr}, bn2{nullptr};
 
@@ -219,6 +271,20 @@ public:
     }
 
     std::vector<std::string> blockNames() const override { return m_blockNames; }
+
+    void emitGraph(GraphEmitter &g) override
+    {
+        auto h = g.op("Relu", {g.layer(*m_conv1, g.input(), m_bn1.get())});
+        if (!m_cifar)
+            h = g.op("MaxPool", {h},
+                     {{"kernel_shape", std::vector<int64_t>{3, 3}},
+                      {"strides", std::vector<int64_t>{2, 2}},
+                      {"pads", std::vector<int64_t>{1, 1, 1, 1}}});
+        for (auto &block : m_blocks)
+            h = block->emit(g, h);
+        h = g.op("Flatten", {g.op("GlobalAveragePool", {h})}, {{"axis", int64_t{1}}});
+        g.output(g.layer(*m_fc, h, nullptr));
+    }
 
 protected:
     torch::Tensor run(const torch::Tensor &x, std::vector<torch::Tensor> *blocks) override

@@ -1,5 +1,6 @@
 #pragma once
 // Building blocks shared by the zoo architectures (internal to core/models).
+#include "core/models/graph.h"
 #include "core/models/quant_model.h"
 #include "core/models/zoo.h"
 
@@ -12,6 +13,8 @@ namespace ql::core::models::detail {
 enum class Act { None, Relu, Relu6, Silu };
 
 torch::Tensor applyAct(Act act, const torch::Tensor &x);
+/// The activation as graph operators: Relu, Clip(0, 6), x * Sigmoid(x) (what ONNX calls SiLU).
+std::string emitAct(GraphEmitter &g, Act act, const std::string &x);
 
 /// A bare named container, so that nested names ("features.3.conv.1") match PyTorch's Sequential.
 std::shared_ptr<torch::nn::Module> addContainer(torch::nn::Module &parent, const std::string &name);
@@ -21,6 +24,7 @@ class ConvBnActImpl : public torch::nn::Module {
 public:
     ConvBnActImpl(const ConvOptions &conv, Act act, double bnEps = 1e-5);
     torch::Tensor forward(const torch::Tensor &x);
+    std::string emit(GraphEmitter &g, const std::string &x);
 
     QuantConv2d conv{nullptr};
     FoldableBatchNorm2d bn{nullptr};

@@ -23,11 +23,21 @@ public:
     using QuantModelImpl::QuantModelImpl;
     std::vector<std::string> blockNames() const override { return m_blockNames; }
 
+    void emitGraph(GraphEmitter &g) override
+    {
+        std::string h = g.input();
+        for (auto &e : m_emitters)
+            h = e(g, h);
+        h = g.op("Flatten", {g.op("GlobalAveragePool", {h})}, {{"axis", int64_t{1}}});
+        g.output(g.layer(*m_fc, h, nullptr)); // dropout is the identity at inference
+    }
+
 protected:
     template <typename Block>
     void addFeature(const std::string &blockName, Block block)
     {
         m_features.push_back([block](const torch::Tensor &x) mutable { return block->forward(x); });
+        m_emitters.push_back([block](GraphEmitter &g, const std::string &x) mutable { return block->emit(g, x); });
         m_blockNames.push_back(blockName);
     }
     /// Registers the classifier over `features` inputs, then the BN pairs and torchvision's init.
@@ -58,6 +68,7 @@ protected:
 
 private:
     std::vector<std::function<torch::Tensor(const torch::Tensor &)>> m_features;
+    std::vector<std::function<std::string(GraphEmitter &, const std::string &)>> m_emitters;
     QuantLinear m_fc{nullptr};
     std::vector<std::string> m_blockNames;
 };
@@ -91,6 +102,15 @@ public:
             h = stage->forward(h);
         h = m_bn->forward(m_project->forward(h));
         return m_residual ? x + h : h;
+    }
+
+    std::string emit(GraphEmitter &g, const std::string &x)
+    {
+        std::string h = x;
+        for (auto &stage : m_stages)
+            h = stage->emit(g, h);
+        h = g.layer(*m_project, h, m_bn.get());
+        return m_residual ? g.op("Add", {x, h}) : h;
     }
 
 private:
@@ -145,6 +165,12 @@ public:
         s = torch::sigmoid(fc2->forward(torch::silu(fc1->forward(s))));
         return s * x;
     }
+    std::string emit(GraphEmitter &g, const std::string &x)
+    {
+        auto s = g.op("GlobalAveragePool", {x});
+        s = g.op("Sigmoid", {g.layer(*fc2, emitAct(g, Act::Silu, g.layer(*fc1, s, nullptr)), nullptr)});
+        return g.op("Mul", {s, x});
+    }
     QuantConv2d fc1{nullptr}, fc2{nullptr};
 };
 TORCH_MODULE(SqueezeExcitation);
@@ -181,6 +207,16 @@ public:
             h = h * mask;
         }
         return h + x;
+    }
+
+    /// Stochastic depth is the identity at inference.
+    std::string emit(GraphEmitter &g, const std::string &x)
+    {
+        std::string h = x;
+        if (m_expand)
+            h = m_expand->emit(g, h);
+        h = m_project->emit(g, m_se->emit(g, m_depthwise->emit(g, h)));
+        return m_residual ? g.op("Add", {h, x}) : h;
     }
 
 private:

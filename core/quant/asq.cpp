@@ -64,7 +64,8 @@ AsqQuantizerImpl::AsqQuantizerImpl(QuantSpec spec, int64_t channels)
 
 double AsqQuantizerImpl::gradScale(const torch::Tensor &x) const
 {
-    return detail::gradScaleFactor(m_spec.gradScale, x, /*batched=*/true, static_cast<double>(m_range.hi));
+    return detail::gradScaleFactor(types::effectiveGradScale(m_spec), x, /*batched=*/true,
+                                   static_cast<double>(m_range.hi));
 }
 
 torch::Tensor AsqQuantizerImpl::forward(const torch::Tensor &x)

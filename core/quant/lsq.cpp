@@ -58,7 +58,8 @@ std::string LsqQuantizerImpl::name() const
 
 double LsqQuantizerImpl::gradScale(const torch::Tensor &x) const
 {
-    return detail::gradScaleFactor(m_spec.gradScale, x, m_role == Role::Activation, static_cast<double>(m_range.hi));
+    return detail::gradScaleFactor(types::effectiveGradScale(m_spec), x, m_role == Role::Activation,
+                                   static_cast<double>(m_range.hi));
 }
 
 torch::Tensor LsqQuantizerImpl::forward(const torch::Tensor &x)
@@ -124,6 +125,7 @@ void LsqQuantizerImpl::init(const std::vector<torch::Tensor> &calibration)
         s0 = 2.0 * flat.abs().mean() / std::sqrt(p);
     } else if (m_role == Role::Weight) {
         const torch::Tensor mu = flat.mean();
+        // Population standard deviation: the LSQ+ paper does not say which one it uses.
         const torch::Tensor sigma = flat.std(/*unbiased=*/false);
         s0 = torch::maximum((mu - 3 * sigma).abs(), (mu + 3 * sigma).abs()) / std::pow(2.0, m_spec.bits - 1);
     } else if (m_spec.init == InitMode::MinMax) {
@@ -169,24 +171,15 @@ void LsqQuantizerImpl::initMse(const torch::Tensor &flatAll)
     double bestBeta = m_offset.defined() ? m_offset.item<double>() : 0.0;
     double best = uniformMse(x, bestS, bestBeta, n, p);
     if (m_offset.defined()) {
-        const double lo = flatAll.min().item<double>();
-        const double hi = flatAll.max().item<double>();
-        const double width = hi - lo;
-        for (int ia = 0; ia <= 16; ++ia) {
-            for (int ic = 0; ic <= 38; ++ic) {
-                const double a = 0.025 * ia;
-                const double c = 0.025 * ic;
-                if (a + c >= 0.99)
-                    continue;
-                const double s = (width * (1.0 - a - c)) / (p - n);
-                const double beta = (lo + a * width) - n * s;
-                const double err = uniformMse(x, s, beta, n, p);
-                if (err < best) {
-                    best = err;
-                    bestS = s;
-                    bestBeta = beta;
-                }
-            }
+        // lo = beta + n s, hi = beta + p s: an offset grid of p - n steps.
+        const auto [lo, hi] = detail::mseClipRange(x.reshape({1, -1}), p - n);
+        const double s = (hi.item<double>() - lo.item<double>()) / (p - n);
+        const double beta = lo.item<double>() - n * s;
+        const double err = uniformMse(x, s, beta, n, p);
+        if (err < best) {
+            best = err;
+            bestS = s;
+            bestBeta = beta;
         }
     } else {
         const double s0 = bestS;

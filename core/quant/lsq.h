@@ -21,14 +21,15 @@ namespace ql::core::quant {
 /// Initialisation (init(), or lazily from the first forward input):
 ///  - LSQ: s0 = 2 mean|x| / sqrt(p) (per channel for per-channel weights).
 ///  - LSQ+ weights: s0 = max(|mu - 3 sigma|, |mu + 3 sigma|) / 2^(b-1), sigma the
-///    population standard deviation (per channel when per-channel).
+///    population standard deviation (the paper does not say which; per channel when
+///    per-channel).
 ///  - LSQ+ activations, InitMode::MinMax: s0 = (max - min)/(p - n), beta0 = min - n s0
 ///    (fixed offset: s0 = max(max/p, min/n) with beta = 0).
 ///  - LSQ+ activations, InitMode::Mse or Default (the paper's recommended init):
-///    exhaustive grid search of the clipping range that minimises ||x_hat - x||^2
-///    over all calibration batches: with a learned offset, lo = min + a (max - min),
-///    hi = max - c (max - min) for a in {0, 0.025, .., 0.4} x c in {0, 0.025, .., 0.95},
-///    then s = (hi - lo)/(p - n), beta = lo - n s; with a fixed offset, s = t s_minmax
+///    search of the clipping range that minimises ||x_hat - x||^2 over all calibration
+///    batches: with a learned offset, detail::mseClipRange (each end relative to its own
+///    magnitude, a 20 x 20 grid refined until the error falls by less than 0.1 %), then
+///    s = (hi - lo)/(p - n), beta = lo - n s; with a fixed offset, s = t s_minmax
 ///    for t in {0.01, 0.02, .., 1}. The min-max point is on the grid, so the result
 ///    is never worse than min-max. At most 2^18 evenly strided samples are searched.
 /// Not thread-safe (one quantizer per layer on one engine thread).

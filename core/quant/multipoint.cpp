@@ -26,7 +26,8 @@ torch::Tensor outputError(const torch::Tensor &residual, const torch::Tensor &in
 std::pair<torch::Tensor, torch::Tensor> multipointGreedyPoint(const torch::Tensor &residual, double n, double p)
 {
     const torch::Tensor r = residual.to(torch::kDouble);
-    const torch::Tensor a = mseSymmetricStep(r, n, p);
+    // Scales are stored as float32 (exports, sessions): the point is chosen with the scale a file holds.
+    const torch::Tensor a = mseSymmetricStep(r, n, p).to(torch::kFloat).to(torch::kDouble);
     const torch::Tensor q = torch::round(torch::clamp(r / a.unsqueeze(1), n, p));
     return {a, q.to(torch::kLong)};
 }
@@ -121,7 +122,15 @@ MultipointResult multipointQuantize(const torch::Tensor &weight, const torch::Te
         nextResidual[c].copy_(nr[0]);
         gain[c] = (outputError(rc, x) - outputError(nr, x))[0];
     }
-    res.approx = w - residual;
+    // The weights QuantLens computes with: the sum of points added in point order, exactly as a reader
+    // of an exported file adds them (w - residual can differ from it in the last bit).
+    torch::Tensor approx = torch::zeros_like(w);
+    for (int64_t c = 0; c < channels; ++c) {
+        const auto &ch = res.channels[static_cast<size_t>(c)];
+        for (size_t i = 0; i < ch.scales.size(); ++i)
+            approx[c] += ch.codes[i].to(torch::kDouble) * ch.scales[i];
+    }
+    res.approx = approx;
     // Recomputed rather than accumulated so rounding in the running sum does not leak into the report.
     res.errorAfter = outputError(residual, x).sum().item<double>();
     if (!res.errorTrace.empty())
@@ -178,7 +187,9 @@ torch::Tensor MultipointQuantizerImpl::forward(const torch::Tensor &x)
     if (!m_initialized)
         init({x.detach()});
     const torch::Tensor approx = m_result.approx.to(x.scalar_type()).view(x.sizes());
-    return x + (approx - x).detach();
+    // Straight-through with the value exactly approx (x + (approx - x) rounds twice in float32, one
+    // ulp away from the sum of points that an export stores).
+    return approx + (x - x.detach());
 }
 
 torch::Tensor MultipointQuantizerImpl::levels() const

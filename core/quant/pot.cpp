@@ -135,7 +135,7 @@ std::string LevelQuantizerImpl::name() const
 
 double LevelQuantizerImpl::gradScale(const torch::Tensor &x) const
 {
-    return detail::gradScaleFactor(m_spec.gradScale, x, m_role == Role::Activation,
+    return detail::gradScaleFactor(types::effectiveGradScale(m_spec), x, m_role == Role::Activation,
                                    static_cast<double>(m_magnitudes.numel() - 1));
 }
 

@@ -40,43 +40,6 @@ torch::Tensor mseSymmetricStep(const torch::Tensor &rows, double n, double p, in
     return best;
 }
 
-static std::pair<torch::Tensor, torch::Tensor> mseAsymmetricRange(const torch::Tensor &rows, double p)
-{
-    // The search runs in float: the error of a candidate range needs no more.
-    const torch::Tensor x = rows.to(torch::kFloat);
-    const torch::Tensor lo0 = x.amin(1);
-    const torch::Tensor hi0 = x.amax(1);
-    auto error = [&](const torch::Tensor &l, const torch::Tensor &h) {
-        const torch::Tensor st = ((h - l) / p).clamp_min(1e-30).unsqueeze(1);
-        const torch::Tensor q = torch::round(torch::clamp((x - l.unsqueeze(1)) / st, 0.0, p)) * st + l.unsqueeze(1);
-        return (q - x).pow(2).sum(1);
-    };
-    torch::Tensor bestLo = lo0.clone();
-    torch::Tensor bestHi = hi0.clone();
-    torch::Tensor bestErr = error(lo0, hi0);
-    auto consider = [&](const torch::Tensor &l, const torch::Tensor &h) {
-        const torch::Tensor err = error(l, h);
-        const torch::Tensor better = err < bestErr;
-        bestErr = torch::where(better, err, bestErr);
-        bestLo = torch::where(better, l, bestLo);
-        bestHi = torch::where(better, h, bestHi);
-    };
-    constexpr int grid = 100;
-    // Both ends shrunk together, then each end alone with the other held: a long tail on one
-    // side (a Swish input's few large values) is clipped without clipping the other side.
-    for (int i = grid - 1; i >= 1; --i)
-        consider(lo0 * (double(i) / grid), hi0 * (double(i) / grid));
-    const torch::Tensor lo1 = bestLo.clone();
-    for (int i = 1; i < grid; ++i)
-        consider(lo1, lo1 + (hi0 - lo1) * (double(i) / grid));
-    const torch::Tensor hi1 = bestHi.clone();
-    for (int i = 1; i < grid; ++i)
-        consider(hi1 - (hi1 - lo0) * (double(i) / grid), hi1);
-    // The offset is a real number (the code 0 sits at lo), so zero need not be a grid point;
-    // an integer export rounds it into a zero point and reports the drift.
-    return {bestLo.to(torch::kDouble), bestHi.to(torch::kDouble)};
-}
-
 RangeQuantizerImpl::RangeQuantizerImpl(QuantSpec spec, Role role, int64_t channels)
     : QuantizerImpl(std::move(spec)), m_role(role), m_channels(channels)
 {
@@ -166,7 +129,7 @@ void RangeQuantizerImpl::init(const std::vector<torch::Tensor> &calibration)
             hi = rows.amax(1);
         }
         if (m_spec.method == Method::Mse)
-            std::tie(lo, hi) = mseAsymmetricRange(rows, p);
+            std::tie(lo, hi) = detail::mseClipRange(rows, p);
         s = (hi - lo) / p;
         beta = lo;
     }

@@ -24,8 +24,8 @@ torch::Tensor mseSymmetricStep(const torch::Tensor &rows, double n, double p, in
 ///    mseSymmetricStep (mse);
 ///  - unsigned: x_hat = round(clamp((x - beta)/s, 0, p)) s + beta with [lo, hi] =
 ///    [min, max] (min-max), the (100 - pct)-th and pct-th percentiles
-///    (percentile) or t [min, max] for the t in {0.01, .., 1} of least MSE
-///    (mse); s = (hi - lo)/p, beta = lo.
+///    (percentile) or the range of least MSE found by detail::mseClipRange (mse);
+///    s = (hi - lo)/p, beta = lo.
 /// Per channel (weights, dim 0) or per tensor; the parameters are buffers, not
 /// learned; the backward pass is straight-through for x. Not thread-safe.
 class RangeQuantizerImpl : public QuantizerImpl {

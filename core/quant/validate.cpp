@@ -94,6 +94,9 @@ double gradScaleCount(GradScale kind, const torch::Tensor &x, bool batched)
     case GradScale::PerChannel:
         return x.dim() > 0 ? static_cast<double>(x.numel() / std::max<int64_t>(1, x.size(0)))
                            : static_cast<double>(x.numel());
+    case GradScale::Auto:
+        throw Error("The gradient scale 'auto' reached gradScaleCount unresolved.",
+                    "Pass types::effectiveGradScale(spec), which resolves it by the spec's granularity.");
     }
     return 1.0;
 }
@@ -112,6 +115,56 @@ torch::Tensor channelView(const torch::Tensor &param, const torch::Tensor &x)
     std::vector<int64_t> shape(static_cast<size_t>(std::max<int64_t>(1, x.dim())), 1);
     shape[0] = param.size(0);
     return param.view(shape);
+}
+
+std::pair<torch::Tensor, torch::Tensor> mseClipRange(const torch::Tensor &rows, double steps)
+{
+    // The search runs in float: the error of a candidate range needs no more.
+    const torch::Tensor x = rows.detach().to(torch::kFloat);
+    const torch::Tensor mn = x.amin(1);
+    const torch::Tensor mx = x.amax(1);
+    const torch::Tensor z = torch::clamp(torch::zeros_like(mn), mn, mx);
+    auto error = [&](const torch::Tensor &a, const torch::Tensor &c) {
+        const torch::Tensor lo = z + a * (mn - z);
+        const torch::Tensor hi = z + c * (mx - z);
+        const torch::Tensor st = ((hi - lo) / steps).clamp_min(1e-30).unsqueeze(1);
+        const torch::Tensor l = lo.unsqueeze(1);
+        const torch::Tensor q = torch::round(torch::clamp((x - l) / st, 0.0, steps)) * st + l;
+        return (q - x).pow(2).sum(1);
+    };
+    const torch::Tensor ones = torch::ones_like(mn);
+    torch::Tensor bestA = ones.clone();
+    torch::Tensor bestC = ones.clone();
+    torch::Tensor bestErr = error(bestA, bestC);
+    auto consider = [&](const torch::Tensor &a, const torch::Tensor &c) {
+        const torch::Tensor err = error(a, c);
+        const torch::Tensor better = err < bestErr;
+        bestErr = torch::where(better, err, bestErr);
+        bestA = torch::where(better, a, bestA);
+        bestC = torch::where(better, c, bestC);
+    };
+    constexpr int coarse = 20;
+    for (int ia = 1; ia <= coarse; ++ia)
+        for (int ic = 1; ic <= coarse; ++ic)
+            consider(ones * (double(ia) / coarse), ones * (double(ic) / coarse));
+    // Local refinement: a 5 x 5 grid around each row's best point, its spacing halved each round.
+    // It stops after two rounds in a row that lower no row's error by 0.1 %.
+    double spacing = 1.0 / coarse;
+    for (int round = 0, quiet = 0; round < 16 && quiet < 2; ++round) {
+        spacing /= 2;
+        const torch::Tensor before = bestErr.clone();
+        const torch::Tensor a0 = bestA.clone();
+        const torch::Tensor c0 = bestC.clone();
+        for (int i = -2; i <= 2; ++i)
+            for (int j = -2; j <= 2; ++j)
+                if (i != 0 || j != 0)
+                    consider((a0 + i * spacing).clamp(1e-4, 1.0), (c0 + j * spacing).clamp(1e-4, 1.0));
+        const double gain = ((before - bestErr) / before.clamp_min(1e-30)).max().item<double>();
+        quiet = gain < 1e-3 ? quiet + 1 : 0;
+    }
+    const torch::Tensor lo = (z + bestA * (mn - z)).to(torch::kDouble);
+    const torch::Tensor hi = (z + bestC * (mx - z)).to(torch::kDouble);
+    return {lo, hi};
 }
 
 } // namespace ql::core::quant::detail

@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ql::core::quant::detail {
@@ -35,6 +36,15 @@ torch::Tensor evenSample(const torch::Tensor &flat, int64_t maxValues);
 /// kSearchSampleSize values (evenSample; a search over a whole batch of activations takes minutes on a CPU).
 constexpr int64_t kSearchSampleSize = int64_t(1) << 18;
 torch::Tensor initSample(const torch::Tensor &x, bool perChannel);
+
+/// The MSE-optimal clipping range [lo, hi] of each row of `rows` [R, N] on a grid of `steps`
+/// equal steps from lo to hi (an offset grid: x_hat = lo + round(clamp((x - lo) / s, 0, steps)) s,
+/// s = (hi - lo) / steps). Each end is searched relative to its own magnitude around
+/// z = clamp(0, min, max): lo = z + a (min - z), hi = z + c (max - z) with a, c on a grid of
+/// {0.05, 0.1, .., 1}, then refined around the best cell with halved spacing until the error
+/// falls by less than 0.1 %. Min-max (a = c = 1) is a candidate, so the result is never worse.
+/// Returns (lo, hi) as double tensors [R]. Thread-safe.
+std::pair<torch::Tensor, torch::Tensor> mseClipRange(const torch::Tensor &rows, double steps);
 
 /// The element count N_g of the gradient scale g = 1/sqrt(N_g * p):
 /// None -> 1; PerTensor -> numel of one sample when `batched` (activations,

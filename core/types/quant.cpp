@@ -20,6 +20,7 @@ const char *gradScaleName(GradScale g)
     case GradScale::None: return "none";
     case GradScale::PerTensor: return "per-tensor";
     case GradScale::PerChannel: return "per-channel";
+    case GradScale::Auto: return "auto";
     }
     return "per-tensor";
 }
@@ -101,6 +102,13 @@ E enumFromName(const FieldContext &ctx, const char *field, const std::string &na
 std::string roleName(Role role) { return role == Role::Weight ? "weights" : "activations"; }
 
 } // namespace
+
+GradScale effectiveGradScale(const QuantSpec &spec)
+{
+    if (spec.gradScale != GradScale::Auto)
+        return spec.gradScale;
+    return spec.perChannel ? GradScale::PerChannel : GradScale::PerTensor;
+}
 
 QuantSpec weightSpec(Method method, int bits, bool perChannel)
 {
@@ -222,12 +230,11 @@ QuantSpec QuantSpec::fromJson(const std::string &text, const std::string &source
     s.isSigned = fieldAs<bool>(ctx, j, "signed", s.isSigned);
     s.narrow = fieldAs<bool>(ctx, j, "narrow", s.narrow);
     s.perChannel = fieldAs<bool>(ctx, j, "perChannel", s.perChannel);
-    // Without an explicit setting, per-channel tensors count one channel (QUANTIZERS.md).
-    const GradScale defaultScale = s.perChannel ? GradScale::PerChannel : GradScale::PerTensor;
+    // Without an explicit setting, Auto: per-channel tensors count one channel (QUANTIZERS.md).
     s.gradScale =
-        enumFromName(ctx, "gradScale", fieldAs<std::string>(ctx, j, "gradScale", gradScaleName(defaultScale)),
+        enumFromName(ctx, "gradScale", fieldAs<std::string>(ctx, j, "gradScale", gradScaleName(s.gradScale)),
                      std::array{std::pair{"none", GradScale::None}, std::pair{"per-tensor", GradScale::PerTensor},
-                                std::pair{"per-channel", GradScale::PerChannel}});
+                                std::pair{"per-channel", GradScale::PerChannel}, std::pair{"auto", GradScale::Auto}});
     s.lsqPlusConfig = fieldAs<int>(ctx, j, "lsqPlusConfig", s.lsqPlusConfig);
     s.init = enumFromName(ctx, "init", fieldAs<std::string>(ctx, j, "init", initName(s.init)),
                           std::array{std::pair{"default", InitMode::Default}, std::pair{"minmax", InitMode::MinMax},

@@ -42,6 +42,13 @@ std::string errorText(F &&f)
     return "NO ERROR";
 }
 
+/// errorText as a QString, for Qt's comparisons.
+template <typename F>
+QString errorOf(F &&f)
+{
+    return QString::fromStdString(errorText(std::forward<F>(f)));
+}
+
 /// The raw little-endian bytes of the floats 0, 1, ..., n-1 (a tensor's storage record).
 inline std::string floats(int n)
 {

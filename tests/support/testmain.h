@@ -30,5 +30,5 @@ struct Registrar {
 #define QL_TEST_CONCAT(a, b) QL_TEST_CONCAT2(a, b)
 /// Registers a Qt Test class with the folder's test executable.
 #define QL_TEST(Class)                                                                                                 \
-    static const ::ql::test::Registrar QL_TEST_CONCAT(qlTestRegistrar_, __LINE__)(                                     \
+    static const ::ql::test::Registrar QL_TEST_CONCAT(qlTestRegistrar_, __COUNTER__)(                                  \
         #Class, [] { return std::unique_ptr<QObject>(new Class); });

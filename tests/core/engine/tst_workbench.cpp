@@ -6,6 +6,7 @@
 #include "core/models/quant_layers.h"
 #include "core/models/weights.h"
 #include "core/models/zoo.h"
+#include "tests/support/hostile.h"
 #include "tests/support/testmain.h"
 
 #include <QTemporaryDir>
@@ -43,16 +44,7 @@ Levels symmetric(const Levels &magnitudes, double scale)
     return {s.begin(), s.end()};
 }
 
-template <typename F>
-QString errorOf(F &&f)
-{
-    try {
-        f();
-    } catch (const core::Error &e) {
-        return QString::fromStdString(e.full());
-    }
-    return {};
-}
+using test::hostile::errorOf;
 
 } // namespace
 

@@ -67,6 +67,8 @@ private Q_SLOTS:
     void lsqPlusMinMaxInit();
     void mseInitBeatsMinMax_data();
     void mseInitBeatsMinMax();
+    void mseInitReachesTheOptimum_data();
+    void mseInitReachesTheOptimum();
     void lsqPlusConfigs_data();
     void lsqPlusConfigs();
     void offsetGradient();
@@ -169,6 +171,22 @@ void TestLsq::gradScaleFactor()
     // PerTensor on a weight counts every element.
     LsqQuantizer wt(lsqSpec(3, true, GradScale::PerTensor), Role::Weight, 0);
     QVERIFY(std::abs(wt->gradScale(torch::rand({4, 5})) - 1.0 / std::sqrt(20.0 * 3.0)) < 1e-12);
+    // A bare spec follows the granularity: a per-channel weight counts one channel, a per-tensor
+    // weight the whole tensor, an activation one sample.
+    QuantSpec bare;
+    bare.method = Method::Lsq;
+    bare.bits = 3;
+    bare.isSigned = true;
+    bare.perChannel = true;
+    LsqQuantizer autoPc(bare, Role::Weight, 4);
+    QVERIFY(std::abs(autoPc->gradScale(torch::rand({4, 5})) - 1.0 / std::sqrt(5.0 * 3.0)) < 1e-12);
+    bare.perChannel = false;
+    LsqQuantizer autoPt(bare, Role::Weight, 0);
+    QVERIFY(std::abs(autoPt->gradScale(torch::rand({4, 5})) - 1.0 / std::sqrt(20.0 * 3.0)) < 1e-12);
+    bare.isSigned = false;
+    bare.bits = 4;
+    LsqQuantizer autoAct(bare, Role::Activation, 0);
+    QVERIFY(std::abs(autoAct->gradScale(x) - 1.0 / std::sqrt(6.0 * 15.0)) < 1e-12);
     // The scale reaches the step gradient: all-above inputs give ds = g * p * count.
     act->setParameters(torch::tensor(0.1));
     const torch::Tensor big = torch::full({2, 3, 2}, 100.0);
@@ -301,6 +319,35 @@ void TestLsq::mseInitBeatsMinMax()
     const double eMinMax = (minmax->forward(x.unsqueeze(0)).squeeze(0) - x).pow(2).mean().item<double>();
     const double eMse = (mse->forward(x.unsqueeze(0)).squeeze(0) - x).pow(2).mean().item<double>();
     QVERIFY2(eMse < 0.9 * eMinMax, qPrintable(QStringLiteral("mse %1 minmax %2").arg(eMse).arg(eMinMax)));
+}
+
+void TestLsq::mseInitReachesTheOptimum_data()
+{
+    QTest::addColumn<int>("bits");
+    QTest::addColumn<int>("config");
+    for (int bits : {2, 3, 4})
+        for (int config : {3, 4})
+            QTest::addRow("%db c%d", bits, config) << bits << config;
+}
+
+void TestLsq::mseInitReachesTheOptimum()
+{
+    // x = silu(randn(8, 32, 7, 7) - 1): Swish's negative side (down to -0.28) is shorter than
+    // any coarse step of the whole range, so the lower end needs a search of its own.
+    QFETCH(int, bits);
+    QFETCH(int, config);
+    torch::manual_seed(0);
+    const torch::Tensor x = torch::silu(torch::randn({8, 32, 7, 7}) - 1);
+    LsqQuantizer q(lsqPlusSpec(bits, config, GradScale::None, InitMode::Mse), Role::Activation, 0);
+    q->init({x});
+    const IntRange r = q->codeRange();
+    const auto params = q->quantParameters();
+    const double s = params.at("step").item<double>(), beta = params.at("offset").item<double>();
+    const double steps = static_cast<double>(r.hi - r.lo);
+    // The LSQ+ grid as an offset grid: lo = beta + n s, hi = beta + p s.
+    const double err = qltest::offsetGridMse(x, beta + r.lo * s, beta + r.hi * s, steps);
+    const double brute = qltest::exhaustiveOffsetGridMse(x, steps, 100);
+    QVERIFY2(err <= 1.01 * brute, qPrintable(QStringLiteral("%1 vs brute force %2").arg(err).arg(brute)));
 }
 
 void TestLsq::lsqPlusConfigs_data()

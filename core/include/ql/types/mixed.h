@@ -11,13 +11,13 @@ namespace ql::types {
 /// What a configuration's cost is measured in.
 enum class CostMeasure {
     Bytes, ///< weight storage: sum over layers of ceil(parameters x weight bits / 8)
-    Bops,  ///< bit operations: sum over layers of MACs x weight bits x activation bits
+    Bops, ///< bit operations: sum over layers of MACs x weight bits x activation bits
 };
 
 /// How the predicted loss of a layer at a bit-width is measured.
 enum class SensitivityMeasure {
     Empirical, ///< loss increase with only that tensor quantized, on a validation subset
-    Hessian,   ///< HAWQ-v2: mean Hessian trace of the weights (Hutchinson) x quantization error
+    Hessian, ///< HAWQ-v2: mean Hessian trace of the weights (Hutchinson) x quantization error
 };
 
 /// One layer's bits in a configuration.
@@ -41,9 +41,9 @@ struct MixedOptions {
     bool unlockFirstLast = false;
     int64_t validationImages = 1000; ///< images each configuration is evaluated on
     int64_t calibrationImages = 256; ///< images the quantizers are calibrated on (PTQ)
-    int hutchinsonSamples = 16;      ///< Rademacher vectors per layer (Hessian measure)
-    double budget = 0;               ///< > 0: also solve for the best predicted accuracy within this cost
-    double maxDrop = -1;             ///< >= 0: also the smallest configuration whose measured top-1 drop is at most this (fraction)
+    int hutchinsonSamples = 16; ///< Rademacher vectors per layer (Hessian measure)
+    double budget = 0; ///< > 0: also solve for the best predicted accuracy within this cost
+    double maxDrop = -1; ///< >= 0: also the smallest configuration whose measured top-1 drop is at most this (fraction)
 };
 
 /// The measured sensitivity of one tensor at one bit-width (cached per layer, role and spec).
@@ -52,21 +52,21 @@ struct TensorSensitivity {
     bool weights = true; ///< false: the layer's input activations
     int bits = 8;
     double lossIncrease = 0; ///< mean cross-entropy with only this tensor quantized, minus FP32's
-    double kl = 0;           ///< mean KL(p_fp || p_q)
-    double top1Drop = 0;     ///< FP32 top-1 minus top-1, in [0, 1]
+    double kl = 0; ///< mean KL(p_fp || p_q)
+    double top1Drop = 0; ///< FP32 top-1 minus top-1, in [0, 1]
     double hessianScore = -1; ///< HAWQ-v2 score (Hessian measure only; -1 when not measured)
 };
 
 /// One evaluated configuration.
 struct MixedPoint {
     std::vector<LayerBits> bits; ///< one entry per quantizable layer, in execution order
-    int64_t bytes = 0;           ///< weight storage (what the packed export writes for the weights)
+    int64_t bytes = 0; ///< weight storage (what the packed export writes for the weights)
     double bops = 0;
-    double predictedLoss = 0;    ///< sum of the tensors' predicted loss increases
-    double top1 = 0;             ///< measured on the validation subset, in [0, 1]
-    double agreement = -1;       ///< top-1 agreement with FP32 (models without labels), -1 unused
-    bool onFront = false;        ///< no other point is at most as costly and more accurate
-    std::string label;           ///< "W4A4" for uniform configurations, "" otherwise
+    double predictedLoss = 0; ///< sum of the tensors' predicted loss increases
+    double top1 = 0; ///< measured on the validation subset, in [0, 1]
+    double agreement = -1; ///< top-1 agreement with FP32 (models without labels), -1 unused
+    bool onFront = false; ///< no other point is at most as costly and more accurate
+    std::string label; ///< "W4A4" for uniform configurations, "" otherwise
 };
 
 /// The result of a search: every evaluated configuration, the uniform references and the choices.
@@ -74,12 +74,12 @@ struct MixedResult {
     MixedOptions options;
     double fp32Top1 = 0;
     std::vector<TensorSensitivity> sensitivities;
-    std::vector<MixedPoint> points;  ///< the greedy descent, in order, highest bits first
+    std::vector<MixedPoint> points; ///< the greedy descent, in order, highest bits first
     std::vector<MixedPoint> uniform; ///< W8A8, W4A4, W3A3, W2A2 (the candidates), measured
-    int budgetChoice = -1;           ///< index into `points` of the exact solver's choice, -1 none
-    MixedPoint budgetPoint;          ///< the solver's configuration (measured), when budgetChoice >= 0
-    int maxDropChoice = -1;          ///< index into `points` for options.maxDrop, -1 none
-    bool cancelled = false;          ///< stopped early: the points evaluated so far
+    int budgetChoice = -1; ///< index into `points` of the exact solver's choice, -1 none
+    MixedPoint budgetPoint; ///< the solver's configuration (measured), when budgetChoice >= 0
+    int maxDropChoice = -1; ///< index into `points` for options.maxDrop, -1 none
+    bool cancelled = false; ///< stopped early: the points evaluated so far
     double seconds = 0;
 };
 

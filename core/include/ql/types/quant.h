@@ -24,7 +24,9 @@ enum class Method {
     Multipoint, ///< multipoint PTQ (weights)
 };
 
-enum class GradScale { None, PerTensor, PerChannel };
+/// N_g of LSQ's gradient scale. Auto follows the granularity (QUANTIZERS.md): per-channel
+/// tensors count one channel, everything else one tensor (one sample of a batch).
+enum class GradScale { None, PerTensor, PerChannel, Auto };
 enum class Role { Weight, Activation };
 enum class InitMode { Default, MinMax, Mse }; ///< activation init for LSQ+ (Default = the method's own)
 enum class PotVariant { Paper, Strict }; ///< see QUANTIZERS.md: 2^b+1 levels vs 2^b-1
@@ -40,9 +42,9 @@ struct QuantSpec {
     bool isSigned = false;
     bool narrow = false; ///< signed narrow range -(2^(b-1)-1)..2^(b-1)-1
     bool perChannel = false; ///< one parameter set per output channel (dim 0)
-    /// N_g of the gradient scale g = 1/sqrt(N_g p). Default follows the role and granularity
+    /// N_g of the gradient scale g = 1/sqrt(N_g p). The default (Auto) follows the granularity
     /// (QUANTIZERS.md): per-channel weights count one channel, everything else one tensor.
-    GradScale gradScale = GradScale::PerTensor;
+    GradScale gradScale = GradScale::Auto;
     int lsqPlusConfig = 4; ///< 1..4 (Table I of the LSQ+ paper)
     InitMode init = InitMode::Default;
     PotVariant potVariant = PotVariant::Paper;
@@ -58,6 +60,9 @@ struct QuantSpec {
 
 /// A weight spec with the gradient scale that QUANTIZERS.md makes the default for its granularity.
 QuantSpec weightSpec(Method method, int bits, bool perChannel);
+
+/// The gradient scale a quantizer uses: spec.gradScale, with Auto resolved by spec.perChannel.
+GradScale effectiveGradScale(const QuantSpec &spec);
 
 /// Integer range [n, p] for `bits` (QUANTIZERS.md, "Integer ranges").
 struct IntRange {

@@ -30,6 +30,7 @@ struct LayerInfo {
     int64_t parameters = 0;
     int64_t macs = 0; ///< at the data set's input size
     int block = 0; ///< index of the block it belongs to
+    int64_t extraWeightCodes = 0; ///< multipoint: weight codes of every point beyond the first
 };
 
 /// A layer's quantization setting as the views show and edit it.
