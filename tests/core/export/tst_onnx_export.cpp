@@ -6,6 +6,7 @@
 #include "core/export/plan.h"
 #include "core/models/quant_layers.h"
 #include "core/onnx/onnx_io.h"
+#include "core/quant/lsq.h"
 #include "tests/core/export/helpers.h"
 #include "tests/support/testmain.h"
 
@@ -213,8 +214,26 @@ private Q_SLOTS:
             QVERIFY(r.layers[i].offsetDrift <= a.scale / 2 + 1e-9);
         }
         QCOMPARE(countNodes(core::onnx::readModel(r.files.front()), "Sub"), 0);
+        // Rounding moves each grid by up to half a step and the change accumulates through the
+        // network: the runtime's figures are reported, not judged against the exact-mode targets.
         const auto *off = check(r, "optimisations off");
-        QVERIFY2(off && !off->targetsApply && off->top1Agreement >= 0.9, off ? qPrintable(describe(*off)) : "no check");
+        QVERIFY2(off && !off->targetsApply && off->images == 256, off ? qPrintable(describe(*off)) : "no check");
+        // With offsets that are whole steps (beta = -zp s) nothing drifts, and ONNX Runtime computes
+        // what QuantLens computes: the zero-point path itself is exact.
+        for (const auto &l : wb->session().model()->quantLayers()) {
+            auto *q = dynamic_cast<core::quant::LsqQuantizerImpl *>(l->inputQuantizer().get());
+            QVERIFY(q && q->hasOffset());
+            const auto p = q->quantParameters();
+            const double s = p.at("step").item<double>();
+            q->setParameters(p.at("step"), torch::tensor(-std::nearbyint(-p.at("offset").item<double>() / s) * s));
+        }
+        const auto whole = wb->exportModel(o);
+        for (const auto &l : whole.layers)
+            QVERIFY2(l.offsetDrift < 1e-6, l.layer.c_str());
+        const auto *exact = check(whole, "optimisations off");
+        QVERIFY2(exact && exact->top1Agreement >= 0.999, exact ? qPrintable(describe(*exact)) : "no check");
+        for (const auto &t : exact->tensors)
+            QVERIFY2(t.exact >= 0.999 && t.maxDiff <= 1, qPrintable(describe(*exact)));
     }
 
     void opset21NativeInt4()

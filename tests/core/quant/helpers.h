@@ -59,7 +59,7 @@ inline double offsetGridMse(const torch::Tensor &x, double lo, double hi, double
 
 /// The least offsetGridMse by brute force over k x k ranges: lo from min towards
 /// z = clamp(0, min, max), hi from max towards z, each in k equal parts.
-inline double exhaustiveOffsetGridMse(const torch::Tensor &x, double steps, int k = 150)
+inline double exhaustiveOffsetGridMse(const torch::Tensor &x, double steps, int k = 100)
 {
     const torch::Tensor d = x.to(torch::kDouble).flatten();
     const double mn = d.min().item<double>(), mx = d.max().item<double>();

@@ -208,12 +208,12 @@ void TestRange::mseNearExhaustiveSearch_data()
 void TestRange::mseNearExhaustiveSearch()
 {
     // Two rows (per-channel search) of different shapes; each row's range is within 1 % of the
-    // best of a 150 x 150 brute-force search and never worse than min-max.
+    // best of a 100 x 100 brute-force search and never worse than min-max.
     QFETCH(QString, kind);
     QFETCH(int, bits);
     const double steps = std::pow(2.0, bits) - 1;
-    const torch::Tensor a = qltest::distribution(kind.toStdString(), 4096, 11);
-    const torch::Tensor b = 3 * qltest::distribution(kind.toStdString(), 4096, 12) + 0.5;
+    const torch::Tensor a = qltest::distribution(kind.toStdString(), 2048, 11);
+    const torch::Tensor b = 3 * qltest::distribution(kind.toStdString(), 2048, 12) + 0.5;
     const auto [lo, hi] = detail::mseClipRange(torch::stack({a, b}), steps);
     QCOMPARE(lo.scalar_type(), torch::kDouble);
     for (int r = 0; r < 2; ++r) {
