@@ -1,5 +1,6 @@
 // quantlens-cli export: a PTQ session exported and verified from the command line, its
 // per-layer table and agreement printed, its JSON result; bad options are usage errors.
+#include "tests/cli/cli_support.h"
 #include "tests/support/testmain.h"
 
 #include <QFile>
@@ -13,21 +14,7 @@
 class TestCliExport : public QObject {
     Q_OBJECT
 
-    struct Outcome {
-        int exitCode = -1;
-        QString out;
-        QString err;
-    };
-
-    static Outcome cli(const QStringList &args)
-    {
-        QProcess p;
-        p.start(QStringLiteral(QL_CLI_PATH), args);
-        if (!p.waitForFinished(300000))
-            return {};
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-                QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-    }
+    static ql::test::cli::Result cli(const QStringList &args) { return ql::test::cli::run(args); }
 
 private Q_SLOTS:
     void ptqSessionExportedAndVerified()

@@ -1,6 +1,7 @@
 // quantlens-cli on an ONNX model: --model X.onnx works in every command, a session made from it
 // reopens, fine-tuning writes an ONNX file again, and bad models fail with exit status 1 and a
 // message naming what is wrong.
+#include "tests/cli/cli_support.h"
 #include "tests/support/testmain.h"
 #ifdef QL_HAVE_ONNX
 #include "tests/core/onnx/onnx_support.h"
@@ -17,21 +18,7 @@
 class TestCliOnnx : public QObject {
     Q_OBJECT
 
-    struct Result {
-        int exitCode = -1;
-        QString out;
-        QString err;
-    };
-
-    static Result cli(const QStringList &args)
-    {
-        QProcess p;
-        p.start(QStringLiteral(QL_CLI_PATH), args);
-        if (!p.waitForFinished(180000))
-            return {};
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-                QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-    }
+    static ql::test::cli::Result cli(const QStringList &args) { return ql::test::cli::run(args); }
 
     static QJsonObject readJson(const QString &path)
     {
@@ -66,8 +53,8 @@ private Q_SLOTS:
             g.save(model.toStdString());
         }
         const QString json = dir.filePath(QStringLiteral("out.json"));
-        Result r = cli({QStringLiteral("eval"), QStringLiteral("--model"), model, QStringLiteral("--limit"),
-                        QStringLiteral("64"), QStringLiteral("--json"), json});
+        auto r = cli({QStringLiteral("eval"), QStringLiteral("--model"), model, QStringLiteral("--limit"),
+                      QStringLiteral("64"), QStringLiteral("--json"), json});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(readJson(json).value(QStringLiteral("count")).toInt(), 64);
         QCOMPARE(readJson(json).value(QStringLiteral("arch")).toString(), QStringLiteral("onnx"));
