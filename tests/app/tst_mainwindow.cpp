@@ -291,8 +291,8 @@ private Q_SLOTS:
         QSignalSpy opened(engine, &ql::app::EngineBridge::modelOpened);
         QSignalSpy finished(engine, &ql::app::EngineBridge::jobFinished);
         w.openModelFile(file);
-        QVERIFY(opened.wait(120000));
-        QTRY_VERIFY_WITH_TIMEOUT(!engine->busy(), 60000);
+        // The open job's own jobFinished arrives before the PTQ is counted.
+        QTRY_VERIFY_WITH_TIMEOUT(opened.count() == 1 && finished.count() == 1 && !engine->busy(), 120000);
         auto *table = w.findChild<ql::ui::LayerTableView *>();
         QVERIFY(table);
         QCOMPARE(table->model()->rowCount(), 2);
