@@ -112,7 +112,11 @@ void loadExternalData(::onnx::GraphProto &graph, const fs::path &modelPath)
 
 ::onnx::ModelProto readModel(const fs::path &path)
 {
-    const std::string bytes = readFile(path, "ONNX model");
+    return parseModel(readFile(path, "ONNX model"), path);
+}
+
+::onnx::ModelProto parseModel(const std::string &bytes, const fs::path &path)
+{
     ::onnx::ModelProto model;
     if (!model.ParseFromString(bytes) || !model.has_graph())
         throw Error("'" + path.string() + "' is not an ONNX model (it does not parse as one, or it is truncated).",

@@ -22,6 +22,10 @@ constexpr int64_t kMaxModelBytes = int64_t(2) << 30;
 /// missing, not ONNX, truncated, or an external-data file is missing or too short. Thread-safe.
 ::onnx::ModelProto readModel(const std::filesystem::path &path);
 
+/// readModel() of a file's `bytes` already in memory; `path` is where it was read from (named in
+/// errors, and its folder is where external data is looked for).
+::onnx::ModelProto parseModel(const std::string &bytes, const std::filesystem::path &path);
+
 /// Writes `model` atomically (a temporary file in the same folder, renamed over `path`).
 /// Throws ql::core::Error naming the file when it cannot be written. Thread-safe.
 void writeModel(const ::onnx::ModelProto &model, const std::filesystem::path &path);

@@ -410,6 +410,14 @@ Kernel pool(const OpNode &n, bool max)
     };
 }
 
+int64_t axisIn(int64_t axis, int64_t rank)
+{
+    if (axis < -rank || axis >= rank)
+        throw Error("axis " + std::to_string(axis) + " is out of range for a rank-" + std::to_string(rank) + " tensor.",
+                    "The model is not valid; export it again.");
+    return axis < 0 ? axis + rank : axis;
+}
+
 std::vector<int64_t> spatialDims(const torch::Tensor &x)
 {
     std::vector<int64_t> d;
@@ -445,7 +453,7 @@ Kernel layerNorm(const OpNode &n)
         n.fail("its Mean and InvStdDev outputs are not supported.");
     return [axis, eps](const Tensors &in, bool) -> Tensors {
         const auto &x = in[0];
-        const int64_t a = axis < 0 ? axis + x.dim() : axis;
+        const int64_t a = axisIn(axis, x.dim());
         std::vector<int64_t> dims;
         for (int64_t d = a; d < x.dim(); ++d)
             dims.push_back(d);
@@ -510,7 +518,7 @@ Kernel softmax(const OpNode &n, bool log)
     const int64_t axis = n.attrInt("axis", coerce ? 1 : -1);
     return [axis, coerce, log](const Tensors &in, bool) -> Tensors {
         const auto &x = in[0];
-        const int64_t a = axis < 0 ? axis + x.dim() : axis;
+        const int64_t a = axisIn(axis, x.dim());
         if (!coerce || a == x.dim() - 1)
             return {log ? torch::log_softmax(x, a) : torch::softmax(x, a)};
         int64_t outer = 1;
@@ -545,7 +553,7 @@ Kernel flatten(const OpNode &n)
     const int64_t axis = n.attrInt("axis", 1);
     return [axis](const Tensors &in, bool) -> Tensors {
         const auto &x = in[0];
-        const int64_t a = axis < 0 ? axis + x.dim() : axis;
+        const int64_t a = axis == x.dim() ? axis : axisIn(axis, x.dim()); // Flatten also takes axis = rank
         int64_t outer = 1;
         for (int64_t d = 0; d < a; ++d)
             outer *= x.size(d);
@@ -582,7 +590,7 @@ Kernel squeeze(const OpNode &n)
         }
         std::set<int64_t> drop;
         for (auto a : axes) {
-            const int64_t d = a < 0 ? a + rank : a;
+            const int64_t d = axisIn(a, rank);
             if (d < 0 || d >= rank || x.size(d) != 1)
                 throw Error("cannot squeeze axis " + std::to_string(a) + " of a tensor of shape " +
                             c10::str(x.sizes()) + ".");
@@ -606,7 +614,7 @@ Kernel unsqueeze(const OpNode &n)
         const int64_t rank = x.dim() + static_cast<int64_t>(axes.size());
         std::set<int64_t> add;
         for (auto a : axes)
-            add.insert(a < 0 ? a + rank : a);
+            add.insert(axisIn(a, rank));
         std::vector<int64_t> shape;
         int64_t src = 0;
         for (int64_t d = 0; d < rank; ++d)
@@ -627,7 +635,7 @@ Kernel concat(const OpNode &n)
         for (const auto &t : in)
             if (t.defined())
                 parts.push_back(t.to(device));
-        const int64_t a = axis < 0 ? axis + parts.front().dim() : axis;
+        const int64_t a = axisIn(axis, parts.front().dim());
         return {torch::cat(parts, a)};
     };
 }
@@ -641,7 +649,7 @@ Kernel split(const OpNode &n)
     const int64_t numOutputs = n.attrInt("num_outputs", 0);
     return [axis, attr, fromInput, outputs, numOutputs](const Tensors &in, bool) -> Tensors {
         const auto &x = in[0];
-        const int64_t a = axis < 0 ? axis + x.dim() : axis;
+        const int64_t a = axisIn(axis, x.dim());
         auto sizes = fromInput ? intsFrom(in, 1) : attr;
         const int64_t dim = x.size(a);
         if (sizes.empty()) {
@@ -679,7 +687,7 @@ Kernel slice(const OpNode &n)
         if (ends.size() != starts.size() || axes.size() != starts.size() || steps.size() != starts.size())
             throw Error("starts, ends, axes and steps differ in length.");
         for (size_t i = 0; i < starts.size(); ++i) {
-            const int64_t a = axes[i] < 0 ? axes[i] + x.dim() : axes[i];
+            const int64_t a = axisIn(axes[i], x.dim());
             const int64_t dim = x.size(a);
             const int64_t step = steps[i];
             if (step == 0)
@@ -729,7 +737,7 @@ Kernel pad(const OpNode &n)
             std::vector<int64_t> full(static_cast<size_t>(2 * rank), 0);
             const size_t k = axes.size();
             for (size_t i = 0; i < k; ++i) {
-                const int64_t a = axes[i] < 0 ? axes[i] + rank : axes[i];
+                const int64_t a = axisIn(axes[i], rank);
                 full[static_cast<size_t>(a)] = pads[i];
                 full[static_cast<size_t>(a + rank)] = pads[i + k];
             }
@@ -778,7 +786,7 @@ Kernel reduce(const OpNode &n, const std::string &op)
                 axes.push_back(d);
         }
         for (auto &a : axes)
-            a = a < 0 ? a + x.dim() : a;
+            a = axisIn(a, x.dim());
         if (op == "ReduceMean")
             return {x.mean(axes, keep)};
         if (op == "ReduceSum")
@@ -806,7 +814,7 @@ Kernel gather(const OpNode &n)
     const int64_t axis = n.attrInt("axis", 0);
     return [axis](const Tensors &in, bool) -> Tensors {
         const auto &x = in[0];
-        const int64_t a = axis < 0 ? axis + x.dim() : axis;
+        const int64_t a = axisIn(axis, x.dim());
         auto idx = in[1].to(torch::kLong);
         idx = torch::where(idx < 0, idx + x.size(a), idx).to(x.device());
         const auto picked = x.index_select(a, idx.flatten());
@@ -919,7 +927,7 @@ torch::Tensor resizeTensor(const torch::Tensor &x, std::vector<double> scales, s
         for (int64_t d = 0; d < rank; ++d)
             axes.push_back(d);
     for (auto &a : axes)
-        a = a < 0 ? a + rank : a;
+        a = axisIn(a, rank);
     const size_t k = axes.size();
     if ((!scales.empty() && scales.size() != k) || (!sizes.empty() && sizes.size() != k))
         throw Error("scales or sizes have " + std::to_string(scales.empty() ? sizes.size() : scales.size()) +
@@ -951,6 +959,20 @@ torch::Tensor resizeTensor(const torch::Tensor &x, std::vector<double> scales, s
             out[i] = static_cast<int64_t>(std::floor(static_cast<double>(x.size(axes[i])) * scales[i]));
         }
     }
+    // The result's size before anything is allocated: at most 2^30 values (4 GiB of float32).
+    std::vector<int64_t> shape = x.sizes().vec();
+    double values = 1;
+    for (size_t i = 0; i < k; ++i) {
+        if (out[i] < 0 || !std::isfinite(scale[i]))
+            throw Error("the output size " + std::to_string(out[i]) + " of axis " + std::to_string(axes[i]) +
+                        " is not valid.");
+        shape[static_cast<size_t>(axes[i])] = out[i];
+    }
+    for (int64_t d : shape)
+        values *= static_cast<double>(d);
+    if (values > double(int64_t(1) << 30))
+        throw Error("it would resize to " + std::to_string(static_cast<long double>(values)) + " values, more than 2^30.",
+                    "The scales or sizes are not what the model meant; export it again.");
     torch::Tensor y = x;
     for (size_t i = 0; i < k; ++i)
         y = resizeAxis(y, axes[i], out[i], scale[i], spec);

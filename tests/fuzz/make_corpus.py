@@ -113,3 +113,65 @@ out("session_json", "session.qls", json.dumps(session, indent=2).encode())
 old = dict(session, version=1, weights="s.qls.93143.weights")
 del old["weights_sha256"]
 out("session_json", "version1.qls", json.dumps(old).encode())
+
+# onnx: small graphs of the operators the importer runs, at old and new opsets.
+from onnx import TensorProto, helper, numpy_helper  # noqa: E402
+
+
+def onnx_model(name, opset, nodes, inits, in_shape, out_shape):
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, in_shape)],
+                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, out_shape)],
+                              [numpy_helper.from_array(v.numpy(), k) for k, v in inits.items()])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="quantlens-fuzz")
+    model.ir_version = 7 if opset < 15 else 8
+    out("onnx", name + ".onnx", model.SerializeToString())
+
+
+f32 = torch.float32
+onnx_model("conv_bn_relu_gemm", 13, [
+    helper.make_node("Conv", ["input", "w1", "b1"], ["c1"], "conv1", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+    helper.make_node("BatchNormalization", ["c1", "g", "beta", "mean", "var"], ["n1"], "bn1"),
+    helper.make_node("Relu", ["n1"], ["r1"], "relu1"),
+    helper.make_node("MaxPool", ["r1"], ["p1"], "pool1", kernel_shape=[2, 2], strides=[2, 2]),
+    helper.make_node("Flatten", ["p1"], ["f"], "flatten"),
+    helper.make_node("Gemm", ["f", "w2", "b2"], ["output"], "fc", transB=1)],
+    {"w1": torch.randn(2, 1, 3, 3), "b1": torch.randn(2), "g": torch.rand(2) + 0.5, "beta": torch.randn(2),
+     "mean": torch.randn(2), "var": torch.rand(2) + 0.5, "w2": torch.randn(3, 32), "b2": torch.randn(3)},
+    ["N", 1, 8, 8], ["N", 3])
+onnx_model("opset9_clip_upsample", 9, [
+    helper.make_node("Conv", ["input", "w1"], ["c1"], "dw", kernel_shape=[3, 3], group=2, pads=[1, 1, 1, 1]),
+    helper.make_node("Clip", ["c1"], ["k1"], "relu6", min=0.0, max=6.0),
+    helper.make_node("Upsample", ["k1", "scales"], ["u1"], "up", mode="nearest"),
+    helper.make_node("GlobalAveragePool", ["u1"], ["g1"], "gap"),
+    helper.make_node("Squeeze", ["g1"], ["s1"], "squeeze", axes=[2, 3]),
+    helper.make_node("MatMul", ["s1", "w2"], ["m1"], "head"),
+    helper.make_node("Unsqueeze", ["m1"], ["u2"], "unsq", axes=[2]),
+    helper.make_node("Reshape", ["u2", "shape"], ["output"], "reshape")],
+    {"w1": torch.randn(2, 1, 3, 3), "scales": torch.tensor([1.0, 1.0, 2.0, 2.0]), "w2": torch.randn(2, 4),
+     "shape": torch.tensor([-1, 4])}, [1, 2, 4, 4], [1, 4])
+onnx_model("opset17_shape_resize_split", 17, [
+    helper.make_node("Conv", ["input", "w1"], ["c1"], "conv", kernel_shape=[1, 1], auto_pad="SAME_UPPER"),
+    helper.make_node("HardSwish", ["c1"], ["h1"], "hswish"),
+    helper.make_node("Resize", ["h1", "", "scales"], ["r1"], "resize", mode="linear"),
+    helper.make_node("Split", ["r1", "split"], ["a", "b"], "split", axis=1),
+    helper.make_node("Concat", ["b", "a"], ["cat"], "concat", axis=1),
+    helper.make_node("Shape", ["cat"], ["shp"], "shape"),
+    helper.make_node("Gather", ["shp", "zero"], ["n"], "gather", axis=0),
+    helper.make_node("Unsqueeze", ["n", "zero1"], ["n1"], "unsq"),
+    helper.make_node("Concat", ["n1", "minus1"], ["newshape"], "concat2", axis=0),
+    helper.make_node("Reshape", ["cat", "newshape"], ["flat"], "reshape"),
+    helper.make_node("LayerNormalization", ["flat", "ln_g", "ln_b"], ["ln"], "ln", axis=-1),
+    helper.make_node("Gemm", ["ln", "w2"], ["logits"], "fc"),
+    helper.make_node("Softmax", ["logits"], ["output"], "softmax", axis=1)],
+    {"w1": torch.randn(4, 3, 1, 1), "scales": torch.tensor([1.0, 1.0, 2.0, 2.0]), "split": torch.tensor([1, 3]),
+     "zero": torch.tensor(0), "zero1": torch.tensor([0]), "minus1": torch.tensor([-1]),
+     "ln_g": torch.ones(64), "ln_b": torch.zeros(64), "w2": torch.randn(64, 5)}, ["N", 3, 2, 2], ["N", 5])
+ext = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[2, 1, 1, 1])
+ext.data_location = TensorProto.EXTERNAL
+for k, v in {"location": "weights.bin", "offset": "0", "length": "8"}.items():
+    e = ext.external_data.add()
+    e.key, e.value = k, v
+graph = helper.make_graph([helper.make_node("Conv", ["input", "w"], ["output"], "conv", kernel_shape=[1, 1])],
+                          "external", [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 1, 2, 2])],
+                          [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["N", 2, 2, 2])], [ext])
+out("onnx", "external_data.onnx", helper.make_model(graph, opset_imports=[helper.make_opsetid("", 21)]).SerializeToString())
