@@ -64,6 +64,14 @@ std::string readFile(const fs::path &p) { return readBytes(p); }
 
 QdqOptions qdqOptions(const types::ExportOptions &o) { return {o.opset, o.offset}; }
 
+/// `o` with the opset raised to what the graph's own operators need (an imported ONNX model's).
+types::ExportOptions forGraph(const ExportPlan &plan, types::ExportOptions o)
+{
+    if (o.format == types::ExportFormat::Onnx || o.format == types::ExportFormat::Encodings)
+        o.opset = static_cast<int>(std::max<int64_t>(o.opset, plan.graphOpset));
+    return o;
+}
+
 bool anyFloatEmulation(const ExportPlan &plan)
 {
     for (const auto &l : plan.layers)
@@ -221,9 +229,10 @@ std::vector<fs::path> exportFiles(const types::ExportOptions &o, bool levelsSide
     return {p};
 }
 
-std::vector<types::LayerDeployment> previewExport(models::QuantModelImpl &model, const types::ExportOptions &o)
+std::vector<types::LayerDeployment> previewExport(models::QuantModelImpl &model, const types::ExportOptions &requested)
 {
     const ExportPlan plan = makePlan(model);
+    const types::ExportOptions o = forGraph(plan, requested);
     if (o.format == types::ExportFormat::Onnx || o.format == types::ExportFormat::Encodings) {
         const auto lowered = lowerToQdq(plan, qdqOptions(o));
         if (o.format == types::ExportFormat::Encodings)
@@ -237,20 +246,24 @@ std::vector<types::LayerDeployment> previewExport(models::QuantModelImpl &model,
     return plan.deployments();
 }
 
-types::ExportResult exportModel(const ExportRequest &r, const types::ExportOptions &o)
+types::ExportResult exportModel(const ExportRequest &r, const types::ExportOptions &requested)
 {
     if (!r.model)
         throw Error("Export: no model.", "Open a model or a session first.");
-    if (o.path.empty())
+    if (requested.path.empty())
         throw Error("Export: no output file was given.", "Name the file to write (--out PATH).");
-    const fs::path path = o.path;
+    const fs::path path = requested.path;
     if (path.has_parent_path() && !fs::is_directory(path.parent_path()))
         throw Error("Export: the folder of '" + path.string() + "' does not exist.",
                     "Create it, or choose another path.");
     types::ExportResult result;
-    result.options = o;
     say(r, "planning the export of " + r.model->archName());
     const ExportPlan plan = makePlan(*r.model);
+    const types::ExportOptions o = forGraph(plan, requested);
+    result.options = o;
+    if (o.opset != requested.opset)
+        result.notes.push_back("written at opset " + std::to_string(o.opset) + ", the model's own operator set (opset " +
+                               std::to_string(requested.opset) + " was asked for)");
     result.layers = plan.deployments();
     const std::string formatName = types::exportFormatName(o.format);
     auto written = [&](const fs::path &p) { result.files.push_back(p.string()); };

@@ -237,6 +237,7 @@ ExportPlan makePlan(models::QuantModelImpl &model)
     plan.graph = models::recordGraph(model);
     plan.inputShape = model.defaultInputShape();
     plan.numClasses = model.numClasses();
+    plan.graphOpset = model.graphOpset();
     std::set<const models::QuantLayerImpl *> seen;
     for (const auto &node : plan.graph.nodes) {
         if (!node.isLayer())
@@ -251,6 +252,8 @@ ExportPlan makePlan(models::QuantModelImpl &model)
         p.kind = node.layer->kind();
         if (p.kind == models::LayerKind::Conv2d)
             p.conv = static_cast<const models::QuantConv2dImpl *>(node.layer)->options();
+        if (p.kind == models::LayerKind::ConvTranspose2d)
+            p.deconv = static_cast<const models::QuantConvTranspose2dImpl *>(node.layer)->options();
         p.quantized = node.layer->mode() == models::LayerMode::FakeQuant;
         p.act = actPlan(p.quantized ? node.layer->inputQuantizer() : nullptr, p.name);
         p.weight = weightPlan(*node.layer, p.quantized);

@@ -66,6 +66,7 @@ struct LayerPlan {
     models::QuantLayerImpl *layer = nullptr;
     models::LayerKind kind = models::LayerKind::Conv2d;
     models::ConvOptions conv; ///< convolutions
+    models::ConvTransposeOptions deconv; ///< transposed convolutions
     bool quantized = false; ///< the layer runs fake-quantized in QuantLens
     ActPlan act;
     WeightPlan weight;
@@ -87,6 +88,7 @@ struct ExportPlan {
     std::vector<LayerPlan> layers; ///< in graph order
     std::vector<int64_t> inputShape; ///< {C, H, W}
     int64_t numClasses = 0;
+    int64_t graphOpset = 0; ///< the opset the graph's own operators need (QuantModelImpl::graphOpset)
 
     /// The plan of `layer` (the graph node's layer); throws when it has none.
     const LayerPlan &of(const models::QuantLayerImpl *layer) const;

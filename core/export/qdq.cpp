@@ -91,7 +91,7 @@ public:
             if (node.isLayer())
                 layer(node, m_plan.of(node.layer));
             else
-                m_out.graph.nodes.push_back(node);
+                passThrough(node);
         }
         if (!m_levels.empty()) {
             nlohmann::json j{{"format", "quantlens-levels"}, {"version", 1}, {"layers", m_levels}};
@@ -101,6 +101,21 @@ public:
     }
 
 private:
+    /// An FP32 operator as it is, but for the Reduce operators, whose axes became an input at opset 18.
+    void passThrough(models::GraphNode n)
+    {
+        if (m_options.opset >= 18 && n.type.rfind("Reduce", 0) == 0 && n.type != "ReduceSum") {
+            for (auto it = n.attributes.begin(); it != n.attributes.end(); ++it)
+                if (it->name == "axes") {
+                    n.inputs.resize(1);
+                    n.inputs.push_back(constant(n.name + ".axes", torch::tensor(it->ints(), torch::kLong)));
+                    n.attributes.erase(it);
+                    break;
+                }
+        }
+        m_out.graph.nodes.push_back(std::move(n));
+    }
+
     std::string node(const std::string &type, const std::string &name, std::vector<std::string> inputs,
                      const std::string &output, std::vector<models::GraphAttribute> attributes = {})
     {
@@ -242,7 +257,7 @@ private:
     {
         const auto &a = p.act;
         const std::string L = p.name;
-        const bool spatial = p.kind == models::LayerKind::Conv2d;
+        const bool spatial = p.kind != models::LayerKind::Linear;
         std::string pooled = x;
         if (spatial)
             pooled = node("Flatten", L + "/adapter/Flatten",
@@ -368,13 +383,14 @@ private:
         qt.scale.assign(sd.data_ptr<double>(), sd.data_ptr<double>() + sd.numel());
         qt.zeroPoint.assign(qt.scale.size(), 0);
         m_out.tensors.push_back(qt);
-        const std::string codesName = intTensor(name + "_codes", codes, st.type);
+        const int64_t axis = perTensor ? 0 : channelAxis(p, d);
+        const std::string codesName = intTensor(name + "_codes", nodeLayout(p, codes), st.type);
         const std::string scaleName = constant(name + "_scale", perTensor ? scaleF.reshape({}) : scaleF);
         const std::string zeroName = intTensor(
             name + "_zero_point", perTensor ? torch::tensor(0) : torch::zeros({scaleF.numel()}, torch::kLong), st.type);
         std::vector<models::GraphAttribute> attrs;
         if (!perTensor)
-            attrs.push_back({"axis", int64_t{0}});
+            attrs.push_back({"axis", axis});
         d.weight = elem::name(st.type) + (perTensor ? " per-tensor" : " per-channel") + " DQ";
         return node("DequantizeLinear", name + "/DequantizeLinear", {codesName, scaleName, zeroName}, name,
                     std::move(attrs));
@@ -388,13 +404,45 @@ private:
             inputs.push_back(bias);
         if (p.kind == models::LayerKind::Linear)
             return node("Gemm", nodeName, inputs, output, {{"transB", int64_t{1}}});
+        if (p.kind == models::LayerKind::ConvTranspose2d) {
+            const auto &o = p.deconv;
+            return node("ConvTranspose", nodeName, inputs, output,
+                        {{"kernel_shape", o.kernel},
+                         {"strides", o.stride},
+                         {"pads", o.pads},
+                         {"dilations", o.dilation},
+                         {"output_padding", o.outputPadding},
+                         {"group", o.groups}});
+        }
         const auto &o = p.conv;
         return node("Conv", nodeName, inputs, output,
-                    {{"kernel_shape", std::vector<int64_t>{o.kernel, o.kernel}},
-                     {"strides", std::vector<int64_t>{o.stride, o.stride}},
-                     {"pads", std::vector<int64_t>{o.padding, o.padding, o.padding, o.padding}},
-                     {"dilations", std::vector<int64_t>{o.dilation, o.dilation}},
+                    {{"kernel_shape", o.kernelSize()},
+                     {"strides", o.strides()},
+                     {"pads", o.padding4()},
+                     {"dilations", o.dilations()},
                      {"group", o.groups}});
+    }
+
+    /// The node's weight tensor for the layer's [out, in / groups, ...] tensor `t`: the same
+    /// for convolutions and Gemm, [in, out / groups, ...] for ConvTranspose.
+    torch::Tensor nodeLayout(const LayerPlan &p, const torch::Tensor &t) const
+    {
+        return p.kind == models::LayerKind::ConvTranspose2d
+                   ? models::QuantConvTranspose2dImpl::toTransposedLayout(t, p.deconv.groups)
+                   : t;
+    }
+
+    /// The axis of the node's weight that holds the output channels.
+    int64_t channelAxis(const LayerPlan &p, types::LayerDeployment &) const
+    {
+        if (p.kind != models::LayerKind::ConvTranspose2d)
+            return 0;
+        if (p.deconv.groups > 1)
+            cannotExpress(formatName(m_options.opset), p.name,
+                          "its weight is quantized per output channel, and a grouped ConvTranspose weight "
+                          "[in, out / groups, ...] has no single axis of output channels",
+                          "Quantize this layer's weights per tensor (per-channel off in its row).");
+        return 1;
     }
 
     void weightsAndCompute(const models::GraphNode &n, const LayerPlan &p, const std::string &xq,
@@ -413,7 +461,7 @@ private:
         case WeightKind::None:
         case WeightKind::Levels: {
             const auto folded = (w.dequantized.to(torch::kDouble) * k.view(kshape)).to(torch::kFloat);
-            const std::string wname = constant(L + ".weight", folded);
+            const std::string wname = constant(L + ".weight", nodeLayout(p, folded));
             compute(p, xq, wname, bias, out, L + "/" + (p.kind == models::LayerKind::Linear ? "Gemm" : "Conv"));
             if (w.kind == WeightKind::Levels) {
                 recordLevels(p);
@@ -489,7 +537,7 @@ private:
 
 LoweredGraph lowerToQdq(const ExportPlan &plan, const QdqOptions &options)
 {
-    if (options.opset != 13 && options.opset != 21)
+    if (options.opset < 13 || options.opset > 21)
         throw Error("ONNX export: opset " + std::to_string(options.opset) + " is not offered.",
                     "Use --opset 13 (8-bit QDQ, QCDQ below 8 bits) or --opset 21 (native int4/uint4, 16 bits).");
     return Lowering(plan, options).run();

@@ -3,6 +3,7 @@
 #include "core/common/error.h"
 #include "core/models/quant_model.h"
 
+#include <algorithm>
 #include <set>
 
 namespace ql::core::models {
@@ -53,14 +54,23 @@ std::string GraphRecorder::layer(QuantLayerImpl &l, const std::string &x, const 
 std::string GraphRecorder::op(const std::string &type, const std::vector<std::string> &inputs,
                               const std::vector<GraphAttribute> &attributes, const std::string &name)
 {
+    return ops(type, inputs, 1, attributes, name).front();
+}
+
+std::vector<std::string> GraphRecorder::ops(const std::string &type, const std::vector<std::string> &inputs,
+                                            size_t outputs, const std::vector<GraphAttribute> &attributes,
+                                            const std::string &name)
+{
     GraphNode n;
     n.type = type;
     n.name = unique(name.empty() ? type : name);
     n.inputs = inputs;
-    n.outputs = {unique(name.empty() ? type + "_out" : name + "/out")};
+    const std::string base = name.empty() ? type + "_out" : name + "/out";
+    for (size_t i = 0; i < std::max<size_t>(outputs, 1); ++i)
+        n.outputs.push_back(unique(i == 0 ? base : base + std::to_string(i)));
     n.attributes = attributes;
     m_graph.nodes.push_back(n);
-    return n.outputs.front();
+    return m_graph.nodes.back().outputs;
 }
 
 std::string GraphRecorder::constant(const torch::Tensor &value, const std::string &name)
@@ -86,7 +96,7 @@ Graph recordGraph(QuantModelImpl &model)
         known.insert(c.first);
     for (const auto &n : g.nodes) {
         for (const auto &in : n.inputs)
-            if (!known.count(in))
+            if (!in.empty() && !known.count(in))
                 throw Error("Model '" + model.archName() + "': node '" + n.name + "' uses '" + in +
                                 "' before anything produces it.",
                             "Emit the graph's nodes in execution order.");

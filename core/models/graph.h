@@ -17,10 +17,10 @@ class QuantLayerImpl;
 class FoldableBatchNorm2dImpl;
 class QuantModelImpl;
 
-/// An ONNX-style attribute: int, float, string, ints or floats.
+/// An ONNX-style attribute: int, float, string, ints, floats or a tensor.
 struct GraphAttribute {
     std::string name;
-    std::variant<int64_t, float, std::string, std::vector<int64_t>, std::vector<float>> value;
+    std::variant<int64_t, float, std::string, std::vector<int64_t>, std::vector<float>, torch::Tensor> value;
 
     int64_t i() const { return std::get<int64_t>(value); }
     float f() const { return std::get<float>(value); }
@@ -48,6 +48,11 @@ public:
     /// An FP32 operator; `name` (optional) names its output.
     virtual std::string op(const std::string &type, const std::vector<std::string> &inputs,
                            const std::vector<GraphAttribute> &attributes = {}, const std::string &name = {}) = 0;
+    /// An FP32 operator with `outputs` outputs (Split, ...); returns their names. An input named
+    /// "" is an optional input left out.
+    virtual std::vector<std::string> ops(const std::string &type, const std::vector<std::string> &inputs,
+                                         size_t outputs, const std::vector<GraphAttribute> &attributes = {},
+                                         const std::string &name = {}) = 0;
     /// A constant tensor (e.g. Clip's bounds, Pad's pads).
     virtual std::string constant(const torch::Tensor &value, const std::string &name) = 0;
     /// Marks `value` as the model's output (the logits).
@@ -86,6 +91,9 @@ public:
     std::string layer(QuantLayerImpl &layer, const std::string &x, const FoldableBatchNorm2dImpl *bn) override;
     std::string op(const std::string &type, const std::vector<std::string> &inputs,
                    const std::vector<GraphAttribute> &attributes = {}, const std::string &name = {}) override;
+    std::vector<std::string> ops(const std::string &type, const std::vector<std::string> &inputs, size_t outputs,
+                                 const std::vector<GraphAttribute> &attributes = {},
+                                 const std::string &name = {}) override;
     std::string constant(const torch::Tensor &value, const std::string &name) override;
     void output(const std::string &value) override;
 

@@ -69,6 +69,9 @@ public:
     /// implement it; a model imported from another format implements it by replaying its
     /// graph. The default throws ql::core::Error naming the architecture.
     virtual void emitGraph(GraphEmitter &emitter);
+    /// The lowest ONNX opset whose operators emitGraph() uses (0: opset 13's vocabulary only). A
+    /// model imported from ONNX passes its own operators through and needs its own opset.
+    virtual int64_t graphOpset() const { return 0; }
 
     /// Declares a conv -> BN pair for foldBatchNorms() (architectures call this while building).
     void addFoldPair(const QuantConv2d &conv, const FoldableBatchNorm2d &bn);

@@ -2,6 +2,7 @@
 
 #include "core/common/error.h"
 #include "core/data/transforms.h"
+#include "core/models/graph.h"
 #include "core/onnx/onnx_io.h"
 
 #include <onnx/defs/schema.h>
@@ -12,6 +13,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -169,7 +171,7 @@ struct OnnxModelImpl::Builder {
         return n.op_type() + "_" + std::to_string(index);
     }
 
-    // 1. What the file is: opset, operators, checker, shape inference.
+    // 1. What the file is: opset and operators.
     void checkModel()
     {
         const int64_t opset = opsetVersion(m.m_model);
@@ -203,6 +205,42 @@ struct OnnxModelImpl::Builder {
                      "): " + list + ".",
                  "Export the model without them (e.g. leave post-processing such as NMS out of the graph).");
         }
+        // Every node's input and output counts against its operator's schema (the newest version
+        // libonnx knows up to the model's opset), so that no kernel reads an input that is not there.
+        // (Beyond that, kernels index optional inputs only after checking the count.)
+        const int64_t schemaOpset = std::min(opset, import_detail::knownOpset());
+        for (int i = 0; i < g.node_size(); ++i) {
+            const auto &n = g.node(i);
+            const auto *schema = ::onnx::OpSchemaRegistry::Schema(n.op_type(), static_cast<int>(schemaOpset), "");
+            if (!schema)
+                continue;
+            auto count = [](const auto &names) {
+                int last = 0; // trailing optional values left out as "" do not count
+                for (int k = 0; k < names.size(); ++k)
+                    if (!names.Get(k).empty())
+                        last = k + 1;
+                return last;
+            };
+            // Beyond the opsets libonnx knows, only the least counts (later versions add optional inputs).
+            const bool exact = opset <= schemaOpset;
+            const int ins = count(n.input()), outs = count(n.output());
+            if (ins < schema->min_input() || outs < schema->min_output() ||
+                (exact && (ins > schema->max_input() || outs > schema->max_output())))
+                fail("node '" + nodeName(n, i) + "' (" + n.op_type() + ") has " + std::to_string(ins) + " input(s) and " +
+                         std::to_string(outs) + " output(s); " + n.op_type() + " takes " +
+                         std::to_string(schema->min_input()) + ".." + std::to_string(schema->max_input()) +
+                         " inputs and " + std::to_string(schema->min_output()) + ".." +
+                         std::to_string(schema->max_output()) + " outputs.",
+                     "The model is not valid; export it again.");
+        }
+    }
+
+    // 4b. The ONNX checker and shape inference of libonnx, after the graph ran on the executor:
+    // libonnx 1.12's shape inference reads out of bounds on some malformed nodes (a Conv whose
+    // weight's rank does not match its input's), which the dry runs refuse with a clear error first.
+    void checkWithLibOnnx()
+    {
+        const int64_t opset = m.m_opset;
         if (opset <= import_detail::knownOpset() && m.m_model.ir_version() <= ::onnx::IR_VERSION) {
             // Shapes first: graph outputs declared without a shape (which ONNX Runtime accepts)
             // get the inferred one, and the checker then sees the completed graph.
@@ -258,6 +296,14 @@ struct OnnxModelImpl::Builder {
             m.m_inputDims.push_back(d.has_dim_value() && d.dim_value() > 0 ? d.dim_value() : -1);
         if (m.m_inputDims.empty())
             fail("its input '" + v.name() + "' is a scalar.", "QuantLens feeds models batches of images.");
+        // One sample of at most 2^28 values (1 GiB of float32): the dry runs allocate a few.
+        int64_t perSample = 1;
+        for (size_t i = 1; i < m.m_inputDims.size(); ++i)
+            if (m.m_inputDims[i] > 0 && (perSample = perSample * std::min<int64_t>(m.m_inputDims[i], int64_t(1) << 29)) >
+                                            (int64_t(1) << 28))
+                fail("its input '" + v.name() + "' " + import_detail::shapeText(m.m_inputDims) +
+                         " holds more than 2^28 values per sample.",
+                     "QuantLens quantizes image models; export the model with its real input size.");
         // Graphs of other ranks import and run (runGraph); only image inputs take data sets.
         const auto &d = m.m_inputDims;
         if (d.size() == 4) {
@@ -385,6 +431,9 @@ struct OnnxModelImpl::Builder {
                      "The model is not valid; export it again.");
             } catch (const Error &e) {
                 fail("node '" + s.name + "' (" + s.op + "): " + e.what(), e.hint());
+            } catch (const std::exception &e) {
+                fail("node '" + s.name + "' (" + s.op + ") fails on its constant inputs: " + e.what(),
+                     "The model is not valid; export it again.");
             }
             for (size_t j = 0; j < s.out.size() && j < out.size(); ++j)
                 if (s.out[j] >= 0)
@@ -449,6 +498,8 @@ struct OnnxModelImpl::Builder {
                 throw Error("ONNX node '" + s.name + "' (" + s.op + "): " + e.what_without_backtrace());
             } catch (const Error &e) {
                 throw Error("ONNX node '" + s.name + "' (" + s.op + "): " + e.what(), e.hint());
+            } catch (const std::exception &e) {
+                throw Error("ONNX node '" + s.name + "' (" + s.op + "): " + e.what());
             }
             for (size_t j = 0; j < s.out.size() && j < out.size(); ++j)
                 if (s.out[j] >= 0) {
@@ -907,6 +958,7 @@ struct OnnxModelImpl::Builder {
         compileAll();
         foldConstants();
         dryRuns();
+        checkWithLibOnnx();
         makeLayers();
         foldIntoLayers();
         registerConstants();
@@ -991,6 +1043,10 @@ std::vector<torch::Tensor> OnnxModelImpl::execute(const torch::Tensor &input, st
             throw Error("ONNX node '" + s.name + "' (" + s.op + ") of '" + m_path.filename().string() +
                             "': " + e.what(),
                         e.hint());
+        } catch (const std::exception &e) {
+            throw Error("ONNX node '" + s.name + "' (" + s.op + ") of '" + m_path.filename().string() +
+                            "': " + e.what(),
+                        "The input does not fit the graph; check the model's input shape and preprocessing.");
         }
         for (size_t j = 0; j < s.out.size() && j < out.size(); ++j)
             if (s.out[j] >= 0)
@@ -1401,6 +1457,213 @@ torch::Tensor OnnxModelImpl::adaptInput(const torch::Tensor &x) const
     pruned.clear_value_info();
     *out.mutable_graph() = pruned;
     return out;
+}
+
+// ---------------------------------------------------------------- the graph for the exporters
+
+int64_t OnnxModelImpl::graphOpset() const { return std::max<int64_t>(13, m_opset); }
+
+namespace {
+
+/// A node attribute as the exporters' graph holds it; a graph attribute is refused.
+models::GraphAttribute graphAttribute(const ::onnx::AttributeProto &a, const std::string &where)
+{
+    using A = ::onnx::AttributeProto;
+    switch (a.type()) {
+    case A::INT: return {a.name(), a.i()};
+    case A::FLOAT: return {a.name(), a.f()};
+    case A::STRING: return {a.name(), a.s()};
+    case A::INTS: return {a.name(), std::vector<int64_t>(a.ints().begin(), a.ints().end())};
+    case A::FLOATS: return {a.name(), std::vector<float>(a.floats().begin(), a.floats().end())};
+    case A::TENSOR: return {a.name(), toTensor(a.t(), "attribute '" + a.name() + "' of " + where)};
+    default:
+        throw Error(where + ": attribute '" + a.name() + "' is of a kind QuantLens cannot write back.",
+                    "Export the original model again without it.");
+    }
+}
+
+} // namespace
+
+void OnnxModelImpl::emitGraph(models::GraphEmitter &g)
+{
+    const auto &p = *m_program;
+    const std::string model = "ONNX model '" + m_path.string() + "'";
+    auto fail = [&](const std::string &problem, const std::string &hint) -> void {
+        throw Error("Cannot export " + model + ": " + problem, hint);
+    };
+    if (p.outputs.size() != 1)
+        fail("it has " + std::to_string(p.outputs.size()) + " outputs, and an export has one.",
+             "Export a graph whose only output is the one to deploy.");
+    auto ints = [&](std::vector<int64_t> v, const std::string &name) {
+        return g.constant(torch::tensor(v, torch::kLong), name);
+    };
+
+    // The data set's normalised NCHW images, adapted to the graph's input as adaptInput() does.
+    std::string x = g.input();
+    if (!m_adaptIdentity) {
+        if (m_adaptScale.defined()) {
+            x = g.op("Mul", {x, g.constant(m_adaptScale.to(torch::kFloat), "input_adapt_scale")}, {}, "input_adapt/Mul");
+            x = g.op("Add", {x, g.constant(m_adaptShift.to(torch::kFloat), "input_adapt_shift")}, {}, "input_adapt/Add");
+        }
+        const auto &chw = defaultInputShape();
+        if (!m_adaptSize.empty() && chw.size() == 3 && (m_adaptSize[0] != chw[1] || m_adaptSize[1] != chw[2]))
+            fail("its input is resized from the data's " + std::to_string(chw[1]) + "x" + std::to_string(chw[2]) +
+                     " images to " + std::to_string(m_adaptSize[0]) + "x" + std::to_string(m_adaptSize[1]) +
+                     ", which the exported file would have to repeat.",
+                 "Resize the data to the model's input size before exporting, or export the model at the data's size.");
+        if (m_adaptBgr)
+            x = g.op("Slice",
+                     {x, ints({-1}, "input_adapt_bgr_starts"),
+                      ints({std::numeric_limits<int64_t>::min()}, "input_adapt_bgr_ends"),
+                      ints({1}, "input_adapt_bgr_axes"), ints({-1}, "input_adapt_bgr_steps")},
+                     {}, "input_adapt/ToBgr");
+        if (m_nhwc)
+            x = g.op("Transpose", {x}, {{"perm", std::vector<int64_t>{0, 2, 3, 1}}}, "input_adapt/ToNhwc");
+    }
+
+    std::map<int, std::string> value{{p.input, x}};
+    auto in = [&](int slot) -> std::string {
+        if (slot < 0)
+            return {};
+        if (const auto it = value.find(slot); it != value.end())
+            return it->second;
+        const auto &name = p.names[static_cast<size_t>(slot)];
+        torch::Tensor t;
+        if (const auto it = p.parameters.find(slot); it != p.parameters.end())
+            t = it->second;
+        else
+            t = p.fixed[static_cast<size_t>(slot)];
+        if (!t.defined())
+            fail("value '" + name + "' is read before anything computes it.", "Export the original model again.");
+        return value[slot] = g.constant(t.detach().to(torch::kCPU).contiguous(), name);
+    };
+
+    const bool old = m_opset < 13;
+    for (const auto &s : p.steps) {
+        if (s.layer >= 0) {
+            auto &layer = *p.layers[static_cast<size_t>(s.layer)];
+            const auto &o = m_origins[static_cast<size_t>(s.layer)];
+            std::string h = in(s.in[0]);
+            if (s.transA)
+                h = g.op("Transpose", {h}, {{"perm", std::vector<int64_t>{1, 0}}}, o.node + "/TransA");
+            if (s.oneD)
+                h = g.op("Unsqueeze", {h, ints({2}, o.node + ".to_2d_axes")}, {}, o.node + "/To2d");
+            std::string lead;
+            if (o.op == "MatMul") {
+                // Gemm takes rows: [..., in] -> [rows, in], and back to [..., out] after it.
+                lead = g.op("Slice",
+                            {g.op("Shape", {h}, {}, o.node + "/Shape"), ints({0}, o.node + ".lead_starts"),
+                             ints({-1}, o.node + ".lead_ends")},
+                            {}, o.node + "/LeadingDims");
+                h = g.op("Reshape", {h, ints({-1, layer.weight.size(1)}, o.node + ".rows_shape")}, {},
+                         o.node + "/Rows");
+            }
+            std::string y = g.layer(layer, h, nullptr);
+            if (o.op == "MatMul")
+                y = g.op("Reshape",
+                         {y, g.op("Concat", {lead, ints({layer.weight.size(0)}, o.node + ".out_features")},
+                                  {{"axis", int64_t{0}}}, o.node + "/OutShape")},
+                         {}, o.node + "/Unrows");
+            if (s.oneD)
+                y = g.op("Squeeze", {y, ints({2}, o.node + ".to_1d_axes")}, {}, o.node + "/To1d");
+            if (s.in.size() > 1 && s.in[1] >= 0) {
+                std::string c = in(s.in[1]);
+                if (s.extraScale != 1.0)
+                    c = g.op("Mul", {c, g.constant(torch::tensor(static_cast<float>(s.extraScale)), o.node + ".beta")},
+                             {}, o.node + "/Beta");
+                y = g.op("Add", {y, c}, {}, o.node + "/C");
+            }
+            value[s.out[0]] = y;
+            continue;
+        }
+        const auto &node = m_model.graph().node(s.node);
+        const std::string where = "node '" + s.name + "' (" + s.op + ")";
+        std::vector<std::string> inputs;
+        for (int i : s.in)
+            inputs.push_back(in(i));
+        std::vector<models::GraphAttribute> attrs;
+        for (const auto &a : node.attribute())
+            attrs.push_back(graphAttribute(a, where + " of " + model));
+        auto take = [&](const std::string &name) -> std::optional<models::GraphAttribute> {
+            for (auto it = attrs.begin(); it != attrs.end(); ++it)
+                if (it->name == name) {
+                    auto a = *it;
+                    attrs.erase(it);
+                    return a;
+                }
+            return std::nullopt;
+        };
+        // An attribute that became an input at opset 10-13: a constant input now.
+        auto attrToInput = [&](const std::string &name, size_t position, bool floats) {
+            const auto a = take(name);
+            if (!a)
+                return;
+            while (inputs.size() < position)
+                inputs.emplace_back();
+            const std::string c = floats ? g.constant(torch::tensor(a->f()), s.name + "." + name)
+                                         : ints(a->ints(), s.name + "." + name);
+            if (inputs.size() == position)
+                inputs.push_back(c);
+            else
+                inputs[position] = c;
+        };
+        std::string type = s.op;
+        if (s.op == "Dropout") {
+            // Inference: the identity (its mask output is not written).
+            type = "Identity";
+            inputs.resize(1);
+            attrs.clear();
+        } else if (old) {
+            if (s.op == "Clip") {
+                attrToInput("min", 1, true);
+                attrToInput("max", 2, true);
+            } else if (s.op == "Squeeze" || s.op == "Unsqueeze") {
+                attrToInput("axes", 1, false);
+            } else if (s.op == "Split") {
+                attrToInput("split", 1, false);
+            } else if (s.op == "Pad" && m_opset < 11) {
+                const auto value = take("value");
+                attrToInput("pads", 1, false);
+                if (value)
+                    inputs.push_back(g.constant(torch::tensor(value->f()), s.name + ".value"));
+            } else if (s.op == "Slice" && m_opset < 10) {
+                for (const auto &[name, position] :
+                     std::vector<std::pair<std::string, size_t>>{{"starts", 1}, {"ends", 2}, {"axes", 3}})
+                    attrToInput(name, position, false);
+            } else if (s.op == "Upsample" || (s.op == "Resize" && m_opset < 11)) {
+                // Opset 9/10 scaling: asymmetric coordinates, nearest rounds down.
+                type = "Resize";
+                inputs = {inputs.at(0), std::string(), inputs.at(1)};
+                const auto mode = take("mode");
+                attrs = {{"mode", mode ? std::get<std::string>(mode->value) : std::string("nearest")},
+                         {"coordinate_transformation_mode", std::string("asymmetric")},
+                         {"nearest_mode", std::string("floor")}};
+            } else if (s.op == "Softmax") {
+                // Before opset 13: the input flattened to 2-D at `axis` (default 1), softmax per row.
+                const auto axis = take("axis");
+                const int64_t a = axis ? axis->i() : 1;
+                const std::string shape = g.op("Shape", {inputs.at(0)}, {}, s.name + "/Shape");
+                const std::string flat = g.op("Flatten", {inputs.at(0)}, {{"axis", a}}, s.name + "/Flatten");
+                const std::string soft = g.op("Softmax", {flat}, {{"axis", int64_t{1}}}, s.name);
+                value[s.out[0]] = g.op("Reshape", {soft, shape}, {}, s.name + "/Reshape");
+                continue;
+            } else if (s.op == "BatchNormalization") {
+                take("spatial");
+                take("consumed_inputs");
+            }
+        }
+        size_t outputs = 0;
+        for (size_t j = 0; j < s.out.size(); ++j)
+            if (s.out[j] >= 0)
+                outputs = j + 1;
+        if (type == "Identity")
+            outputs = 1;
+        const auto names = g.ops(type, inputs, std::max<size_t>(outputs, 1), attrs, s.name);
+        for (size_t j = 0; j < s.out.size() && j < names.size(); ++j)
+            if (s.out[j] >= 0)
+                value[s.out[j]] = names[j];
+    }
+    g.output(in(p.outputs.front()));
 }
 
 // ---------------------------------------------------------------- entry points

@@ -51,6 +51,14 @@ public:
     void adaptToData(const data::Normalization &norm, const std::vector<int64_t> &chw, int64_t classes) override;
     bool judgedByAgreement() const override { return m_agreement; }
     int64_t distributionDim() const override { return m_agreement ? m_distributionDim : 1; }
+    /// The graph as the exporters see it: the program after folding, its own operators passed
+    /// through in the form of graphOpset() (forms older than opset 13 rewritten), the input
+    /// adaptation as operators in front. Throws ql::core::Error naming the node or the reason
+    /// when the graph cannot be written (several outputs, a resized input, an operator whose
+    /// old form has no rewrite).
+    void emitGraph(models::GraphEmitter &emitter) override;
+    /// max(13, the model's opset).
+    int64_t graphOpset() const override;
 
     // ---- the graph
     /// The model file as read (external data loaded), unchanged.

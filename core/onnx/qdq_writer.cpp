@@ -79,6 +79,9 @@ void setAttribute(::onnx::NodeProto &node, const models::GraphAttribute &a)
         attr->set_type(::onnx::AttributeProto::FLOATS);
         for (float v : *fs)
             attr->add_floats(v);
+    } else if (const auto *t = std::get_if<torch::Tensor>(&a.value)) {
+        attr->set_type(::onnx::AttributeProto::TENSOR);
+        *attr->mutable_t() = fromTensor(*t, a.name);
     }
 }
 
@@ -105,7 +108,7 @@ void setTensorType(::onnx::ValueInfoProto &v, const std::string &name, int32_t t
         throw Error("ONNX writer: no graph.");
     const auto &g = *spec.graph;
     ::onnx::ModelProto m;
-    m.set_ir_version(spec.opset >= 21 ? 10 : 7);
+    m.set_ir_version(spec.opset >= 21 ? 10 : spec.opset >= 19 ? 9 : spec.opset >= 15 ? 8 : 7);
     m.set_producer_name("QuantLens");
     m.set_producer_version(QL_VERSION);
     if (!spec.docString.empty())

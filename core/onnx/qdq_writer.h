@@ -31,7 +31,7 @@ struct GraphSpec {
     std::string docString;
 };
 
-/// The ModelProto of `spec`. IR version 7 at opset 13, 10 at opset 21 (4-bit types). Throws
+/// The ModelProto of `spec`. IR version 7 at opsets 13-14, 8 at 15-18, 9 at 19-20, 10 at 21 (4-bit types). Throws
 /// ql::core::Error when a constant's values do not fit its element type. Thread-safe.
 ::onnx::ModelProto toModelProto(const GraphSpec &spec);
 

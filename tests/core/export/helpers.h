@@ -94,4 +94,24 @@ inline bool onlyFiles(const fs::path &folder, const types::ExportResult &r)
 
 inline bool emptyFolder(const fs::path &folder) { return fs::directory_iterator(folder) == fs::directory_iterator(); }
 
+/// Verifies `r` as an ONNX export with targets that apply: ONNX Runtime with optimisations off
+/// reproduces every tensor's codes (at most 1 LSB apart on 0.1 % of them) and the top-1 of
+/// `agreement` of the images, with them on it runs and agrees on almost every image.
+inline void expectTargets(const types::ExportResult &r, int64_t images = 256, double agreement = 0.999)
+{
+    const auto *off = check(r, "optimisations off");
+    const auto *on = check(r, "optimisations all on");
+    const auto *checker = check(r, "onnx.checker");
+    QVERIFY(off && on && checker);
+    QVERIFY2(checker->passed, checker->verdict.c_str());
+    QVERIFY2(off->targetsApply && off->passed, qPrintable(describe(*off)));
+    QCOMPARE(off->images, images);
+    for (const auto &t : off->tensors) {
+        QVERIFY2(t.exact >= 0.999 && t.maxDiff <= 1, qPrintable(describe(*off)));
+        QVERIFY(t.count > 0);
+    }
+    QVERIFY2(off->top1Agreement >= agreement, qPrintable(describe(*off)));
+    QVERIFY2(on->top1Agreement >= agreement - 0.009, qPrintable(describe(*on)));
+}
+
 } // namespace ql::test::exporting

@@ -23,25 +23,6 @@ using types::Method;
 
 namespace {
 
-/// Verifies `r` as an ONNX export to `path` with targets that apply: ONNX Runtime with
-/// optimisations off meets them, with them on it runs and agrees on almost every image.
-void expectTargets(const types::ExportResult &r)
-{
-    const auto *off = check(r, "optimisations off");
-    const auto *on = check(r, "optimisations all on");
-    const auto *checker = check(r, "onnx.checker");
-    QVERIFY(off && on && checker);
-    QVERIFY2(checker->passed, checker->verdict.c_str());
-    QVERIFY2(off->targetsApply && off->passed, qPrintable(describe(*off)));
-    QCOMPARE(off->images, int64_t(256));
-    for (const auto &t : off->tensors) {
-        QVERIFY2(t.exact >= 0.999 && t.maxDiff <= 1, qPrintable(describe(*off)));
-        QVERIFY(t.count > 0);
-    }
-    QVERIFY(off->top1Agreement >= 0.999);
-    QVERIFY(on->top1Agreement >= 0.99);
-}
-
 std::map<std::string, const ::onnx::TensorProto *> initializers(const ::onnx::ModelProto &m)
 {
     std::map<std::string, const ::onnx::TensorProto *> out;

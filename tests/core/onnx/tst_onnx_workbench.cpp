@@ -6,6 +6,7 @@
 #include "core/engine/session.h"
 #include "core/engine/workbench.h"
 #include "core/onnx/onnx_model.h"
+#include "tests/core/export/helpers.h"
 #include "tests/core/onnx/onnx_support.h"
 #include "tests/support/testmain.h"
 
@@ -44,6 +45,56 @@ void writeSegmenter(const fs::path &file)
     g.node("Relu", {"c1"}, {"r1"}, "relu");
     g.node("Conv", {"r1", "w2"}, {"scores"}, "classifier");
     g.output("scores");
+    g.save(file);
+}
+
+/// Every kind of layer the importer wraps, in opset-10 forms, on Fashion-MNIST's [N, 1, 28, 28]:
+/// a 3x5 convolution with uneven pads, Clip with attribute bounds, a strided transposed
+/// convolution, a depthwise convolution, a 1-D convolution, a MatMul on 3-D tokens, ReduceMean,
+/// a Gemm with an untransposed weight and alpha, and an opset-10 Softmax. 10 classes.
+void writeEveryLayerKind(const fs::path &file)
+{
+    torch::manual_seed(5);
+    GraphBuilder g(10, 5);
+    g.input("image", {-1, 1, 28, 28});
+    g.initializer("stem.w", torch::randn({4, 1, 3, 5}) * 0.4);
+    g.initializer("stem.b", torch::randn({4}) * 0.1);
+    g.initializer("up.w", torch::randn({4, 4, 2, 2}) * 0.3); // ConvTranspose: [in, out, kH, kW]
+    g.initializer("dw.w", torch::randn({4, 1, 3, 3}) * 0.4);
+    g.initializer("tokens_shape", torch::tensor({int64_t{0}, int64_t{4}, int64_t{-1}}));
+    g.initializer("c1d.w", torch::randn({4, 4, 3}) * 0.3);
+    g.initializer("proj.w", torch::randn({4, 6}) * 0.5);
+    g.initializer("head.w", torch::randn({6, 10}) * 0.5);
+    g.initializer("head.b", torch::randn({10}) * 0.1);
+    auto &stem = g.node("Conv", {"image", "stem.w", "stem.b"}, {"s"}, "stem");
+    attr(stem, "kernel_shape", std::vector<int64_t>{3, 5});
+    attr(stem, "pads", std::vector<int64_t>{1, 2, 1, 2});
+    auto &clip = g.node("Clip", {"s"}, {"s6"}, "relu6");
+    attr(clip, "min", 0.0);
+    attr(clip, "max", 6.0);
+    auto &up = g.node("ConvTranspose", {"s6", "up.w"}, {"u"}, "up");
+    attr(up, "kernel_shape", std::vector<int64_t>{2, 2});
+    attr(up, "strides", std::vector<int64_t>{2, 2});
+    auto &pool = g.node("MaxPool", {"u"}, {"p"}, "pool");
+    attr(pool, "kernel_shape", std::vector<int64_t>{2, 2});
+    attr(pool, "strides", std::vector<int64_t>{2, 2});
+    auto &dw = g.node("Conv", {"p", "dw.w"}, {"d"}, "dw");
+    attr(dw, "group", int64_t{4});
+    attr(dw, "pads", std::vector<int64_t>{1, 1, 1, 1});
+    g.node("Relu", {"d"}, {"dr"}, "relu");
+    g.node("Reshape", {"dr", "tokens_shape"}, {"seq"}, "to_sequence"); // [N, 4, 784]
+    auto &c1d = g.node("Conv", {"seq", "c1d.w"}, {"c"}, "conv1d");
+    attr(c1d, "pads", std::vector<int64_t>{1, 1});
+    auto &tr = g.node("Transpose", {"c"}, {"t"}, "to_tokens"); // [N, 784, 4]
+    attr(tr, "perm", std::vector<int64_t>{0, 2, 1});
+    g.node("MatMul", {"t", "proj.w"}, {"m"}, "proj"); // [N, 784, 6]
+    auto &mean = g.node("ReduceMean", {"m"}, {"r"}, "pool_tokens");
+    attr(mean, "axes", std::vector<int64_t>{1});
+    attr(mean, "keepdims", int64_t{0});
+    auto &head = g.node("Gemm", {"r", "head.w", "head.b"}, {"logits"}, "head");
+    attr(head, "alpha", 0.5);
+    g.node("Softmax", {"logits"}, {"probs"}, "softmax");
+    g.output("probs");
     g.save(file);
 }
 
@@ -200,6 +251,61 @@ private Q_SLOTS:
         const auto c = wb.compare(minmax(8), 64, 32);
         QVERIFY(c.errorsA && c.errorsB);
         QVERIFY(c.errorsB->blockL2.back() < c.errorsA->blockL2.back()); // 8 bits beat 4 and 2
+    }
+
+    void importedModelsExportAndOnnxRuntimeAgrees()
+    {
+        // import -> quantize -> export ONNX QDQ -> ONNX Runtime reproduces every code.
+        engine::seedEverything(0);
+        engine::Workbench wb;
+        wb.setDevice("cpu");
+        wb.openModel(m_demo.string(), {}, ql::test::exporting::recipe(types::Method::LsqPlus, types::Method::LsqPlus, 4, 4));
+        wb.calibrate(256);
+        const fs::path out = dir() / "demo_w4a4.onnx";
+        const auto r = wb.exportModel(ql::test::exporting::exportOptions(types::ExportFormat::Onnx, out, true));
+        ql::test::exporting::expectTargets(r);
+        QCOMPARE(r.options.opset, 13);
+        QCOMPARE(r.layers.size(), size_t(5));
+        for (const auto &l : r.layers)
+            QCOMPARE(l.deployability, types::Deployability::Integer);
+        const auto m = qonnx::readModel(out);
+        int quantize = 0;
+        for (const auto &n : m.graph().node())
+            quantize += n.op_type() == "QuantizeLinear";
+        QCOMPARE(quantize, 5);
+    }
+
+    void everyLayerKindExports()
+    {
+        const fs::path file = dir() / "every_layer_kind.onnx";
+        writeEveryLayerKind(file);
+        engine::seedEverything(0);
+        engine::Workbench wb;
+        wb.setDevice("cpu");
+        wb.openModel(file.string(), {}, minmax(8));
+        QCOMPARE(wb.session().model()->quantLayers().size(), size_t(6));
+        wb.calibrate(128);
+        const fs::path out = dir() / "every_layer_kind_w8a8.onnx";
+        const auto r = wb.exportModel(ql::test::exporting::exportOptions(types::ExportFormat::Onnx, out, true));
+        ql::test::exporting::expectTargets(r, 256, 0.99);
+        // Written at opset 13: Clip's bounds, Softmax and the layers in their opset-13 forms.
+        QCOMPARE(r.options.opset, 13);
+        const auto m = qonnx::readModel(out);
+        QCOMPARE(qonnx::opsetVersion(m), int64_t(13));
+        std::map<std::string, int> ops;
+        for (const auto &n : m.graph().node())
+            ++ops[n.op_type()];
+        QCOMPARE(ops["QuantizeLinear"], 6);
+        QCOMPARE(ops["ConvTranspose"], 1);
+        QCOMPARE(ops["Conv"], 3);
+        QCOMPARE(ops["Gemm"], 2);
+        QCOMPARE(ops["MatMul"], 0);
+        // The transposed convolution's weight codes are per output channel: axis 1 of [in, out, kH, kW].
+        for (const auto &n : m.graph().node())
+            if (n.op_type() == "DequantizeLinear" && n.name().rfind("up.weight", 0) == 0) {
+                QCOMPARE(n.attribute(0).name(), std::string("axis"));
+                QCOMPARE(n.attribute(0).i(), int64_t(1));
+            }
     }
 
     void sessionsReopenTheirOnnxFile()
