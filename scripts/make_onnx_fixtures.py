@@ -5,9 +5,10 @@
       torchvision's ARCH with random weights (fixed seed, randomised BatchNorm statistics),
       exported in eval mode with a dynamic batch dimension at SIZE x SIZE (default 224).
 
-  make_onnx_fixtures.py fmnist-cnn STATE_DICT OUT.onnx [relu|silu] [OPSET]
+  make_onnx_fixtures.py fmnist-cnn STATE_DICT OUT.onnx [relu|silu] [OPSET] [keep-bn]
       QuantLens's fmnist-cnn state dict (e.g. resources/models/fmnist-cnn-swish.pth) loaded into
-      its PyTorch twin (make_interop_fixtures.FmnistCnn) and exported (default opset 13).
+      its PyTorch twin (make_interop_fixtures.FmnistCnn) and exported (default opset 13); with
+      keep-bn the BatchNormalization nodes stay in the graph (not folded by the exporter).
 
   make_onnx_fixtures.py mixed OPSET OUT.onnx
       A small network of every layer kind the importer turns into quantizable layers, with the
@@ -59,14 +60,14 @@ def torchvision_model(arch, opset, path, size):
     export(model, torch.randn(1, 3, size, size), path, opset)
 
 
-def fmnist_model(state_dict, path, act, opset):
+def fmnist_model(state_dict, path, act, opset, keep_batchnorm=False):
     here = os.path.dirname(os.path.abspath(__file__))
     spec = importlib.util.spec_from_file_location("interop", os.path.join(here, "make_interop_fixtures.py"))
     interop = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(interop)
     model = interop.FmnistCnn(act)
     model.load_state_dict(torch.load(state_dict), strict=True)
-    export(model, torch.randn(1, 1, 28, 28), path, opset)
+    export(model, torch.randn(1, 1, 28, 28), path, opset, keep_batchnorm=keep_batchnorm)
 
 
 class Mixed(nn.Module):
@@ -107,7 +108,8 @@ def main(argv):
     if len(argv) >= 5 and argv[1] == "torchvision":
         torchvision_model(argv[2], int(argv[3]), argv[4], int(argv[5]) if len(argv) > 5 else 224)
     elif len(argv) >= 4 and argv[1] == "fmnist-cnn":
-        fmnist_model(argv[2], argv[3], argv[4] if len(argv) > 4 else "relu", int(argv[5]) if len(argv) > 5 else 13)
+        fmnist_model(argv[2], argv[3], argv[4] if len(argv) > 4 else "relu", int(argv[5]) if len(argv) > 5 else 13,
+                     len(argv) > 6 and argv[6] == "keep-bn")
     elif len(argv) >= 4 and argv[1] == "mixed":
         mixed_model(int(argv[2]), argv[3])
     else:

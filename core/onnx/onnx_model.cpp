@@ -100,6 +100,10 @@ struct OnnxModelImpl::Program {
     std::vector<bool> isInitializer; ///< per slot: an initializer of the original graph
     std::vector<Step> steps;
     std::vector<std::shared_ptr<models::QuantLayerImpl>> layers;
+    /// Per layer: the BatchNormalization after a 2-D (transposed) convolution, kept as a module so
+    /// that training adapts its statistics as in the zoo's models (folded by the exporters); null
+    /// when there is none or it was folded into the weights (1-D convolutions, Gemm).
+    std::vector<std::shared_ptr<models::FoldableBatchNorm2dImpl>> bns;
     int input = -1;
     std::vector<int> outputs;
     /// Learned parameters that are not layer weights: slot -> the registered tensor.
@@ -774,7 +778,28 @@ struct OnnxModelImpl::Builder {
                     gamma.numel() != channels || beta.numel() != channels || mean.numel() != channels ||
                     var.numel() != channels)
                     continue;
-                const double eps = OpNode(g.node(next->node), next->name, m.m_opset, {}).attrFloat("epsilon", 1e-5);
+                const OpNode bnNode(g.node(next->node), next->name, m.m_opset, {});
+                const double eps = bnNode.attrFloat("epsilon", 1e-5);
+                p.bns.resize(p.layers.size());
+                if (!s.oneD && (layer.kind() == models::LayerKind::Conv2d ||
+                                layer.kind() == models::LayerKind::ConvTranspose2d)) {
+                    // ONNX's momentum weighs the running value, PyTorch's the batch's.
+                    auto bn = std::make_shared<models::FoldableBatchNorm2dImpl>(
+                        channels, eps, 1.0 - bnNode.attrFloat("momentum", 0.9));
+                    bn->weight.copy_(gamma);
+                    bn->bias.copy_(beta);
+                    bn->running_mean.copy_(mean);
+                    bn->running_var.copy_(var);
+                    bn->eval(); // the self-check runs on running statistics
+                    m.register_module(import_detail::moduleName(next->name, moduleNames), bn);
+                    p.bns[static_cast<size_t>(s.layer)] = bn;
+                    s.out[0] = next->out[0];
+                    origin.folded.push_back(next->name);
+                    origin.output = p.names[static_cast<size_t>(next->out[0])];
+                    next->removed = true;
+                    ++p.folded;
+                    continue;
+                }
                 // In double, so that the folded layer matches layer + BatchNorm to float rounding.
                 const auto scale = gamma.to(torch::kDouble) / torch::sqrt(var.to(torch::kDouble) + eps);
                 std::vector<int64_t> view(static_cast<size_t>(layer.weight.dim()), 1);
@@ -1000,6 +1025,13 @@ std::string OnnxModelImpl::description() const
 
 // ---------------------------------------------------------------- running
 
+const std::shared_ptr<models::FoldableBatchNorm2dImpl> &OnnxModelImpl::batchNormOf(int layer) const
+{
+    static const std::shared_ptr<models::FoldableBatchNorm2dImpl> none;
+    const auto &bns = m_program->bns;
+    return layer >= 0 && static_cast<size_t>(layer) < bns.size() ? bns[static_cast<size_t>(layer)] : none;
+}
+
 Tensors OnnxModelImpl::runLayer(const Step &s, const Tensors &in)
 {
     auto x = in[0];
@@ -1013,6 +1045,8 @@ Tensors OnnxModelImpl::runLayer(const Step &s, const Tensors &in)
                         std::to_string(x.size(3)) + ".",
                     "Feed the model the input size its graph declares.");
     auto y = m_program->layers[static_cast<size_t>(s.layer)]->forward(x);
+    if (const auto &bn = batchNormOf(s.layer))
+        y = bn->forward(y);
     if (s.oneD)
         y = y.squeeze(2);
     if (in.size() > 1 && in[1].defined())
@@ -1310,6 +1344,9 @@ torch::Tensor OnnxModelImpl::adaptInput(const torch::Tensor &x) const
         const auto &o = m_origins[i];
         auto *node = g->mutable_node(o.nodeIndex);
         torch::Tensor w = layer.weight.detach();
+        torch::Tensor bias = layer.bias.defined() ? layer.bias.detach() : torch::Tensor();
+        if (const auto &bn = batchNormOf(static_cast<int>(i)))
+            std::tie(w, bias) = models::foldBatchNormParams(w, bias, *bn);
         if (o.op == "ConvTranspose")
             w = models::QuantConvTranspose2dImpl::toTransposedLayout(
                 w, static_cast<const models::QuantConvTranspose2dImpl &>(layer).options().groups);
@@ -1329,7 +1366,7 @@ torch::Tensor OnnxModelImpl::adaptInput(const torch::Tensor &x) const
             if (const auto it = nodeByName.find(f); it != nodeByName.end())
                 dropped.insert(it->second);
         node->set_output(0, o.output);
-        if (!layer.bias.defined())
+        if (!bias.defined())
             continue;
         const std::string current = node->input_size() > 2 ? node->input(2) : std::string();
         if (o.op == "MatMul") {
@@ -1341,13 +1378,13 @@ torch::Tensor OnnxModelImpl::adaptInput(const torch::Tensor &x) const
             add->set_op_type("Add");
             add->add_input(mid);
             const std::string bName = fresh(o.node + ".bias");
-            put(bName, layer.bias);
+            put(bName, bias);
             add->add_input(bName);
             add->add_output(o.output);
             continue;
         }
         const std::string bName = ownName(current, o.node + ".bias");
-        put(bName, layer.bias);
+        put(bName, bias);
         while (node->input_size() < 3)
             node->add_input("");
         node->set_input(2, bName);
@@ -1558,7 +1595,7 @@ void OnnxModelImpl::emitGraph(models::GraphEmitter &g)
                 h = g.op("Reshape", {h, ints({-1, layer.weight.size(1)}, o.node + ".rows_shape")}, {},
                          o.node + "/Rows");
             }
-            std::string y = g.layer(layer, h, nullptr);
+            std::string y = g.layer(layer, h, batchNormOf(s.layer).get());
             if (o.op == "MatMul")
                 y = g.op("Reshape",
                          {y, g.op("Concat", {lead, ints({layer.weight.size(0)}, o.node + ".out_features")},

@@ -97,6 +97,8 @@ private:
     torch::Tensor adaptInput(const torch::Tensor &x) const;
     std::vector<torch::Tensor> execute(const torch::Tensor &input, std::vector<torch::Tensor> *blocks);
     Tensors runLayer(const Step &step, const Tensors &inputs);
+    /// The BatchNorm kept after layer `layer` (see Program::bns), or null.
+    const std::shared_ptr<models::FoldableBatchNorm2dImpl> &batchNormOf(int layer) const;
 
     std::filesystem::path m_path;
     ::onnx::ModelProto m_model;
