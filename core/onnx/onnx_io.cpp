@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -201,7 +202,7 @@ torch::Tensor toTensor(const ::onnx::TensorProto &t, const std::string &where)
             throw Error(where + " has an invalid shape.", "The model file is damaged; export it again.");
         numel *= d;
     }
-    auto out = torch::empty(dims, torch::TensorOptions().dtype(dtype));
+    // The sizes are checked against what the file holds before anything is allocated.
     const auto elem = static_cast<int64_t>(c10::elementSize(dtype));
     if (t.has_raw_data()) {
         const std::string &raw = t.raw_data();
@@ -209,6 +210,17 @@ torch::Tensor toTensor(const ::onnx::TensorProto &t, const std::string &where)
             throw Error(where + " holds " + std::to_string(raw.size()) + " bytes for " + std::to_string(numel) +
                             " elements of " + std::to_string(elem) + " bytes.",
                         "The model file is damaged or truncated; export it again.");
+    } else {
+        const int64_t held = std::max({t.float_data_size(), t.double_data_size(), t.int32_data_size(),
+                                       t.int64_data_size(), t.uint64_data_size()});
+        if (held != numel)
+            throw Error(where + " holds " + std::to_string(held) + " values for a shape of " + std::to_string(numel) +
+                            " elements.",
+                        "The model file is damaged; export it again.");
+    }
+    auto out = torch::empty(dims, torch::TensorOptions().dtype(dtype));
+    if (t.has_raw_data()) {
+        const std::string &raw = t.raw_data();
         if (numel > 0)
             std::memcpy(out.data_ptr(), raw.data(), raw.size()); // ONNX raw data is little-endian, as x86 and ARM
         return out;
