@@ -76,10 +76,10 @@ int main(int argc, char **argv)
                 torch::get_num_threads());
 
     std::vector<double> importTimes;
-    onnx::OnnxModel imported;
+    ql::core::onnx::OnnxModel imported;
     for (int i = 0; i < 3; ++i) {
         const auto t0 = Clock::now();
-        imported = onnx::importModel(file);
+        imported = ql::core::onnx::importModel(file);
         importTimes.push_back(seconds(t0));
     }
     std::printf("import (read, check, fold, dry runs): median %.0f ms of 3\n", 1000 * median(importTimes));
