@@ -105,7 +105,8 @@ class TestOnnxWorkbench : public QObject {
 
 private:
     QTemporaryDir m_dir;
-    fs::path m_demo; ///< the demo model exported to ONNX by PyTorch
+    fs::path m_demo; ///< the demo model exported to ONNX by PyTorch (BatchNorms folded by the exporter)
+    fs::path m_demoBn; ///< the same with its BatchNormalization nodes kept
     fs::path dir() const { return fs::path(m_dir.path().toStdString()); }
 
 private Q_SLOTS:
@@ -113,11 +114,15 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_demo = dir() / "fmnist-cnn-swish.onnx";
-        QString output;
-        QVERIFY2(runPython({QStringLiteral("fmnist-cnn"), QString::fromStdString(kDemo),
-                            QString::fromStdString(m_demo.string()), QStringLiteral("silu"), QStringLiteral("13")},
-                           output),
-                 qPrintable(output));
+        m_demoBn = dir() / "fmnist-cnn-swish-bn.onnx";
+        for (const auto &[file, keep] : {std::pair{m_demo, false}, std::pair{m_demoBn, true}}) {
+            QStringList args{QStringLiteral("fmnist-cnn"), QString::fromStdString(kDemo),
+                             QString::fromStdString(file.string()), QStringLiteral("silu"), QStringLiteral("13")};
+            if (keep)
+                args << QStringLiteral("keep-bn");
+            QString output;
+            QVERIFY2(runPython(args, output), qPrintable(output));
+        }
     }
 
     void demoModelGivesTheZoosAccuracy()
@@ -177,17 +182,10 @@ private Q_SLOTS:
         };
         // The demo exported with its BatchNormalization nodes kept: the importer keeps them as
         // BatchNorms after the convolutions, whose statistics adapt in training as in the zoo.
-        const fs::path withBn = dir() / "fmnist-cnn-swish-bn.onnx";
-        QString output;
-        QVERIFY2(runPython({QStringLiteral("fmnist-cnn"), QString::fromStdString(kDemo),
-                            QString::fromStdString(withBn.string()), QStringLiteral("silu"), QStringLiteral("13"),
-                            QStringLiteral("keep-bn")},
-                           output),
-                 qPrintable(output));
         std::vector<double> zoo, imported;
         for (uint64_t seed : {0, 1}) {
             zoo.push_back(run(kDemo, seed));
-            imported.push_back(run(withBn.string(), seed));
+            imported.push_back(run(m_demoBn.string(), seed));
         }
         const double spread = std::max(std::abs(zoo[0] - zoo[1]), std::abs(imported[0] - imported[1]));
         const double gap = std::abs((zoo[0] + zoo[1]) / 2 - (imported[0] + imported[1]) / 2);
@@ -269,16 +267,7 @@ private Q_SLOTS:
     {
         // import -> quantize -> export ONNX QDQ -> ONNX Runtime reproduces every code.
         QFETCH(bool, keepBatchNorm);
-        fs::path model = m_demo;
-        if (keepBatchNorm) {
-            model = dir() / "fmnist-cnn-swish-bn-export.onnx";
-            QString output;
-            QVERIFY2(runPython({QStringLiteral("fmnist-cnn"), QString::fromStdString(kDemo),
-                                QString::fromStdString(model.string()), QStringLiteral("silu"), QStringLiteral("13"),
-                                QStringLiteral("keep-bn")},
-                               output),
-                     qPrintable(output));
-        }
+        const fs::path model = keepBatchNorm ? m_demoBn : m_demo;
         engine::seedEverything(0);
         engine::Workbench wb;
         wb.setDevice("cpu");
