@@ -1,9 +1,11 @@
 // Training, evaluation and the quantization jobs on a small Fashion-MNIST subset.
 #include "core/common/error.h"
 #include "core/data/loaders.h"
+#include "core/data/transforms.h"
 #include "core/engine/jobs.h"
 #include "core/engine/model_io.h"
 #include "core/engine/trainer.h"
+#include "ql/types/methods.h"
 #include "tests/support/testmain.h"
 
 #include <QTemporaryDir>
@@ -250,6 +252,115 @@ private Q_SLOTS:
             engine::whatIf(s2, c.layer, 8, 8, m_test, torch::kCPU, 256);
         const auto back = engine::evaluate(*s2.model(), m_test, torch::kCPU);
         QVERIFY(back.top1 > e2.quantized.top1 + 0.05);
+    }
+
+    void optimiserHoldsEveryQuantizerParameter_data()
+    {
+        QTest::addColumn<QString>("weights");
+        QTest::addColumn<QString>("acts");
+        QTest::newRow("LSQ + LSQ+") << QStringLiteral("lsq") << QStringLiteral("lsq+");
+        QTest::newRow("POST + ASQ") << QStringLiteral("post") << QStringLiteral("asq");
+        QTest::newRow("POT + PACT") << QStringLiteral("pot") << QStringLiteral("pact");
+    }
+    void optimiserHoldsEveryQuantizerParameter()
+    {
+        // Every trainable parameter of every quantizer (steps, offsets, alphas, ASQ's adapters) is in
+        // the optimiser's "quantizers" group, at the network's learning rate by default (as the
+        // papers train them) and without weight decay; after one step at the defaults, the element
+        // with the largest gradient of each quantizer has moved.
+        QFETCH(QString, weights);
+        QFETCH(QString, acts);
+        const QString demo =
+            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        auto loaded = engine::loadModel(demo.toStdString());
+        engine::QuantRecipe r;
+        r.weightMethod = quant::methodFromName(weights.toStdString());
+        r.actMethod = quant::methodFromName(acts.toStdString());
+        engine::Session s(loaded, "fashion-mnist", r);
+        torch::manual_seed(7);
+        s.buildQuantizers();
+        engine::calibrate(s, data::calibrationSubset(m_train, 128, 0), torch::kCPU);
+        auto &model = *s.model();
+        const engine::TrainOptions o; // the defaults
+        QVERIFY(o.quantLearningRate < 0);
+        const auto opt = engine::makeOptimizer(model, o);
+        std::map<const c10::TensorImpl *, size_t> groupOf;
+        for (size_t g = 0; g < opt.sgd->param_groups().size(); ++g)
+            for (const auto &p : opt.sgd->param_groups()[g].params())
+                groupOf[p.unsafeGetTensorImpl()] = g;
+
+        // Each quantizer's trainable parameters, by quantizer.
+        std::vector<std::pair<std::string, std::vector<torch::Tensor>>> quantizers;
+        for (const auto &l : model.quantLayers())
+            for (const auto &[what, q] : {std::pair<std::string, const quant::Quantizer *>{"weight", &l->weightQuantizer()},
+                                          std::pair<std::string, const quant::Quantizer *>{"input", &l->inputQuantizer()}}) {
+                std::vector<torch::Tensor> params;
+                for (const auto &p : (*q)->parameters(true))
+                    if (p.requires_grad())
+                        params.push_back(p);
+                // What QAT learns is the method's (a range setter that stands in, such as min-max
+                // on conv1's signed input for PACT, learns nothing).
+                const bool learns = ql::types::methodInfo((*q)->spec().method).trainable;
+                QVERIFY2(learns == !params.empty(),
+                         qPrintable(QString::fromStdString(l->layerName() + " " + what + ": " + (*q)->spec().label())));
+                if (!params.empty())
+                    quantizers.emplace_back(l->layerName() + " " + what, params);
+            }
+        QVERIFY(quantizers.size() + 1 >= 2 * model.quantLayers().size());
+        for (const auto &[name, params] : quantizers)
+            for (const auto &p : params) {
+                const auto it = groupOf.find(p.unsafeGetTensorImpl());
+                QVERIFY2(it != groupOf.end(), qPrintable(QString::fromStdString(name + ": a parameter is not optimised")));
+                QCOMPARE(opt.groups[it->second], std::string("quantizers"));
+                const auto &options = static_cast<const torch::optim::SGDOptions &>(opt.sgd->param_groups()[it->second].options());
+                QCOMPARE(options.lr(), o.learningRate);
+                QCOMPARE(options.weight_decay(), 0.0);
+            }
+
+        // One step on a batch of training images.
+        model.train();
+        const auto idx = torch::arange(64, torch::kLong);
+        const auto images = data::normalize(m_train.images(idx), m_train.normalization());
+        opt.sgd->zero_grad();
+        torch::nn::functional::cross_entropy(model.forward(images), m_train.labels(idx)).backward();
+        // parameter, index, value before, gradient
+        using Pick = std::tuple<std::string, torch::Tensor, int64_t, float, double>;
+        std::vector<Pick> largest;
+        for (const auto &[name, params] : quantizers) {
+            double best = 0;
+            Pick pick;
+            for (const auto &p : params) {
+                if (!p.grad().defined())
+                    continue;
+                const auto g = p.grad().abs().flatten();
+                const int64_t i = g.argmax().item<int64_t>();
+                if (g[i].item<double>() > best) {
+                    best = g[i].item<double>();
+                    pick = {name, p, i, p.detach().flatten()[i].item<float>(), best};
+                }
+            }
+            if (best > 0)
+                largest.push_back(pick);
+        }
+        // conv1's input (normalised pixels on an 8-bit grid) may have no gradient; every other has one.
+        QVERIFY2(largest.size() + 1 >= quantizers.size(),
+                 qPrintable(QStringLiteral("%1 of %2 quantizers have a gradient").arg(largest.size()).arg(quantizers.size())));
+        opt.sgd->step();
+        // The first step moves by lr * gradient; below half a float32 spacing of the value the value
+        // cannot change (LSQ's gradient scale makes some offsets' gradients that small).
+        int unrepresentable = 0;
+        for (const auto &[name, p, i, before, grad] : largest) {
+            const double spacing = std::abs(std::nextafter(before, 2.0f * before + 1.0f) - before);
+            if (o.learningRate * grad <= spacing) {
+                ++unrepresentable;
+                qInfo().noquote() << QString::fromStdString(name) << "update" << o.learningRate * grad
+                                  << "is below the value's float32 spacing" << spacing;
+                continue;
+            }
+            QVERIFY2(p.detach().flatten()[i].item<float>() != before,
+                     qPrintable(QString::fromStdString(name + ": its largest-gradient element did not move")));
+        }
+        QVERIFY(unrepresentable <= 1);
     }
 
     void qatWithEachMethodFamily_data()
