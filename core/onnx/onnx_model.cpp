@@ -216,8 +216,13 @@ struct OnnxModelImpl::Builder {
         for (int i = 0; i < g.node_size(); ++i) {
             const auto &n = g.node(i);
             const auto *schema = ::onnx::OpSchemaRegistry::Schema(n.op_type(), static_cast<int>(schemaOpset), "");
-            if (!schema)
+            if (!schema) {
+                // An operator newer than libonnx (Gelu, Mish): one input and one output at least.
+                if (n.input_size() < 1 || n.input(0).empty() || n.output_size() < 1 || n.output(0).empty())
+                    fail("node '" + nodeName(n, i) + "' (" + n.op_type() + ") lacks its input or its output.",
+                         "The model is not valid; export it again.");
                 continue;
+            }
             auto count = [](const auto &names) {
                 int last = 0; // trailing optional values left out as "" do not count
                 for (int k = 0; k < names.size(); ++k)

@@ -175,3 +175,9 @@ graph = helper.make_graph([helper.make_node("Conv", ["input", "w"], ["output"], 
                           "external", [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 1, 2, 2])],
                           [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["N", 2, 2, 2])], [ext])
 out("onnx", "external_data.onnx", helper.make_model(graph, opset_imports=[helper.make_opsetid("", 21)]).SerializeToString())
+# A finding: an operator newer than libonnx's schemas (Gelu, opset 20) without inputs.
+graph = helper.make_graph([helper.make_node("Gelu", [], ["output"], "gelu")], "gelu_without_input",
+                          [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 1, 2, 2])],
+                          [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["N", 1, 2, 2])])
+out("onnx", "gelu-without-input-finding.onnx",
+    helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)]).SerializeToString())
