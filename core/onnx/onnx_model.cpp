@@ -305,13 +305,14 @@ struct OnnxModelImpl::Builder {
             m.m_inputDims.push_back(d.has_dim_value() && d.dim_value() > 0 ? d.dim_value() : -1);
         if (m.m_inputDims.empty())
             fail("its input '" + v.name() + "' is a scalar.", "QuantLens feeds models batches of images.");
-        // One sample of at most 2^28 values (1 GiB of float32): the dry runs allocate a few.
+        // One sample of at most 2^26 values (256 MiB of float32; 3x4096x4096 is 2^25.6): the dry
+        // runs allocate a few.
         int64_t perSample = 1;
         for (size_t i = 1; i < m.m_inputDims.size(); ++i)
             if (m.m_inputDims[i] > 0 && (perSample = perSample * std::min<int64_t>(m.m_inputDims[i], int64_t(1) << 29)) >
-                                            (int64_t(1) << 28))
+                                            (int64_t(1) << 26))
                 fail("its input '" + v.name() + "' " + import_detail::shapeText(m.m_inputDims) +
-                         " holds more than 2^28 values per sample.",
+                         " holds more than 2^26 values per sample.",
                      "QuantLens quantizes image models; export the model with its real input size.");
         // Graphs of other ranks import and run (runGraph); only image inputs take data sets.
         const auto &d = m.m_inputDims;
@@ -512,6 +513,12 @@ struct OnnxModelImpl::Builder {
             }
             for (size_t j = 0; j < s.out.size() && j < out.size(); ++j)
                 if (s.out[j] >= 0) {
+                    // One or two probe samples: a value this large is a graph that explodes.
+                    if (out[j].defined() && out[j].numel() > (int64_t(1) << 28))
+                        throw Error("ONNX node '" + s.name + "' (" + s.op + ") computes " +
+                                        std::to_string(out[j].numel()) + " values from " +
+                                        std::to_string(input.size(0)) + " probe sample(s), more than 2^28.",
+                                    "The model is not valid or not an image model QuantLens can run; export it again.");
                     env[static_cast<size_t>(s.out[j])] = out[j];
                     if (shapes)
                         (*shapes)[static_cast<size_t>(s.out[j])] = out[j].sizes().vec();

@@ -959,7 +959,7 @@ torch::Tensor resizeTensor(const torch::Tensor &x, std::vector<double> scales, s
             out[i] = static_cast<int64_t>(std::floor(static_cast<double>(x.size(axes[i])) * scales[i]));
         }
     }
-    // The result's size before anything is allocated: at most 2^30 values (4 GiB of float32).
+    // The result's size before anything is allocated: at most 2^28 values (1 GiB of float32).
     std::vector<int64_t> shape = x.sizes().vec();
     double values = 1;
     for (size_t i = 0; i < k; ++i) {
@@ -970,8 +970,8 @@ torch::Tensor resizeTensor(const torch::Tensor &x, std::vector<double> scales, s
     }
     for (int64_t d : shape)
         values *= static_cast<double>(d);
-    if (values > double(int64_t(1) << 30))
-        throw Error("it would resize to " + std::to_string(static_cast<long double>(values)) + " values, more than 2^30.",
+    if (values > double(int64_t(1) << 28))
+        throw Error("it would resize to " + std::to_string(static_cast<long double>(values)) + " values, more than 2^28.",
                     "The scales or sizes are not what the model meant; export it again.");
     torch::Tensor y = x;
     for (size_t i = 0; i < k; ++i)
