@@ -103,9 +103,10 @@ Header parseHeader(const uint8_t *head, size_t got, const std::string &name, uin
         const int64_t d = bigEndian32(head + 4 + 4 * i);
         if (d <= 0)
             throw Error(name + " has an empty dimension " + std::to_string(i) + ".");
-        h.total *= d;
-        if (h.total > kMaxElements)
+        // Checked before multiplying: two 32-bit sizes can overflow even 64 bits.
+        if (d > kMaxElements / h.total)
             throw Error(name + " declares more than 2^32 elements; the header is corrupt.");
+        h.total *= d;
         h.dims.push_back(d);
     }
     if (static_cast<uint64_t>(h.total) > maxPayload)

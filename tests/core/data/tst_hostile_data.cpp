@@ -98,6 +98,12 @@ private Q_SLOTS:
             data::parseIdx(hostile_data::idxHeader({100000, 28, 28}) + "x", "p");
         });
         QVERIFY2(hostile::has(plain, "more than the file holds"), plain.c_str());
+        // Two 32-bit dimensions whose product overflows 64 bits: refused before multiplying (a
+        // fuzzing finding; the product used to wrap around).
+        const auto huge = hostile::errorText([&] {
+            data::parseIdx(hostile_data::idxHeader({4294967043u, 4294836478u}) + "x", "huge");
+        });
+        QVERIFY2(hostile::has(huge, "huge") && hostile::has(huge, "2^32 elements"), huge.c_str());
         // Still valid: an exact file, gzip or plain.
         const std::string exact = hostile_data::idxHeader({2, 2, 2}) + std::string(8, '\x05');
         QCOMPARE(data::parseIdx(exact, "e").values.size(), size_t(8));
