@@ -57,6 +57,22 @@ class TestTrainer : public QObject {
         return m;
     }
 
+    /// The trained Swish demo model.
+    static engine::LoadedModel demoModel()
+    {
+        const QString path =
+            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
+        return engine::loadModel(path.toStdString());
+    }
+
+    static engine::QuantRecipe recipeOf(const QString &weights, const QString &acts)
+    {
+        engine::QuantRecipe r;
+        r.weightMethod = quant::methodFromName(weights.toStdString());
+        r.actMethod = quant::methodFromName(acts.toStdString());
+        return r;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -270,13 +286,7 @@ private Q_SLOTS:
         // with the largest gradient of each quantizer has moved.
         QFETCH(QString, weights);
         QFETCH(QString, acts);
-        const QString demo =
-            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
-        auto loaded = engine::loadModel(demo.toStdString());
-        engine::QuantRecipe r;
-        r.weightMethod = quant::methodFromName(weights.toStdString());
-        r.actMethod = quant::methodFromName(acts.toStdString());
-        engine::Session s(loaded, "fashion-mnist", r);
+        engine::Session s(demoModel(), "fashion-mnist", recipeOf(weights, acts));
         torch::manual_seed(7);
         s.buildQuantizers();
         engine::calibrate(s, data::calibrationSubset(m_train, 128, 0), torch::kCPU);
@@ -383,13 +393,7 @@ private Q_SLOTS:
         QFETCH(QString, weights);
         QFETCH(QString, acts);
         QFETCH(QString, config);
-        const QString demo =
-            qEnvironmentVariable("QL_SOURCE_DIR") + QStringLiteral("/resources/models/fmnist-cnn-swish.pth");
-        auto loaded = engine::loadModel(demo.toStdString());
-        engine::QuantRecipe r;
-        r.weightMethod = quant::methodFromName(weights.toStdString());
-        r.actMethod = quant::methodFromName(acts.toStdString());
-        engine::Session s(loaded, "fashion-mnist", r);
+        engine::Session s(demoModel(), "fashion-mnist", recipeOf(weights, acts));
         if (!config.isEmpty())
             QCOMPARE(s.applyConfigJson(config.toStdString(), "test"), 3);
         engine::QatOptions o;
