@@ -262,8 +262,9 @@ types::ExportResult exportModel(const ExportRequest &r, const types::ExportOptio
     const types::ExportOptions o = forGraph(plan, requested);
     result.options = o;
     if (o.opset != requested.opset)
-        result.notes.push_back("written at opset " + std::to_string(o.opset) + ", the model's own operator set (opset " +
-                               std::to_string(requested.opset) + " was asked for)");
+        result.notes.push_back("written at opset " + std::to_string(o.opset) +
+                               ", the model's own operator set (opset " + std::to_string(requested.opset) +
+                               " was asked for)");
     result.layers = plan.deployments();
     const std::string formatName = types::exportFormatName(o.format);
     auto written = [&](const fs::path &p) { result.files.push_back(p.string()); };

@@ -111,10 +111,7 @@ void loadExternalData(::onnx::GraphProto &graph, const fs::path &modelPath)
 
 } // namespace
 
-::onnx::ModelProto readModel(const fs::path &path)
-{
-    return parseModel(readFile(path, "ONNX model"), path);
-}
+::onnx::ModelProto readModel(const fs::path &path) { return parseModel(readFile(path, "ONNX model"), path); }
 
 ::onnx::ModelProto parseModel(const std::string &bytes, const fs::path &path)
 {

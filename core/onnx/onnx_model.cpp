@@ -235,8 +235,8 @@ struct OnnxModelImpl::Builder {
             const int ins = count(n.input()), outs = count(n.output());
             if (ins < schema->min_input() || outs < schema->min_output() ||
                 (exact && (ins > schema->max_input() || outs > schema->max_output())))
-                fail("node '" + nodeName(n, i) + "' (" + n.op_type() + ") has " + std::to_string(ins) + " input(s) and " +
-                         std::to_string(outs) + " output(s); " + n.op_type() + " takes " +
+                fail("node '" + nodeName(n, i) + "' (" + n.op_type() + ") has " + std::to_string(ins) +
+                         " input(s) and " + std::to_string(outs) + " output(s); " + n.op_type() + " takes " +
                          std::to_string(schema->min_input()) + ".." + std::to_string(schema->max_input()) +
                          " inputs and " + std::to_string(schema->min_output()) + ".." +
                          std::to_string(schema->max_output()) + " outputs.",
@@ -309,8 +309,8 @@ struct OnnxModelImpl::Builder {
         // runs allocate a few.
         int64_t perSample = 1;
         for (size_t i = 1; i < m.m_inputDims.size(); ++i)
-            if (m.m_inputDims[i] > 0 && (perSample = perSample * std::min<int64_t>(m.m_inputDims[i], int64_t(1) << 29)) >
-                                            (int64_t(1) << 26))
+            if (m.m_inputDims[i] > 0 &&
+                (perSample = perSample * std::min<int64_t>(m.m_inputDims[i], int64_t(1) << 29)) > (int64_t(1) << 26))
                 fail("its input '" + v.name() + "' " + import_detail::shapeText(m.m_inputDims) +
                          " holds more than 2^26 values per sample.",
                      "QuantLens quantizes image models; export the model with its real input size.");
@@ -793,8 +793,8 @@ struct OnnxModelImpl::Builder {
                 const OpNode bnNode(g.node(next->node), next->name, m.m_opset, {});
                 const double eps = bnNode.attrFloat("epsilon", 1e-5);
                 p.bns.resize(p.layers.size());
-                if (!s.oneD && (layer.kind() == models::LayerKind::Conv2d ||
-                                layer.kind() == models::LayerKind::ConvTranspose2d)) {
+                if (!s.oneD &&
+                    (layer.kind() == models::LayerKind::Conv2d || layer.kind() == models::LayerKind::ConvTranspose2d)) {
                     // ONNX's momentum weighs the running value, PyTorch's the batch's.
                     auto bn = std::make_shared<models::FoldableBatchNorm2dImpl>(
                         channels, eps, 1.0 - bnNode.attrFloat("momentum", 0.9));
@@ -1551,8 +1551,10 @@ void OnnxModelImpl::emitGraph(models::GraphEmitter &g)
     std::string x = g.input();
     if (!m_adaptIdentity) {
         if (m_adaptScale.defined()) {
-            x = g.op("Mul", {x, g.constant(m_adaptScale.to(torch::kFloat), "input_adapt_scale")}, {}, "input_adapt/Mul");
-            x = g.op("Add", {x, g.constant(m_adaptShift.to(torch::kFloat), "input_adapt_shift")}, {}, "input_adapt/Add");
+            x = g.op("Mul", {x, g.constant(m_adaptScale.to(torch::kFloat), "input_adapt_scale")}, {},
+                     "input_adapt/Mul");
+            x = g.op("Add", {x, g.constant(m_adaptShift.to(torch::kFloat), "input_adapt_shift")}, {},
+                     "input_adapt/Add");
         }
         const auto &chw = defaultInputShape();
         if (!m_adaptSize.empty() && chw.size() == 3 && (m_adaptSize[0] != chw[1] || m_adaptSize[1] != chw[2]))
@@ -1649,8 +1651,8 @@ void OnnxModelImpl::emitGraph(models::GraphEmitter &g)
                 return;
             while (inputs.size() < position)
                 inputs.emplace_back();
-            const std::string c = floats ? g.constant(torch::tensor(a->f()), s.name + "." + name)
-                                         : ints(a->ints(), s.name + "." + name);
+            const std::string c =
+                floats ? g.constant(torch::tensor(a->f()), s.name + "." + name) : ints(a->ints(), s.name + "." + name);
             if (inputs.size() == position)
                 inputs.push_back(c);
             else

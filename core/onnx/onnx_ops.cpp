@@ -971,7 +971,8 @@ torch::Tensor resizeTensor(const torch::Tensor &x, std::vector<double> scales, s
     for (int64_t d : shape)
         values *= static_cast<double>(d);
     if (values > double(int64_t(1) << 28))
-        throw Error("it would resize to " + std::to_string(static_cast<long double>(values)) + " values, more than 2^28.",
+        throw Error("it would resize to " + std::to_string(static_cast<long double>(values)) +
+                        " values, more than 2^28.",
                     "The scales or sizes are not what the model meant; export it again.");
     torch::Tensor y = x;
     for (size_t i = 0; i < k; ++i)

@@ -13,7 +13,8 @@ QL_FUZZ_TARGET(onnx)
         ql::core::onnx::OnnxModelImpl model(path, std::move(proto), {});
         ql::fuzz::check(!model.description().empty(), "an imported model without a description");
         const auto current = model.currentGraph();
-        ql::fuzz::check(current.has_graph() && current.graph().output_size() == model.originalModel().graph().output_size(),
+        ql::fuzz::check(current.has_graph() &&
+                            current.graph().output_size() == model.originalModel().graph().output_size(),
                         "the current graph lost outputs");
     });
     return 0;

@@ -302,8 +302,9 @@ private Q_SLOTS:
         // Each quantizer's trainable parameters, by quantizer.
         std::vector<std::pair<std::string, std::vector<torch::Tensor>>> quantizers;
         for (const auto &l : model.quantLayers())
-            for (const auto &[what, q] : {std::pair<std::string, const quant::Quantizer *>{"weight", &l->weightQuantizer()},
-                                          std::pair<std::string, const quant::Quantizer *>{"input", &l->inputQuantizer()}}) {
+            for (const auto &[what, q] :
+                 {std::pair<std::string, const quant::Quantizer *>{"weight", &l->weightQuantizer()},
+                  std::pair<std::string, const quant::Quantizer *>{"input", &l->inputQuantizer()}}) {
                 std::vector<torch::Tensor> params;
                 for (const auto &p : (*q)->parameters(true))
                     if (p.requires_grad())
@@ -320,9 +321,11 @@ private Q_SLOTS:
         for (const auto &[name, params] : quantizers)
             for (const auto &p : params) {
                 const auto it = groupOf.find(p.unsafeGetTensorImpl());
-                QVERIFY2(it != groupOf.end(), qPrintable(QString::fromStdString(name + ": a parameter is not optimised")));
+                QVERIFY2(it != groupOf.end(),
+                         qPrintable(QString::fromStdString(name + ": a parameter is not optimised")));
                 QCOMPARE(opt.groups[it->second], std::string("quantizers"));
-                const auto &options = static_cast<const torch::optim::SGDOptions &>(opt.sgd->param_groups()[it->second].options());
+                const auto &options =
+                    static_cast<const torch::optim::SGDOptions &>(opt.sgd->param_groups()[it->second].options());
                 QCOMPARE(options.lr(), o.learningRate);
                 QCOMPARE(options.weight_decay(), 0.0);
             }
@@ -354,7 +357,8 @@ private Q_SLOTS:
         }
         // conv1's input (normalised pixels on an 8-bit grid) may have no gradient; every other has one.
         QVERIFY2(largest.size() + 1 >= quantizers.size(),
-                 qPrintable(QStringLiteral("%1 of %2 quantizers have a gradient").arg(largest.size()).arg(quantizers.size())));
+                 qPrintable(
+                     QStringLiteral("%1 of %2 quantizers have a gradient").arg(largest.size()).arg(quantizers.size())));
         opt.sgd->step();
         // The first step moves by lr * gradient; below half a float32 spacing of the value the value
         // cannot change (LSQ's gradient scale makes some offsets' gradients that small).
