@@ -383,7 +383,7 @@ private:
         qt.scale.assign(sd.data_ptr<double>(), sd.data_ptr<double>() + sd.numel());
         qt.zeroPoint.assign(qt.scale.size(), 0);
         m_out.tensors.push_back(qt);
-        const int64_t axis = perTensor ? 0 : channelAxis(p, d);
+        const int64_t axis = perTensor ? 0 : channelAxis(p);
         const std::string codesName = intTensor(name + "_codes", nodeLayout(p, codes), st.type);
         const std::string scaleName = constant(name + "_scale", perTensor ? scaleF.reshape({}) : scaleF);
         const std::string zeroName = intTensor(
@@ -423,6 +423,17 @@ private:
                      {"group", o.groups}});
     }
 
+    /// The ONNX operator that computes the layer.
+    static std::string opType(const LayerPlan &p)
+    {
+        switch (p.kind) {
+        case models::LayerKind::Linear: return "Gemm";
+        case models::LayerKind::ConvTranspose2d: return "ConvTranspose";
+        case models::LayerKind::Conv2d: break;
+        }
+        return "Conv";
+    }
+
     /// The node's weight tensor for the layer's [out, in / groups, ...] tensor `t`: the same
     /// for convolutions and Gemm, [in, out / groups, ...] for ConvTranspose.
     torch::Tensor nodeLayout(const LayerPlan &p, const torch::Tensor &t) const
@@ -433,7 +444,7 @@ private:
     }
 
     /// The axis of the node's weight that holds the output channels.
-    int64_t channelAxis(const LayerPlan &p, types::LayerDeployment &) const
+    int64_t channelAxis(const LayerPlan &p) const
     {
         if (p.kind != models::LayerKind::ConvTranspose2d)
             return 0;
@@ -462,7 +473,7 @@ private:
         case WeightKind::Levels: {
             const auto folded = (w.dequantized.to(torch::kDouble) * k.view(kshape)).to(torch::kFloat);
             const std::string wname = constant(L + ".weight", nodeLayout(p, folded));
-            compute(p, xq, wname, bias, out, L + "/" + (p.kind == models::LayerKind::Linear ? "Gemm" : "Conv"));
+            compute(p, xq, wname, bias, out, L + "/" + opType(p));
             if (w.kind == WeightKind::Levels) {
                 recordLevels(p);
                 d.weight = "float weights at their exact levels (codes and levels in the .levels.json sidecar)";
@@ -474,7 +485,7 @@ private:
         case WeightKind::Uniform: {
             const bool perTensor = !w.perChannel && !p.bn;
             const std::string wname = dequantizedWeight(p, L + ".weight", w.codes, w.scale * k, perTensor, d);
-            compute(p, xq, wname, bias, out, L + "/" + (p.kind == models::LayerKind::Linear ? "Gemm" : "Conv"));
+            compute(p, xq, wname, bias, out, L + "/" + opType(p));
             return;
         }
         case WeightKind::Multipoint: {
@@ -489,7 +500,7 @@ private:
                 const std::string wname = dequantizedWeight(p, pname, w.pointCodes[i], a * k, false, d);
                 const std::string y = compute(
                     p, xq, wname, i == 0 ? bias : std::string(), P == 1 ? out : L + "/point" + std::to_string(i),
-                    L + "/" + (p.kind == models::LayerKind::Linear ? "Gemm" : "Conv") + "_point" + std::to_string(i));
+                    L + "/" + opType(p) + "_point" + std::to_string(i));
                 sum = i == 0 ? y
                              : node("Add", L + "/points/Add" + std::to_string(i), {sum, y},
                                     i + 1 == P ? out : L + "/points_sum" + std::to_string(i));
