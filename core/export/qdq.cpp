@@ -498,9 +498,9 @@ private:
                 a = torch::where(a == 0, torch::ones_like(a), a);
                 const std::string pname = L + ".weight.point" + std::to_string(i);
                 const std::string wname = dequantizedWeight(p, pname, w.pointCodes[i], a * k, false, d);
-                const std::string y = compute(
-                    p, xq, wname, i == 0 ? bias : std::string(), P == 1 ? out : L + "/point" + std::to_string(i),
-                    L + "/" + opType(p) + "_point" + std::to_string(i));
+                const std::string y = compute(p, xq, wname, i == 0 ? bias : std::string(),
+                                              P == 1 ? out : L + "/point" + std::to_string(i),
+                                              L + "/" + opType(p) + "_point" + std::to_string(i));
                 sum = i == 0 ? y
                              : node("Add", L + "/points/Add" + std::to_string(i), {sum, y},
                                     i + 1 == P ? out : L + "/points_sum" + std::to_string(i));
