@@ -514,10 +514,11 @@ struct OnnxModelImpl::Builder {
             for (size_t j = 0; j < s.out.size() && j < out.size(); ++j)
                 if (s.out[j] >= 0) {
                     // One or two probe samples: a value this large is a graph that explodes.
-                    if (out[j].defined() && out[j].numel() > (int64_t(1) << 28))
+                    if (out[j].defined() && out[j].numel() > valueLimit())
                         throw Error("ONNX node '" + s.name + "' (" + s.op + ") computes " +
                                         std::to_string(out[j].numel()) + " values from " +
-                                        std::to_string(input.size(0)) + " probe sample(s), more than 2^28.",
+                                        std::to_string(input.size(0)) + " probe sample(s), more than " +
+                                        std::to_string(valueLimit()) + ".",
                                     "The model is not valid or not an image model QuantLens can run; export it again.");
                     env[static_cast<size_t>(s.out[j])] = out[j];
                     if (shapes)

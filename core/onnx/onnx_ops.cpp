@@ -4,7 +4,9 @@
 #include "core/onnx/onnx_io.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numbers>
 #include <numeric>
@@ -81,6 +83,14 @@ void OpNode::fail(const std::string &problem, const std::string &hint) const
 }
 
 // ---------------------------------------------------------------- helpers
+
+namespace {
+std::atomic<int64_t> g_valueLimit{int64_t(1) << 28};
+} // namespace
+
+int64_t valueLimit() { return g_valueLimit.load(std::memory_order_relaxed); }
+
+void setValueLimit(int64_t values) { g_valueLimit.store(std::max<int64_t>(values, 1), std::memory_order_relaxed); }
 
 std::vector<int64_t> toInts(const torch::Tensor &t)
 {
@@ -918,6 +928,14 @@ torch::Tensor resizeAxis(const torch::Tensor &x, int64_t axis, int64_t out, doub
     return a + (b - a) * weight;
 }
 
+/// A count held in a double (it may exceed int64), written without a fraction.
+std::string wholeNumber(double v)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+    return buf;
+}
+
 torch::Tensor resizeTensor(const torch::Tensor &x, std::vector<double> scales, std::vector<int64_t> sizes,
                            const ResizeSpec &spec)
 {
@@ -959,7 +977,7 @@ torch::Tensor resizeTensor(const torch::Tensor &x, std::vector<double> scales, s
             out[i] = static_cast<int64_t>(std::floor(static_cast<double>(x.size(axes[i])) * scales[i]));
         }
     }
-    // The result's size before anything is allocated: at most 2^28 values (1 GiB of float32).
+    // The result's size before anything is allocated: at most valueLimit() values.
     std::vector<int64_t> shape = x.sizes().vec();
     double values = 1;
     for (size_t i = 0; i < k; ++i) {
@@ -970,13 +988,26 @@ torch::Tensor resizeTensor(const torch::Tensor &x, std::vector<double> scales, s
     }
     for (int64_t d : shape)
         values *= static_cast<double>(d);
-    if (values > double(int64_t(1) << 28))
-        throw Error("it would resize to " + std::to_string(static_cast<long double>(values)) +
-                        " values, more than 2^28.",
+    if (values > static_cast<double>(valueLimit()))
+        throw Error("it would resize to " + wholeNumber(values) + " values, more than " + std::to_string(valueLimit()) +
+                        ".",
                     "The scales or sizes are not what the model meant; export it again.");
+    if (values == 0)
+        return torch::empty(shape, x.options());
+    // Axes that shrink first, then those that grow: no intermediate is larger than the input or
+    // the result.
+    std::vector<size_t> order(k);
+    std::iota(order.begin(), order.end(), size_t(0));
+    std::stable_partition(order.begin(), order.end(), [&](size_t i) { return out[i] <= x.size(axes[i]); });
     torch::Tensor y = x;
-    for (size_t i = 0; i < k; ++i)
+    for (size_t i : order) {
+        const double next =
+            static_cast<double>(y.numel() / std::max<int64_t>(y.size(axes[i]), 1)) * static_cast<double>(out[i]);
+        if (next > static_cast<double>(valueLimit()))
+            throw Error("resizing axis " + std::to_string(axes[i]) + " would hold " + wholeNumber(next) +
+                        " values, more than " + std::to_string(valueLimit()) + ".");
         y = resizeAxis(y, axes[i], out[i], scale[i], spec);
+    }
     return y;
 }
 

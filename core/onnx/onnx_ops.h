@@ -70,6 +70,13 @@ bool isSettingInput(const std::string &opType, int index);
 /// tensors added or multiplied in); others are fixed buffers.
 bool isTrainableInput(const std::string &opType, int index);
 
+/// The most values one tensor computed by the graph executor may hold while a model is
+/// probed (dry runs, resizing): 2^28 (1 GiB of float32) unless set lower. A graph that computes
+/// more is refused with an error naming the node. The fuzz target lowers it so that a graph
+/// that explodes is refused before it reaches the fuzzer's memory limit.
+int64_t valueLimit();
+void setValueLimit(int64_t values);
+
 /// Integers of a (CPU or device) tensor, e.g. a shape or axes input.
 std::vector<int64_t> toInts(const torch::Tensor &t);
 /// Doubles of a tensor.
