@@ -5,6 +5,7 @@
 #include "core/common/json_io.h"
 #include "core/common/sha256.h"
 #include "core/models/weights.h"
+#include "core/quant/asq.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -184,13 +185,12 @@ void Session::buildLayer(const std::string &name)
         return;
     }
     try {
-        const int64_t inChannels = layer->inChannels();
         layer->setWeightQuantizer(c.weight.method == quant::Method::None
                                       ? nullptr
                                       : quant::makeQuantizer(c.weight, quant::Role::Weight, layer->outChannels()));
         layer->setInputQuantizer(c.act.method == quant::Method::None
                                      ? nullptr
-                                     : quant::makeQuantizer(c.act, quant::Role::Activation, inChannels));
+                                     : quant::makeQuantizer(c.act, quant::Role::Activation, layer->featureChannels()));
     } catch (const Error &e) {
         throw Error("Layer '" + name + "': " + e.what(), e.hint());
     }
@@ -352,6 +352,26 @@ void checkAndCopy(const fs::path &weights, const std::string &name, torch::Tenso
         badTensor(weights, name, "holds a negative step size or range");
     torch::NoGradGuard noGrad;
     to.copy_(from);
+}
+
+/// An ASQ adapter saved over every feature of a linear layer on a flattened map (sessions saved
+/// before the adapter pooled such a map per channel) is rebuilt at that width, so that the
+/// session loads and computes what it computed when it was saved.
+void keepSavedAdapterWidths(models::QuantModelImpl &model, const std::map<std::string, torch::Tensor> &saved)
+{
+    for (const auto &layer : model.quantLayers()) {
+        auto *asq = dynamic_cast<quant::AsqQuantizerImpl *>(layer->inputQuantizer().get());
+        if (!asq || layer->featureChannels() == layer->inChannels())
+            continue;
+        const std::string prefix = layer->layerName() + "." + models::QuantLayerImpl::kInputQuantizerName + ".adapter.";
+        auto it = saved.find(prefix + "hidden.weight");
+        if (it == saved.end())
+            it = saved.find(prefix + "out.weight");
+        if (it == saved.end() || it->second.dim() != 2 || it->second.size(1) != layer->inChannels())
+            continue;
+        layer->setInputQuantizer(quant::makeQuantizer(asq->spec(), quant::Role::Activation, layer->inChannels()));
+        layer->to(layer->weight.device());
+    }
 }
 
 /// Calibrated step sizes and clipping ranges must not be negative; offsets and adapter weights may be.
@@ -569,6 +589,7 @@ Session Session::load(const fs::path &path, bool trustTorchScript)
             badTensor(weights, name, "is missing");
         checkAndCopy(weights, name, t, *from, false);
     }
+    keepSavedAdapterWidths(model, byName);
     for (const auto &qt : quantizerTensors(model)) {
         size_t present = 0;
         for (const auto &item : qt.tensors)

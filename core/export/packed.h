@@ -22,7 +22,9 @@
 //       activation: u8 encoding (0 none, 1 uniform, 2 ASQ, 3 levels); u8 bits; u8 signed; u8 has offset;
 //            i64 code lo; i64 code hi; f32 step (ASQ: base step; levels: alpha); f32 offset beta
 //            ASQ: u32 adapter inputs I; u32 hidden rows H (0: no hidden layer); H > 0: f32 x H*I weight,
-//                 f32 x H bias; then f32 x (H or I) out weight, f32 out bias
+//                 f32 x H bias; then f32 x (H or I) out weight, f32 out bias. The adapter's input
+//                 is the layer input's I channel means; a linear layer with F > I input features
+//                 reads a flattened map of I channels of F/I positions each (channel-major)
 //            levels: u32 M; f32 x M unit magnitudes
 //       POST look-up table (POST weights after an unsigned uniform activation of at most 8 bits,
 //            Eq. 18 of the ASQ paper): u32 entries (0: none); u8 fractional bits; i32 x entries

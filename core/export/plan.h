@@ -40,6 +40,8 @@ struct ActPlan {
     double pactAlpha = 0;
     // ASQ adapter (hidden* undefined when the adapter has no hidden layer)
     torch::Tensor hiddenWeight, hiddenBias, outWeight, outBias;
+    /// ASQ: the adapter's input width (the channels it pools to).
+    int64_t adapterInputs() const { return (hiddenWeight.defined() ? hiddenWeight : outWeight).size(1); }
     // Levels
     std::vector<double> magnitudes; ///< unit magnitudes, ascending, 0 first
 };

@@ -258,10 +258,17 @@ private:
         const auto &a = p.act;
         const std::string L = p.name;
         const bool spatial = p.kind != models::LayerKind::Linear;
+        // A linear layer's flattened map is reshaped to [N, C, H*W, 1] and pooled like a map.
+        const bool flattenedMap = !spatial && a.adapterInputs() != p.layer->inChannels();
         std::string pooled = x;
-        if (spatial)
+        if (flattenedMap)
+            pooled = node("Reshape", L + "/adapter/Reshape",
+                          {x, constant(L + ".input_adapter_map_shape",
+                                       torch::tensor({int64_t{0}, a.adapterInputs(), int64_t{-1}, int64_t{1}}))},
+                          L + "/adapter_map");
+        if (spatial || flattenedMap)
             pooled = node("Flatten", L + "/adapter/Flatten",
-                          {node("GlobalAveragePool", L + "/adapter/GlobalAveragePool", {x}, L + "/adapter_pool")},
+                          {node("GlobalAveragePool", L + "/adapter/GlobalAveragePool", {pooled}, L + "/adapter_pool")},
                           L + "/adapter_pooled", {{"axis", int64_t{1}}});
         std::string h = pooled;
         const models::GraphAttribute transB{"transB", int64_t{1}};

@@ -232,7 +232,14 @@ private:
             return temp(q + " * " + s + (a.hasOffset ? " + " + beta : std::string()));
         }
         case ActKind::Asq: {
-            std::string h = p.kind == models::LayerKind::Conv2d ? temp(x + ".flatten(2).mean(2)") : x;
+            // The adapter's input: each channel averaged over its positions (a linear layer's
+            // flattened map is reshaped to its channels first).
+            const int64_t channels = a.adapterInputs();
+            std::string h = x;
+            if (p.kind != models::LayerKind::Linear)
+                h = temp(x + ".flatten(2).mean(2)");
+            else if (channels != p.layer->inChannels())
+                h = temp(x + ".reshape([" + x + ".size(0), " + std::to_string(channels) + ", -1]).mean(2)");
             if (a.hiddenWeight.defined())
                 h = temp("torch.relu(torch.linear(" + h + ", " + buffer(id + ".adapter.hidden.weight", a.hiddenWeight) +
                          ", " + buffer(id + ".adapter.hidden.bias", a.hiddenBias) + "))");
@@ -240,7 +247,7 @@ private:
                 temp("torch.relu(torch.linear(" + h + ", " + buffer(id + ".adapter.out.weight", a.outWeight) + ", " +
                      buffer(id + ".adapter.out.bias", a.outBias) + ")).clamp_min(1e-08).squeeze(1)");
             const std::string step = buffer(id + ".step", torch::tensor(float(a.scale)));
-            const std::string view = p.kind == models::LayerKind::Conv2d ? "[-1, 1, 1, 1]" : "[-1, 1]";
+            const std::string view = p.kind != models::LayerKind::Linear ? "[-1, 1, 1, 1]" : "[-1, 1]";
             const std::string sa = temp("(" + step + " * " + beta + ").view(" + view + ")");
             return temp("torch.round(torch.clamp(" + x + " / " + sa + ", " + lit(double(a.range.lo)) + ", " +
                         lit(double(a.range.hi)) + ")) * " + sa);

@@ -238,6 +238,16 @@ void QuantLinearImpl::reset_parameters()
     }
 }
 
+void QuantLinearImpl::setFeatureChannels(int64_t channels)
+{
+    if (channels < 0 || (channels > 0 && inFeatures() % channels != 0))
+        throw Error("Linear layer '" + layerName() + "': " + std::to_string(inFeatures()) +
+                        " input features are not a whole number of positions of " + std::to_string(channels) +
+                        " channels.",
+                    "Give the channel count of the map that is flattened into the layer.");
+    m_featureChannels = channels;
+}
+
 torch::Tensor QuantLinearImpl::compute(const torch::Tensor &x, const torch::Tensor &w)
 {
     return torch::linear(x, w, bias);

@@ -70,6 +70,10 @@ public:
     int64_t outChannels() const { return weight.size(0); }
     /// Input channels / features the layer reads (a grouped convolution's weight holds one group's).
     virtual int64_t inChannels() const { return weight.size(1); }
+    /// The channels the input's features belong to: inChannels(), except for a linear layer over a
+    /// flattened C x H x W map, whose inChannels() features are C channels of H*W positions
+    /// (channel-major). ASQ's adapter pools each channel's positions, as it does for a convolution.
+    virtual int64_t featureChannels() const { return inChannels(); }
 
     /// One observer at a time; pass nullptr to remove it.
     void setForwardObserver(ForwardObserver observer) { m_observer = std::move(observer); }
@@ -194,9 +198,16 @@ public:
     int64_t inFeatures() const { return weight.size(1); }
     int64_t macs(const torch::IntArrayRef in, const torch::IntArrayRef out) const override;
     void pretty_print(std::ostream &stream) const override;
+    int64_t featureChannels() const override { return m_featureChannels > 0 ? m_featureChannels : inFeatures(); }
+    /// Says that the input is a flattened map of `channels` channels (0: plain features). Throws
+    /// ql::core::Error when the feature count is not a multiple of it.
+    void setFeatureChannels(int64_t channels);
 
 protected:
     torch::Tensor compute(const torch::Tensor &x, const torch::Tensor &w) override;
+
+private:
+    int64_t m_featureChannels = 0;
 };
 TORCH_MODULE(QuantLinear);
 

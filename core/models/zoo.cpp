@@ -118,6 +118,7 @@ public:
             in = widths[i];
         }
         m_fc = register_module("fc", QuantLinear(64 * 7 * 7, numClasses));
+        m_fc->setFeatureChannels(64);
         finishConstruction();
     }
 

@@ -607,6 +607,15 @@ struct OnnxModelImpl::Builder {
         return nullptr;
     }
 
+    const Step *producer(int slotId) const
+    {
+        for (const auto &s : p.steps)
+            for (int o : s.out)
+                if (o == slotId && slotId >= 0)
+                    return &s;
+        return nullptr;
+    }
+
     const std::vector<int64_t> &shapeOf(int slotId) const { return shapesA[static_cast<size_t>(slotId)]; }
 
     torch::Tensor fixedFloat(int slotId) const
@@ -747,6 +756,14 @@ struct OnnxModelImpl::Builder {
                     o.transposed = true;
                 }
                 auto linear = std::make_shared<models::QuantLinearImpl>(weight.size(1), weight.size(0), bias.defined());
+                // A Gemm over a flattened [N, C, H, W] map reads C channels of H*W positions.
+                if (const Step *src = producer(s.in[0]); s.op == "Gemm" && !s.transA && src &&
+                                                         (src->op == "Flatten" || src->op == "Reshape") &&
+                                                         !src->in.empty() && src->in[0] >= 0) {
+                    const auto &map = shapeOf(src->in[0]);
+                    if (map.size() == 4 && map[1] > 0 && map[1] * map[2] * map[3] == weight.size(1))
+                        linear->setFeatureChannels(map[1]);
+                }
                 torch::NoGradGuard noGrad;
                 linear->weight.copy_(weight);
                 if (bias.defined())

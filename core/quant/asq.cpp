@@ -29,9 +29,18 @@ AsqAdapterImpl::AsqAdapterImpl(int64_t channels) : m_channels(channels)
     out->bias.fill_(1.0);
 }
 
+torch::Tensor AsqAdapterImpl::pool(const torch::Tensor &x) const
+{
+    if (x.dim() > 2)
+        return x.flatten(2).mean(2);
+    if (x.size(1) != m_channels)
+        return x.reshape({x.size(0), m_channels, -1}).mean(2); // a flattened [N, C, H, W] map
+    return x;
+}
+
 torch::Tensor AsqAdapterImpl::forward(const torch::Tensor &x)
 {
-    torch::Tensor pooled = x.dim() > 2 ? x.flatten(2).mean(2) : x;
+    torch::Tensor pooled = pool(x);
     if (hidden)
         pooled = torch::relu(hidden->forward(pooled));
     return torch::relu(out->forward(pooled)).clamp_min(kBetaFloor).squeeze(1);
@@ -70,9 +79,10 @@ double AsqQuantizerImpl::gradScale(const torch::Tensor &x) const
 
 torch::Tensor AsqQuantizerImpl::forward(const torch::Tensor &x)
 {
-    if (x.dim() < 2 || x.size(1) != m_channels)
+    const bool flattenedMap = x.dim() == 2 && x.size(1) > m_channels && x.size(1) % m_channels == 0;
+    if (x.dim() < 2 || (x.size(1) != m_channels && !flattenedMap))
         throw Error("ASQ: input of shape " + c10::str(x.sizes()) + " does not have " + std::to_string(m_channels) +
-                        " channels in dim 1.",
+                        " channels in dim 1 (or, flattened, a multiple of them).",
                     "Build the ASQ quantizer with the layer's input-channel count.");
     if (!m_initialized) {
         torch::NoGradGuard noGrad;

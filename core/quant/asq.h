@@ -16,8 +16,11 @@ namespace ql::core::quant {
 class AsqAdapterImpl : public torch::nn::Module {
 public:
     explicit AsqAdapterImpl(int64_t channels);
-    /// [N, C, ...] (or [N, C]) -> [N] positive factors.
+    /// [N, C, ...] (or [N, C]) -> [N] positive factors. A 2-D input of k*C features is a
+    /// flattened [N, C, k] map (channel-major): it is pooled over its k positions like a map.
     torch::Tensor forward(const torch::Tensor &x);
+    /// The adapter's input: [N, C], each channel averaged over its positions.
+    torch::Tensor pool(const torch::Tensor &x) const;
     int64_t channels() const { return m_channels; }
     /// Parameter count of an adapter for C input channels.
     static int64_t parameterCount(int64_t channels);

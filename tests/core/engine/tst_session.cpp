@@ -2,6 +2,7 @@
 #include "core/common/error.h"
 #include "core/engine/jobs.h"
 #include "core/engine/session.h"
+#include "core/quant/asq.h"
 #include "tests/support/testmain.h"
 
 #include <QTemporaryDir>
@@ -142,6 +143,41 @@ private Q_SLOTS:
         QCOMPARE(loaded.config().size(), s.config().size());
         const auto after = loaded.model()->forward(x);
         QVERIFY(torch::allclose(before, after, 1e-5, 1e-6));
+    }
+
+    void asqAdapterPoolsTheFlattenedMapAndOldSessionsLoad()
+    {
+        engine::QuantRecipe r;
+        r.actMethod = quant::Method::Asq;
+        auto s = makeSession(r);
+        s.buildQuantizers();
+        quant::QuantizerImpl *fcQuantizer = nullptr;
+        for (const auto &l : s.model()->quantLayers())
+            if (l->layerName() == "fc")
+                fcQuantizer = l->inputQuantizer().get();
+        // fc reads the flattened 64 x 7 x 7 map: its adapter is Linear(64, 16), not Linear(3136, 784).
+        auto *asq = dynamic_cast<quant::AsqQuantizerImpl *>(fcQuantizer);
+        QVERIFY(asq && asq->adapter->hidden);
+        QCOMPARE(asq->adapter->hidden->weight.sizes().vec(), (std::vector<int64_t>{16, 64}));
+
+        // A session saved when fc's adapter read all 3136 features loads with that adapter.
+        for (const auto &l : s.model()->quantLayers())
+            if (l->layerName() == "fc")
+                l->setInputQuantizer(quant::makeQuantizer(l->inputQuantizer()->spec(), quant::Role::Activation, 3136));
+        torch::NoGradGuard g;
+        const auto x = torch::randn({4, 1, 28, 28});
+        const auto before = s.model()->forward(x);
+        QTemporaryDir dir;
+        const std::string path = QString(dir.path() + QStringLiteral("/old.qls")).toStdString();
+        s.save(path);
+        auto loaded = engine::Session::load(path);
+        for (const auto &l : loaded.model()->quantLayers())
+            if (l->layerName() == "fc") {
+                const auto *old = dynamic_cast<quant::AsqQuantizerImpl *>(l->inputQuantizer().get());
+                QVERIFY(old && old->adapter->hidden);
+                QCOMPARE(old->adapter->hidden->weight.size(1), int64_t(3136));
+            }
+        QVERIFY(torch::allclose(before, loaded.model()->forward(x), 1e-5, 1e-6));
     }
 
     void damagedSessionFileNamesTheFile()

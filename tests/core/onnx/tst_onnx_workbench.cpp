@@ -138,6 +138,9 @@ private Q_SLOTS:
         QCOMPARE(imported.layers().front().type, std::string("conv2d"));
         QCOMPARE(imported.layers().back().type, std::string("linear"));
         QCOMPARE(imported.layers().back().macs, zoo.layers().back().macs);
+        // fc reads the flattened 64 x 7 x 7 map in both (ASQ's adapter pools it per channel).
+        QCOMPARE(imported.session().model()->quantLayers().back()->featureChannels(), int64_t(64));
+        QCOMPARE(zoo.session().model()->quantLayers().back()->featureChannels(), int64_t(64));
 
         types::EvalOptions eo;
         eo.maxSamples = 2000;

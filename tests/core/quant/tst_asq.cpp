@@ -49,6 +49,7 @@ private Q_SLOTS:
     void init();
     void adapterShape_data();
     void adapterShape();
+    void flattenedMapPoolsPerChannel();
     void overheadHandComputed();
     void overheadScalesAsOneOverB();
     void errors();
@@ -242,6 +243,42 @@ void TestAsq::adapterShape()
         count += p.numel();
     QCOMPARE(count, params);
     QCOMPARE(AsqAdapterImpl::parameterCount(channels), params);
+}
+
+void TestAsq::flattenedMapPoolsPerChannel()
+{
+    // A linear layer over a flattened [N, 16, 3, 3] map: the adapter sees the 16 channel means, so
+    // the quantized output and every gradient equal those of the map itself, flattened.
+    torch::manual_seed(5);
+    AsqQuantizer onMap(asqSpec(3), 16), onFlat(asqSpec(3), 16);
+    {
+        torch::NoGradGuard noGrad;
+        for (auto &w : onMap->adapter->parameters())
+            w.normal_(0.0, 0.3);
+        auto a = onMap->parameters(), b = onFlat->parameters();
+        for (size_t i = 0; i < a.size(); ++i)
+            b[i].copy_(a[i]);
+    }
+    onMap->setStep(0.2);
+    onFlat->setStep(0.2);
+    const torch::Tensor x = torch::randn({5, 16, 3, 3});
+    // The pooled input by hand: channel c of sample n averages features 9c..9c+8.
+    const torch::Tensor flatX = x.flatten(1);
+    const torch::Tensor pooled = onFlat->adapter->pool(flatX);
+    QCOMPARE(pooled.sizes().vec(), (std::vector<int64_t>{5, 16}));
+    QVERIFY(std::abs(pooled[2][7].item<double>() - flatX[2].slice(0, 63, 72).mean().item<double>()) < 1e-6);
+    const torch::Tensor xm = x.clone().requires_grad_(true), xf = flatX.clone().requires_grad_(true);
+    const torch::Tensor weights = torch::randn({5, 16 * 9});
+    const torch::Tensor ym = onMap->forward(xm), yf = onFlat->forward(xf);
+    QVERIFY(torch::allclose(ym.flatten(1), yf, 0, 1e-6));
+    (ym.flatten(1) * weights).sum().backward();
+    (yf * weights).sum().backward();
+    QVERIFY(torch::allclose(xm.grad().flatten(1), xf.grad(), 1e-5, 1e-6));
+    auto a = onMap->parameters(), b = onFlat->parameters();
+    for (size_t i = 0; i < a.size(); ++i)
+        QVERIFY(torch::allclose(a[i].grad(), b[i].grad(), 1e-5, 1e-6));
+    // Features that are not a whole number of positions per channel are refused.
+    QL_EXPECT_ERROR(onFlat->forward(torch::rand({2, 16 * 9 + 1})), "ASQ", "16 channels");
 }
 
 void TestAsq::overheadHandComputed()
