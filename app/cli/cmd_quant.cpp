@@ -31,7 +31,7 @@ std::vector<OptionSpec> sessionOptions()
         {"abits", "B", "activation bits (2..16)", "4"},
         {"per-tensor", "", "one weight step size per layer instead of per output channel", ""},
         {"lsqplus-config", "N", "LSQ+ configuration 1..4 (Table I of the paper)", "4"},
-        {"init", "MODE", "activation init: default, minmax or mse", "default"},
+        {"init", "MODE", "LSQ/LSQ+ activation init: default (the method's own), minmax or mse", "default"},
         {"first-last-bits", "B", "bits of the first and last layer (0 = same as the others)", "8"},
         {"budget", "P", "multipoint: extra points per channel on average", "0.5"},
         {"config", "FILE", "per-layer config JSON (names or globs -> specs), applied over the flags", ""},

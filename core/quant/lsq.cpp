@@ -121,7 +121,8 @@ void LsqQuantizerImpl::init(const std::vector<torch::Tensor> &calibration)
     }
     const torch::Tensor flat = detail::flatCalibration(calibration).to(torch::kFloat);
     torch::Tensor s0;
-    if (m_spec.method == Method::Lsq) {
+    // LSQ's own rule, unless an activation is given another init (--init minmax or mse).
+    if (m_spec.method == Method::Lsq && (m_role == Role::Weight || m_spec.init == InitMode::Default)) {
         s0 = 2.0 * flat.abs().mean() / std::sqrt(p);
     } else if (m_role == Role::Weight) {
         const torch::Tensor mu = flat.mean();

@@ -19,7 +19,9 @@ namespace ql::core::quant {
 /// (see detail::gradScaleCount: activations count one sample's features).
 ///
 /// Initialisation (init(), or lazily from the first forward input):
-///  - LSQ: s0 = 2 mean|x| / sqrt(p) (per channel for per-channel weights).
+///  - LSQ: s0 = 2 mean|x| / sqrt(p) (per channel for per-channel weights). LSQ activations
+///    given InitMode::MinMax or Mse start as LSQ+ activations with that init would (without an
+///    offset): min-max s0 = max(max/p, min/n), or the MSE search below.
 ///  - LSQ+ weights: s0 = max(|mu - 3 sigma|, |mu + 3 sigma|) / 2^(b-1), sigma the
 ///    population standard deviation (the paper does not say which; per channel when
 ///    per-channel).

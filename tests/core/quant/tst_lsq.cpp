@@ -236,6 +236,14 @@ void TestLsq::lsqInit()
     LsqQuantizer q(lsqSpec(bits, isSigned), Role::Activation, 0);
     q->init({vec({1, -2}), vec({3, -4})});
     QVERIFY(std::abs(q->step.item<double>() - expected) < 1e-6);
+    // Given min-max init, an LSQ activation starts at s = max(max/p, min/n) (no offset).
+    QuantSpec mm = lsqSpec(bits, isSigned);
+    mm.init = InitMode::MinMax;
+    LsqQuantizer m(mm, Role::Activation, 0);
+    m->init({vec({1, -2}), vec({3, -4})});
+    const double p = isSigned ? std::ldexp(1.0, bits - 1) - 1 : std::ldexp(1.0, bits) - 1;
+    const double minmax = isSigned ? std::max(3.0 / p, -4.0 / -(p + 1)) : 3.0 / p;
+    QVERIFY2(std::abs(m->step.item<double>() - minmax) < 1e-6, qPrintable(QString::number(m->step.item<double>())));
     // Per channel: rows {1, -1} and {2, 4}, 3-bit signed p = 3.
     QuantSpec pc = lsqSpec(3, true);
     pc.perChannel = true;

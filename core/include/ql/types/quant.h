@@ -28,7 +28,7 @@ enum class Method {
 /// tensors count one channel, everything else one tensor (one sample of a batch).
 enum class GradScale { None, PerTensor, PerChannel, Auto };
 enum class Role { Weight, Activation };
-enum class InitMode { Default, MinMax, Mse }; ///< activation init for LSQ+ (Default = the method's own)
+enum class InitMode { Default, MinMax, Mse }; ///< activation init for LSQ and LSQ+ (Default = the method's own)
 enum class PotVariant { Paper, Strict }; ///< see QUANTIZERS.md: 2^b+1 levels vs 2^b-1
 
 /// Largest multipoint budget (extra points per channel on average): multipoint gives a channel
