@@ -71,14 +71,17 @@ int main(int argc, char **argv)
         asq->init({act});
         std::printf("activation quantizer alone, [128, 32, 28, 28]: LSQ %.1f ms, ASQ %.1f ms\n", quantizerMs(*lsq, act),
                     quantizerMs(*asq, act));
-        // The fc input of the demo model: 64 x 7 x 7 features flattened, so the adapter's first
-        // linear is 3136 x 784.
+        // The fc input of the demo model: a 64 x 7 x 7 map flattened. Its adapter pools the 64
+        // channels (Linear(64, 16)); one over all 3136 features would be Linear(3136, 784).
         const torch::Tensor flat = act.slice(1, 0, 4).reshape({128, -1}).slice(1, 0, 3136).contiguous();
-        quant::AsqQuantizer asqFc(spec, 3136);
+        quant::AsqQuantizer asqFc(spec, 64), asqAll(spec, 3136);
         asqFc->init({flat});
+        asqAll->init({flat});
         lsq->init({flat});
-        std::printf("activation quantizer alone, [128, 3136]: LSQ %.1f ms, ASQ %.1f ms (adapter %lld parameters)\n",
+        std::printf("activation quantizer alone, [128, 3136] (fc): LSQ %.1f ms, ASQ %.1f ms (adapter over 64 channels, "
+                    "%lld parameters); over all 3136 features it would take %.1f ms (%lld parameters)\n",
                     quantizerMs(*lsq, flat), quantizerMs(*asqFc, flat),
+                    static_cast<long long>(quant::AsqAdapterImpl::parameterCount(64)), quantizerMs(*asqAll, flat),
                     static_cast<long long>(quant::AsqAdapterImpl::parameterCount(3136)));
     }
 
