@@ -331,9 +331,10 @@ struct OnnxModelImpl::Builder {
     }
 
     bool image() const { return m.m_inputDims.size() == 4; }
-    int64_t channels() const { return m.m_nhwc ? m.m_inputDims[3] : m.m_inputDims[1]; }
-    int64_t height() const { return m.m_nhwc ? m.m_inputDims[1] : m.m_inputDims[2]; }
-    int64_t width() const { return m.m_nhwc ? m.m_inputDims[2] : m.m_inputDims[3]; }
+    // An image input's dimensions (image() only).
+    int64_t channels() const { return m.m_inputDims.at(m.m_nhwc ? 3 : 1); }
+    int64_t height() const { return m.m_inputDims.at(m.m_nhwc ? 1 : 2); }
+    int64_t width() const { return m.m_inputDims.at(m.m_nhwc ? 2 : 3); }
 
     // 3. Values and nodes.
     void readGraph()
@@ -551,7 +552,7 @@ struct OnnxModelImpl::Builder {
         }
         // A second run with twice the batch (and larger spatial dimensions where they are free)
         // tells the shapes that follow the input from those that are fixed.
-        const bool spatialFree = height() < 0 || width() < 0;
+        const bool spatialFree = image() && (height() < 0 || width() < 0);
         Shapes shapesB;
         bool batchFollows = false;
         try {
