@@ -960,12 +960,9 @@ struct OnnxModelImpl::Builder {
             if (o.dim() == 2)
                 m.m_outputClasses = o.size(1);
             int64_t dist = -1;
-            const Step *producer = nullptr;
-            for (const auto &s : p.steps)
-                if (!s.out.empty() && s.out[0] == p.outputs[0])
-                    producer = &s;
-            if (producer && (producer->op == "Softmax" || producer->op == "LogSoftmax") && m.m_opset >= 13) {
-                const int64_t axis = OpNode(g.node(producer->node), producer->name, m.m_opset, {}).attrInt("axis", -1);
+            const Step *last = producer(p.outputs[0]);
+            if (last && (last->op == "Softmax" || last->op == "LogSoftmax") && m.m_opset >= 13) {
+                const int64_t axis = OpNode(g.node(last->node), last->name, m.m_opset, {}).attrInt("axis", -1);
                 dist = axis < 0 ? axis + o.dim() : axis;
             } else if ((o.dim() == 2 || o.dim() == 4) && o.size(1) > 1) {
                 dist = 1; // [N, K] scores or [N, K, H, W] per-pixel scores
