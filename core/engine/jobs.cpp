@@ -96,36 +96,65 @@ std::vector<int> layerBlocks(const std::vector<std::string> &layers, const std::
     return out;
 }
 
-void calibrate(Session &session, const data::Dataset &calibration, c10::Device device, const JobCallbacks &cb,
-               int64_t batchSize)
+std::vector<std::vector<torch::Tensor>> captureLayerInputs(Session &session, const data::Dataset &data,
+                                                           c10::Device device, const JobCallbacks &cb,
+                                                           int64_t batchSize)
 {
     auto model = session.model();
     model->to(device);
     const auto layers = model->quantLayers();
     std::vector<std::vector<torch::Tensor>> inputs(layers.size());
-    {
-        models::ModeGuard modes(*session.model());
-        session.setFp32(true);
-        model->eval();
-        ObserverScope observers(layers);
-        for (size_t i = 0; i < layers.size(); ++i)
-            layers[i]->setForwardObserver([&inputs, i](const QuantLayerImpl &, const torch::Tensor &x,
-                                                       const torch::Tensor &) { inputs[i].push_back(x.detach()); });
-        data::DataLoaderOptions lo;
-        lo.batchSize = batchSize;
-        lo.shuffle = false;
-        data::DataLoader loader(calibration, lo);
-        torch::NoGradGuard noGrad;
-        Eta eta;
-        int64_t n = 0;
-        loader.startEpoch(0);
-        while (auto b = loader.next()) {
-            if (cb.stopRequested())
-                return;
-            model->forward(b->images.to(device));
-            reportProgress(cb, "calibrate", ++n, loader.batchesPerEpoch(), eta);
-        }
+    models::ModeGuard modes(*session.model());
+    session.setFp32(true);
+    model->eval();
+    ObserverScope observers(layers);
+    for (size_t i = 0; i < layers.size(); ++i)
+        layers[i]->setForwardObserver([&inputs, i](const QuantLayerImpl &, const torch::Tensor &x,
+                                                   const torch::Tensor &) { inputs[i].push_back(x.detach()); });
+    data::DataLoaderOptions lo;
+    lo.batchSize = batchSize;
+    lo.shuffle = false;
+    data::DataLoader loader(data, lo);
+    torch::NoGradGuard noGrad;
+    Eta eta;
+    int64_t n = 0;
+    loader.startEpoch(0);
+    while (auto b = loader.next()) {
+        if (cb.stopRequested())
+            return {};
+        model->forward(b->images.to(device));
+        reportProgress(cb, "calibrate", ++n, loader.batchesPerEpoch(), eta);
     }
+    return inputs;
+}
+
+void initQuantizer(const QuantLayerImpl &layer, quant::QuantizerImpl &quantizer, quant::Role role,
+                   const std::vector<torch::Tensor> &inputs)
+{
+    torch::NoGradGuard noGrad;
+    try {
+        if (role == quant::Role::Activation) {
+            quantizer.init(inputs);
+            return;
+        }
+        std::vector<torch::Tensor> calib{layer.weight.detach()};
+        if (quantizer.spec().method == quant::Method::Multipoint)
+            for (const auto &x : inputs)
+                if (auto rows = layerInputRows(layer, x, 2048); rows.defined())
+                    calib.push_back(rows);
+        quantizer.init(calib);
+    } catch (const Error &e) {
+        throw Error("Calibrating layer '" + layer.layerName() + "': " + e.what(), e.hint());
+    }
+}
+
+void calibrate(Session &session, const data::Dataset &calibration, c10::Device device, const JobCallbacks &cb,
+               int64_t batchSize)
+{
+    auto inputs = captureLayerInputs(session, calibration, device, cb, batchSize);
+    if (inputs.empty())
+        return; // stopped
+    const auto layers = session.model()->quantLayers();
     torch::NoGradGuard noGrad;
     Eta searchEta;
     for (size_t i = 0; i < layers.size(); ++i) {
@@ -133,20 +162,10 @@ void calibrate(Session &session, const data::Dataset &calibration, c10::Device d
             return;
         auto &layer = *layers[i];
         reportProgress(cb, "range search", int64_t(i), int64_t(layers.size()), searchEta);
-        try {
-            if (const auto &wq = layer.weightQuantizer()) {
-                std::vector<torch::Tensor> calib{layer.weight.detach()};
-                if (wq->spec().method == quant::Method::Multipoint)
-                    for (const auto &x : inputs[i])
-                        if (auto rows = layerInputRows(layer, x, 2048); rows.defined())
-                            calib.push_back(rows);
-                wq->init(calib);
-            }
-            if (const auto &aq = layer.inputQuantizer())
-                aq->init(inputs[i]);
-        } catch (const Error &e) {
-            throw Error("Calibrating layer '" + layer.layerName() + "': " + e.what(), e.hint());
-        }
+        if (const auto &wq = layer.weightQuantizer())
+            initQuantizer(layer, *wq, quant::Role::Weight, inputs[i]);
+        if (const auto &aq = layer.inputQuantizer())
+            initQuantizer(layer, *aq, quant::Role::Activation, inputs[i]);
         inputs[i].clear();
     }
     reportProgress(cb, "range search", int64_t(layers.size()), int64_t(layers.size()), searchEta);

@@ -21,6 +21,19 @@ namespace ql::core::engine {
 void calibrate(Session &session, const data::Dataset &calibration, c10::Device device, const JobCallbacks &cb = {},
                int64_t batchSize = 128);
 
+/// Every quantizable layer's FP32 input on `data` (one tensor per batch, in order, on `device`),
+/// the calibration data of the activation quantizers. Layer modes are restored afterwards.
+/// Empty when a stop was requested.
+std::vector<std::vector<torch::Tensor>> captureLayerInputs(Session &session, const data::Dataset &data,
+                                                           c10::Device device, const JobCallbacks &cb = {},
+                                                           int64_t batchSize = 128);
+
+/// Initialises `quantizer` for `role` of `layer`: weights from the layer's weight (multipoint also
+/// from im2col rows of `inputs`), activations from `inputs` (captureLayerInputs()). Errors name
+/// the layer.
+void initQuantizer(const models::QuantLayerImpl &layer, quant::QuantizerImpl &quantizer, quant::Role role,
+                   const std::vector<torch::Tensor> &inputs);
+
 /// Images of the snapshots taken while training: the probe's forward pass is most of a
 /// snapshot's cost, and the histograms of 16 images' activations (tens of thousands of values
 /// per layer) look the same as those of 64.

@@ -6,6 +6,7 @@
 #include "core/data/loaders.h"
 #include "core/data/transforms.h"
 #include "core/engine/jobs.h"
+#include "core/engine/mixed.h"
 #include "core/engine/model_io.h"
 #include "core/engine/session.h"
 #include "core/export/exporter.h"
@@ -41,6 +42,17 @@ struct Workbench::Impl {
     std::string source; ///< the file the model or session came from
     std::function<Session()> reopen; ///< a fresh copy of the model as it was opened
     bool trustTorchScript = false;
+    MixedCache mixed; ///< what mixed precision measured on this session
+    std::shared_ptr<const types::MixedResult> mixedResult; ///< the last search's
+    uint64_t mixedFingerprint = 0; ///< of the weights mixedResult was measured on
+
+    /// A new model: nothing measured holds.
+    void forgetMixed()
+    {
+        mixed.clear();
+        mixedResult.reset();
+    }
+    MixedData mixedData() const { return {&trainSet(), &testSet(), device.device}; }
 
     Session &s()
     {
@@ -230,6 +242,7 @@ void Workbench::openModel(const std::string &path, const std::string &arch, cons
     d->source = path;
     d->reopen = open;
     d->bus->clear();
+    d->forgetMixed();
 }
 
 void Workbench::openSession(const std::string &path)
@@ -245,6 +258,8 @@ void Workbench::openSession(const std::string &path)
     d->source = path;
     d->reopen = open;
     d->bus->clear();
+    d->forgetMixed();
+    restoreMixedResult(path);
 }
 
 std::vector<types::ZooArchitecture> Workbench::zoo()
@@ -323,6 +338,7 @@ void Workbench::newModel(const std::string &arch, const std::string &activation)
     d->session->model()->to(d->device.device);
     d->source.clear();
     d->reopen = nullptr;
+    d->forgetMixed();
 }
 
 types::ModelSummary Workbench::summary() const
@@ -740,11 +756,14 @@ void Workbench::save(const std::string &path, const std::string &resultsJson) co
 {
     if (!d->session)
         throw Error("No model is open.", "Open a model or a session first.");
-    if (resultsJson.empty()) {
+    nlohmann::json results = resultsJson.empty() ? nlohmann::json() : nlohmann::json::parse(resultsJson);
+    if (const auto mixed = mixedResult();
+        mixed && (results.is_null() || results.is_object()) && !results.contains("mixed"))
+        results["mixed"] = nlohmann::json::parse(types::mixedResultToJson(*mixed));
+    if (results.is_null()) {
         d->session->save(path);
         return;
     }
-    const auto results = nlohmann::json::parse(resultsJson);
     d->session->save(path, &results);
 }
 
@@ -771,6 +790,66 @@ void Workbench::saveModel(const std::string &path, const std::string &dataName, 
     meta.top1 = top1;
     meta.command = command;
     engine::saveModel(path, *d->session->model(), meta);
+}
+
+// ---------------------------------------------------------------- mixed precision
+
+types::MixedResult Workbench::mixedPrecision(const types::MixedOptions &options, const JobCallbacks &cb,
+                                             std::function<void(const types::MixedPoint &)> onPoint)
+{
+    auto &s = d->s();
+    auto result = runMixedPrecision(s, d->mixed, d->mixedData(), options, cb, onPoint);
+    d->mixedResult = std::make_shared<const types::MixedResult>(result);
+    d->mixedFingerprint = modelFingerprint(*s.model());
+    return result;
+}
+
+types::MixedPoint Workbench::solveBudget(const types::MixedOptions &options, double budget)
+{
+    return solveMixedBudget(d->s(), d->mixed, d->mixedData(), options, budget);
+}
+
+types::MixedPoint Workbench::measureBits(const std::vector<types::LayerBits> &bits, const types::MixedOptions &options,
+                                         const JobCallbacks &cb)
+{
+    return measureMixedBits(d->s(), d->mixed, d->mixedData(), options, bits, cb);
+}
+
+void Workbench::applyBits(const std::vector<types::LayerBits> &bits)
+{
+    // The quantizers the last search measured: the same calibration.
+    const auto last = mixedResult();
+    applyMixedBits(d->s(), d->mixed, d->mixedData(), last ? last->options : types::MixedOptions{}, bits);
+}
+
+void Workbench::checkMixedOptions(const types::MixedOptions &options)
+{
+    engine::checkMixedOptions(d->s(), d->mixedData(), options);
+}
+
+std::shared_ptr<const types::MixedResult> Workbench::mixedResult() const
+{
+    if (!d->session || !d->mixedResult || modelFingerprint(*d->session->model()) != d->mixedFingerprint)
+        return nullptr;
+    return d->mixedResult;
+}
+
+int64_t Workbench::mixedEvaluations() const { return d->mixed.evaluations(); }
+
+void Workbench::restoreMixedResult(const std::string &sessionPath)
+{
+    // A stored result that does not read is left out: the session itself opened fine.
+    try {
+        std::ifstream in(sessionPath);
+        const auto j = nlohmann::json::parse(in);
+        if (!j.contains("results") || !j["results"].is_object() || !j["results"].contains("mixed"))
+            return;
+        d->mixedResult = std::make_shared<const types::MixedResult>(
+            types::mixedResultFromJson(j["results"]["mixed"].dump(), sessionPath));
+        d->mixedFingerprint = modelFingerprint(*d->s().model());
+    } catch (const std::exception &) {
+        d->mixedResult.reset();
+    }
 }
 
 } // namespace ql::core::engine

@@ -13,9 +13,11 @@
 #include "ql/types/export.h"
 #include "ql/types/jobs.h"
 #include "ql/types/methods.h"
+#include "ql/types/mixed.h"
 #include "ql/types/quant.h"
 #include "ql/types/telemetry.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -142,6 +144,45 @@ public:
     /// Logits of the first `count` test images (all when 0).
     types::Predictions predictData(int64_t count);
 
+    // ------------------------------------------------------------ mixed precision
+    /// Chooses a bit-width per layer (core/engine/mixed.h): the sensitivity of every free tensor
+    /// at every candidate, the greedy descent from the highest to the lowest candidates with every
+    /// configuration measured on the first options.validationImages test images, the Pareto
+    /// front, the uniform references, and the options' budget and maxDrop choices. What it
+    /// measures stays cached with the session, so that a second search (other locks, a budget)
+    /// evaluates only what is new. `onPoint` gets every measured configuration at once (engine
+    /// thread), for a live plot. A stop keeps the points so far (`cancelled`). The session's own
+    /// configuration is left as it was (applyBits changes it). The result is kept as
+    /// mixedResult() and saved with the session.
+    types::MixedResult mixedPrecision(const types::MixedOptions &options, const JobCallbacks &cb = {},
+                                      std::function<void(const types::MixedPoint &)> onPoint = {});
+    /// The exact solver's configuration within `budget` (in options.cost units), answered from the
+    /// search's measurements without evaluating anything (milliseconds): bytes, BOPs and the
+    /// predicted loss; top1 and agreement only when the search measured that configuration, else
+    /// -1 (measureBits measures it). Throws when the search has not measured what it needs, or
+    /// when the budget is below the smallest reachable cost (naming it).
+    types::MixedPoint solveBudget(const types::MixedOptions &options, double budget);
+    /// Measures one configuration on the validation subset (from the cache when measured before);
+    /// layers `bits` does not list keep the session's bits. predictedLoss is NaN unless the cache
+    /// holds every tensor's sensitivity.
+    types::MixedPoint measureBits(const std::vector<types::LayerBits> &bits, const types::MixedOptions &options = {},
+                                  const JobCallbacks &cb = {});
+    /// Sets the listed layers' bits in the session and puts calibrated quantizers in place: the
+    /// ones the last search measured (calibrated on its calibrationImages) when the cache holds
+    /// them, else newly calibrated ones. Quantizers whose spec did not change stay, as in whatIf.
+    /// Unknown layers (with close matches) and bits a method cannot take throw before anything
+    /// changes.
+    void applyBits(const std::vector<types::LayerBits> &bits);
+    /// Throws a ql::core::Error when `options` cannot be searched on the open model: unknown
+    /// locked layers (with close matches), candidates a layer's method cannot take, a budget
+    /// below the smallest reachable cost (naming it). For front ends that check input first.
+    void checkMixedOptions(const types::MixedOptions &options);
+    /// The last search's result (or the one the opened session stored); null when there is none
+    /// or the model's weights changed since (training, QAT).
+    std::shared_ptr<const types::MixedResult> mixedResult() const;
+    /// Validation passes the mixed-precision cache has run since the model was opened.
+    int64_t mixedEvaluations() const;
+
     // ------------------------------------------------------------ results
     /// Runs `probeImages` test images through the model and publishes every layer's
     /// statistics to the bus.
@@ -173,7 +214,8 @@ public:
 
     // ------------------------------------------------------------ saving
     /// Saves the session (configuration, weights and quantizer parameters) atomically;
-    /// `resultsJson` (a JSON object, may be empty) is stored with it.
+    /// `resultsJson` (a JSON object, may be empty) is stored with it, together with the last
+    /// mixed-precision result under "mixed" (unless `resultsJson` has one).
     void save(const std::string &path, const std::string &resultsJson = {}) const;
     /// Writes the FP32 model as a PyTorch state dict with its description; `command` is
     /// recorded as what produced it. An imported ONNX model is written as an ONNX file (the
@@ -184,6 +226,8 @@ public:
     Session &session();
 
 private:
+    void restoreMixedResult(const std::string &sessionPath);
+
     struct Impl;
     std::unique_ptr<Impl> d;
 };

@@ -51,10 +51,15 @@ struct TensorSensitivity {
     std::string layer;
     bool weights = true; ///< false: the layer's input activations
     int bits = 8;
-    double lossIncrease = 0; ///< mean cross-entropy with only this tensor quantized, minus FP32's
+    /// Mean cross-entropy with only this tensor quantized, minus FP32's. lossIncrease, kl and
+    /// top1Drop are NaN when a Hessian search did not have them measured.
+    double lossIncrease = 0;
     double kl = 0; ///< mean KL(p_fp || p_q)
     double top1Drop = 0; ///< FP32 top-1 minus top-1, in [0, 1]
-    double hessianScore = -1; ///< HAWQ-v2 score (Hessian measure only; -1 when not measured)
+    /// HAWQ-v2 score: mean Hessian trace x ||Q(x) - x||^2 (weights, or the layer's input on the
+    /// Hessian batch); half of it is the second-order estimate of the loss increase. -1 when not
+    /// measured.
+    double hessianScore = -1;
 };
 
 /// One evaluated configuration.
@@ -63,10 +68,10 @@ struct MixedPoint {
     int64_t bytes = 0; ///< weight storage (what the packed export writes for the weights)
     double bops = 0;
     double predictedLoss = 0; ///< sum of the tensors' predicted loss increases
-    double top1 = 0; ///< measured on the validation subset, in [0, 1]
-    double agreement = -1; ///< top-1 agreement with FP32 (models without labels), -1 unused
+    double top1 = 0; ///< measured on the validation subset, in [0, 1]; -1 not measured
+    double agreement = -1; ///< share of images whose top-1 class is FP32's, -1 not measured
     bool onFront = false; ///< no other point is at most as costly and more accurate
-    std::string label; ///< "W4A4" for uniform configurations, "" otherwise
+    std::string label; ///< "W4A4" for uniform configurations, "budget" for the solver's, "" otherwise
 };
 
 /// The result of a search: every evaluated configuration, the uniform references and the choices.
@@ -76,11 +81,25 @@ struct MixedResult {
     std::vector<TensorSensitivity> sensitivities;
     std::vector<MixedPoint> points; ///< the greedy descent, in order, highest bits first
     std::vector<MixedPoint> uniform; ///< W8A8, W4A4, W3A3, W2A2 (the candidates), measured
-    int budgetChoice = -1; ///< index into `points` of the exact solver's choice, -1 none
-    MixedPoint budgetPoint; ///< the solver's configuration (measured), when budgetChoice >= 0
+    /// Index into `points` of the exact solver's choice when the descent passed through it, else -1.
+    int budgetChoice = -1;
+    MixedPoint budgetPoint; ///< the solver's configuration, measured; bits empty without a budget
     int maxDropChoice = -1; ///< index into `points` for options.maxDrop, -1 none
     bool cancelled = false; ///< stopped early: the points evaluated so far
     double seconds = 0;
+    int64_t evaluations = 0; ///< passes over the validation subset this search ran (0: all cached)
 };
+
+/// "W4A4" when every layer has the same bits, else the bits layer by layer ("8/8 4/4 2/2 ...").
+std::string bitsLabel(const std::vector<LayerBits> &bits);
+
+/// A MixedResult as a JSON object (what sessions store under "results"/"mixed" and the CLI writes).
+std::string mixedResultToJson(const MixedResult &result);
+/// Reads mixedResultToJson()'s output; throws ql::core::Error naming `source` and the bad field.
+MixedResult mixedResultFromJson(const std::string &json, const std::string &source = {});
+
+/// Spearman's rank correlation of two equally long series (average ranks for ties); NaN when
+/// there are fewer than two values or a series is constant. Thread-safe.
+double spearman(const std::vector<double> &a, const std::vector<double> &b);
 
 } // namespace ql::types
