@@ -210,6 +210,12 @@ QVariant LayerTableModel::data(const QModelIndex &index, int role) const
 
     if (role == Qt::CheckStateRole && col == PerChannel)
         return c.weight.perChannel ? Qt::Checked : Qt::Unchecked;
+    if (role == Qt::CheckStateRole && col == Locked)
+        return m_locked.contains(QString::fromStdString(l.name)) ? Qt::Checked : Qt::Unchecked;
+    if (role == Qt::ToolTipRole && col == Locked)
+        return m_locked.contains(QString::fromStdString(l.name))
+                   ? tr("Locked: mixed-precision searches keep this layer's bits")
+                   : tr("Free: mixed-precision searches choose this layer's bits");
     if (role == Qt::TextAlignmentRole)
         return int((col >= Parameters && col != WeightMethod && col != ActMethod ? Qt::AlignRight : Qt::AlignLeft) |
                    Qt::AlignVCenter);
@@ -278,7 +284,8 @@ QVariant LayerTableModel::data(const QModelIndex &index, int role) const
     case ActBits: return bitsText(effectiveActBits(c));
     case WeightMethod: return QString::fromStdString(types::methodName(c.weight.method));
     case ActMethod: return QString::fromStdString(types::methodName(c.act.method));
-    case PerChannel: return {};
+    case PerChannel:
+    case Locked: return {};
     case WeightStep: return numberOrDash(s && s->weight.valid, s ? s->weight.step : 0, 4);
     case ActStep: return numberOrDash(s && s->activation.valid, s ? s->activation.step : 0, 4);
     case ActOffset: return numberOrDash(s && s->activation.valid, s ? s->activation.offset : 0, 4);
@@ -320,6 +327,7 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
         case Macs: return tr("MACs");
         case WeightBits: return tr("W bits");
         case ActBits: return tr("A bits");
+        case Locked: return tr("Lock");
         case WeightMethod: return tr("W method");
         case ActMethod: return tr("A method");
         case PerChannel: return tr("Per-ch.");
@@ -342,6 +350,7 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
         case Macs: return tr("Multiply-accumulates per input sample");
         case WeightBits: return tr("Weight bit-width (2–16, or FP32); double-click to edit");
         case ActBits: return tr("Input activation bit-width (2–16, or FP32); double-click to edit");
+        case Locked: return tr("Locked layers keep their bits when the Mixed precision view searches");
         case WeightMethod: return tr("Weight quantizer; double-click to edit");
         case ActMethod: return tr("Activation quantizer; double-click to edit");
         case PerChannel: return tr("One weight step size per output channel");
@@ -376,7 +385,8 @@ Qt::ItemFlags LayerTableModel::flags(const QModelIndex &index) const
     case ActBits:
     case WeightMethod:
     case ActMethod: return f | Qt::ItemIsEditable;
-    case PerChannel: return f | Qt::ItemIsUserCheckable;
+    case PerChannel:
+    case Locked: return f | Qt::ItemIsUserCheckable;
     default: return f;
     }
 }
@@ -388,6 +398,10 @@ bool LayerTableModel::setData(const QModelIndex &index, const QVariant &value, i
     const int row = index.row();
     types::LayerQuantConfig cfg = m_configs[size_t(row)];
     const int col = index.column();
+    if (col == Locked && role == Qt::CheckStateRole) {
+        setLocked(QString::fromStdString(m_layers[size_t(row)].name), value.toInt() == Qt::Checked);
+        return true;
+    }
     if (col == PerChannel && role == Qt::CheckStateRole) {
         if (cfg.weight.method == types::Method::None)
             return false;
@@ -428,6 +442,28 @@ bool LayerTableModel::setData(const QModelIndex &index, const QVariant &value, i
     Q_EMIT configEdited(row, cur);
     Q_EMIT summaryChanged();
     return true;
+}
+
+QStringList LayerTableModel::lockedLayers() const
+{
+    QStringList out;
+    for (const auto &l : m_layers)
+        if (m_locked.contains(QString::fromStdString(l.name)))
+            out << QString::fromStdString(l.name);
+    return out;
+}
+
+void LayerTableModel::setLocked(const QString &layer, bool locked)
+{
+    if (m_locked.contains(layer) == locked)
+        return;
+    if (locked)
+        m_locked.insert(layer);
+    else
+        m_locked.remove(layer);
+    if (const int row = rowOfLayer(layer); row >= 0)
+        Q_EMIT dataChanged(index(row, Locked), index(row, Locked));
+    Q_EMIT locksChanged();
 }
 
 } // namespace ql::ui

@@ -1,5 +1,6 @@
 #pragma once
 #include <QAbstractTableModel>
+#include <QSet>
 #include <QStringList>
 
 #include "ql/types/jobs.h"
@@ -33,6 +34,7 @@ public:
         Macs,
         WeightBits,
         ActBits,
+        Locked,
         WeightMethod,
         ActMethod,
         PerChannel,
@@ -73,6 +75,10 @@ public:
     const types::LayerQuantConfig &config(int row) const { return m_configs.at(size_t(row)); }
     std::shared_ptr<const types::LayerSnapshot> snapshot(int row) const { return m_snapshots.at(size_t(row)); }
     int rowOfLayer(const QString &name) const;
+    /// Layers whose bits a mixed-precision search keeps (the lock column), in row order. Locks
+    /// are kept by name across setLayers().
+    QStringList lockedLayers() const;
+    void setLocked(const QString &layer, bool locked);
     int layerCount() const { return int(m_layers.size()); }
 
     /// Weights stored at their effective bits: sum over layers of ceil(parameters * bits / 8).
@@ -94,6 +100,8 @@ Q_SIGNALS:
     void configEdited(int row, const ql::types::LayerQuantConfig &config);
     /// modelBytes() or bops() may have changed.
     void summaryChanged();
+    /// A layer was locked or unlocked.
+    void locksChanged();
 
 private:
     bool applyBits(types::LayerQuantConfig &cfg, int bits, bool weights) const;
@@ -102,6 +110,7 @@ private:
     std::vector<types::LayerQuantConfig> m_configs;
     std::vector<std::shared_ptr<const types::LayerSnapshot>> m_snapshots;
     std::vector<int> m_ranks;
+    QSet<QString> m_locked;
     std::vector<types::SensitivityRow> m_sensitivity; ///< per row; layer empty when unknown
 };
 

@@ -186,6 +186,7 @@ void EngineBridge::collect(core::engine::Workbench &wb)
     m_multipoint = std::move(maps);
     m_description = description;
     m_dataName = QString::fromStdString(s.data);
+    m_mixed = wb.mixedResult();
 }
 
 bool EngineBridge::inspectModel(const QString &path)
@@ -516,6 +517,86 @@ std::shared_ptr<const types::MultipointMap> EngineBridge::multipointMap(const st
     std::lock_guard lock(m_mutex);
     const auto it = m_multipoint.find(layer);
     return it == m_multipoint.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const types::MixedResult> EngineBridge::mixedResult() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_mixed;
+}
+
+types::MixedPoint EngineBridge::budgetPoint() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_budgetPoint;
+}
+
+bool EngineBridge::runMixed(const types::MixedOptions &options)
+{
+    return start(
+        tr("Mixed precision"), [this, options](core::engine::Workbench &wb, const core::engine::JobCallbacks &cb) {
+            wb.checkMixedOptions(options);
+            const auto r = wb.mixedPrecision(
+                options, cb, [this](const types::MixedPoint &p) { post([this, p] { Q_EMIT mixedPointAdded(p); }); });
+            {
+                std::lock_guard lock(m_mutex);
+                m_mixed = std::make_shared<const types::MixedResult>(r);
+                m_budgetPoint = r.budgetPoint;
+            }
+            post([this] { Q_EMIT mixedReady(); });
+            const QString what = tr("%1 configurations and %2 uniform references measured (%3 validation passes, %4 s)")
+                                     .arg(r.points.size())
+                                     .arg(r.uniform.size())
+                                     .arg(r.evaluations)
+                                     .arg(r.seconds, 0, 'f', 1);
+            return r.cancelled ? tr("Mixed precision stopped: %1").arg(what) : what;
+        });
+}
+
+bool EngineBridge::solveBudget(double budget, types::CostMeasure cost)
+{
+    return start(tr("Budget"), [this, budget, cost](core::engine::Workbench &wb, const core::engine::JobCallbacks &cb) {
+        const auto last = wb.mixedResult();
+        if (!last)
+            throw core::Error("No mixed-precision search has measured this model yet.",
+                              "Run a search in the Mixed precision view first.");
+        auto options = last->options;
+        options.cost = cost;
+        auto p = wb.solveBudget(options, budget);
+        if (p.top1 < 0) {
+            const auto measured = wb.measureBits(p.bits, options, cb);
+            p.top1 = measured.top1;
+            p.agreement = measured.agreement;
+        }
+        p.label = "budget";
+        {
+            std::lock_guard lock(m_mutex);
+            m_budgetPoint = p;
+        }
+        post([this] { Q_EMIT budgetSolved(); });
+        return tr("Best within %1: %2, %3 KiB, top-1 %4%")
+            .arg(cost == types::CostMeasure::Bytes ? tr("%1 KiB").arg(budget / 1024, 0, 'f', 1)
+                                                   : tr("%1 GBOPs").arg(budget / 1e9, 0, 'f', 3))
+            .arg(QString::fromStdString(types::bitsLabel(p.bits)))
+            .arg(double(p.bytes) / 1024, 0, 'f', 1)
+            .arg(percent(p.top1));
+    });
+}
+
+bool EngineBridge::applyBits(const std::vector<types::LayerBits> &bits)
+{
+    return start(tr("Apply bits"), [this, bits](core::engine::Workbench &wb, const core::engine::JobCallbacks &cb) {
+        wb.applyBits(bits);
+        wb.publishSnapshot();
+        collect(wb);
+        types::EvalOptions eo;
+        eo.maxSamples = 1000;
+        const auto r = wb.evaluate(core::engine::DataSplit::Test, eo, cb);
+        const QString label = QString::fromStdString(types::bitsLabel(bits));
+        if (r.agreement)
+            return tr("Applied %1: %2 on %3 images").arg(label, agreementText(r)).arg(r.count);
+        return tr("Applied %1: top-1 %2% on %3 images").arg(label, percent(r.top1)).arg(r.count);
+    });
 }
 
 std::shared_ptr<const types::Comparison> EngineBridge::comparison() const

@@ -8,6 +8,7 @@
 #include "core/telemetry/bus.h"
 #include "ql/types/export.h"
 #include "ql/types/jobs.h"
+#include "ql/types/mixed.h"
 #include "ql/types/quant.h"
 #include "ql/types/telemetry.h"
 
@@ -67,6 +68,16 @@ public:
     /// Applies a layer's new configuration (bits, methods, per-channel) and re-evaluates on
     /// a small subset; the quantizers that did not change keep what they learned.
     bool applyLayerConfig(const types::LayerQuantConfig &change, int64_t samples = 512);
+    /// Mixed precision (Workbench::mixedPrecision): every measured configuration is announced
+    /// by mixedPointAdded as it comes, the whole result by mixedReady. A stop keeps the points
+    /// measured so far.
+    bool runMixed(const types::MixedOptions &options);
+    /// The exact solver's choice within `budget` (bytes or BOPs, by `cost`) for the last search's
+    /// candidates and locks, measured on its validation subset; budgetSolved() when known.
+    bool solveBudget(double budget, types::CostMeasure cost);
+    /// Gives the listed layers these bits with calibrated quantizers (the search's when it
+    /// measured them) and re-evaluates; the layer table follows with jobFinished.
+    bool applyBits(const std::vector<types::LayerBits> &bits);
     /// Asks the running job to stop after its current step.
     void stop();
     /// Pauses the running job after its current step (or batch), or lets it go on.
@@ -94,6 +105,10 @@ public:
     /// The multipoint result of a layer after multipoint PTQ (nullptr otherwise).
     std::shared_ptr<const types::MultipointMap> multipointMap(const std::string &layer) const;
     std::shared_ptr<const types::Comparison> comparison() const;
+    /// The last mixed-precision search (or the one the opened session stored); null when none.
+    std::shared_ptr<const types::MixedResult> mixedResult() const;
+    /// The last budget solved by solveBudget().
+    types::MixedPoint budgetPoint() const;
     /// The level sets the levels view draws (pure; any thread).
     static types::LevelSets levelSets(int bits, types::PotVariant variant);
     /// "SQNR 31.4 dB, top-1 agreement 98.44%": a model judged by agreement with its FP32 output.
@@ -118,6 +133,12 @@ Q_SIGNALS:
     /// The session was saved automatically during a job.
     void autosaved(const QString &path);
     void sensitivityReady();
+    /// A mixed-precision search measured one more configuration (GUI thread).
+    void mixedPointAdded(const ql::types::MixedPoint &point);
+    /// A mixed-precision search ended (finished or stopped): mixedResult() holds it.
+    void mixedReady();
+    /// budgetPoint() holds the solver's choice.
+    void budgetSolved();
     /// The bus has something new (queued; at most one pending).
     void telemetryAvailable();
     void pausedChanged(bool paused);
@@ -156,6 +177,8 @@ private:
     QString m_autosavePath;
     std::map<std::string, std::shared_ptr<const types::MultipointMap>> m_multipoint;
     std::shared_ptr<const types::Comparison> m_comparison;
+    std::shared_ptr<const types::MixedResult> m_mixed;
+    types::MixedPoint m_budgetPoint;
     std::vector<types::LayerDeployment> m_exportPreview;
     QString m_exportPreviewError;
     std::shared_ptr<const types::ExportResult> m_lastExport;

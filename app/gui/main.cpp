@@ -36,7 +36,7 @@ int main(int argc, char **argv)
     parser.addOption(layer);
     QCommandLineOption run(QStringLiteral("run"),
                            QStringLiteral("Jobs to run once the model is open, in order: ptq, qat, evaluate, errors, "
-                                          "sensitivity, compare (comma-separated)."),
+                                          "sensitivity, compare, mixed (comma-separated)."),
                            QStringLiteral("JOBS"));
     parser.addOption(run);
     QCommandLineOption raise(QStringLiteral("raise"),

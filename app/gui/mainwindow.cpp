@@ -16,6 +16,7 @@
 #include "widgets/levelsview.h"
 #include "widgets/multipointmapview.h"
 #include "widgets/offsetsview.h"
+#include "widgets/paretoview.h"
 #include "widgets/plotexport.h"
 #include "widgets/refreshthrottle.h"
 #include "widgets/trainingcurvesview.h"
@@ -63,9 +64,9 @@ static types::QuantRecipe recipeFrom(QComboBox *wm, QSpinBox *wb, QComboBox *am,
 
 QStringList MainWindow::dockNames()
 {
-    return {QStringLiteral("dock.layers"),  QStringLiteral("dock.histogram"), QStringLiteral("dock.offsets"),
-            QStringLiteral("dock.levels"),  QStringLiteral("dock.errors"),    QStringLiteral("dock.training"),
-            QStringLiteral("dock.compare"), QStringLiteral("dock.multipoint")};
+    return {QStringLiteral("dock.layers"),  QStringLiteral("dock.histogram"),  QStringLiteral("dock.offsets"),
+            QStringLiteral("dock.levels"),  QStringLiteral("dock.errors"),     QStringLiteral("dock.training"),
+            QStringLiteral("dock.compare"), QStringLiteral("dock.multipoint"), QStringLiteral("dock.pareto")};
 }
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_engine(new EngineBridge(this))
@@ -159,7 +160,7 @@ QString MainWindow::deviceText() const { return m_deviceLabel->text(); }
 
 QList<ui::InspectorView *> MainWindow::views() const
 {
-    return {m_table, m_histogram, m_offsets, m_levels, m_errors, m_training, m_compare, m_multipoint};
+    return {m_table, m_histogram, m_offsets, m_levels, m_errors, m_training, m_compare, m_multipoint, m_pareto};
 }
 
 void MainWindow::addDock(const QString &objectName, const QString &title, QWidget *content, Qt::DockWidgetArea area)
@@ -181,6 +182,7 @@ void MainWindow::createViews()
     m_training = new ui::TrainingCurvesView(this);
     m_compare = new ui::CompareView(this);
     m_multipoint = new ui::MultipointMapView(this);
+    m_pareto = new ui::ParetoView(this);
     addDock(QStringLiteral("dock.layers"), tr("Layers"), m_table, Qt::LeftDockWidgetArea);
     addDock(QStringLiteral("dock.histogram"), tr("Histogram"), m_histogram, Qt::RightDockWidgetArea);
     addDock(QStringLiteral("dock.offsets"), tr("Offsets and step sizes"), m_offsets, Qt::RightDockWidgetArea);
@@ -189,11 +191,13 @@ void MainWindow::createViews()
     addDock(QStringLiteral("dock.errors"), tr("Error accumulation"), m_errors, Qt::BottomDockWidgetArea);
     addDock(QStringLiteral("dock.training"), tr("Training curves"), m_training, Qt::BottomDockWidgetArea);
     addDock(QStringLiteral("dock.multipoint"), tr("Multipoint map"), m_multipoint, Qt::BottomDockWidgetArea);
+    addDock(QStringLiteral("dock.pareto"), tr("Mixed precision"), m_pareto, Qt::BottomDockWidgetArea);
     tabifyDockWidget(m_docks.value(QStringLiteral("dock.histogram")), m_docks.value(QStringLiteral("dock.offsets")));
     tabifyDockWidget(m_docks.value(QStringLiteral("dock.offsets")), m_docks.value(QStringLiteral("dock.levels")));
     tabifyDockWidget(m_docks.value(QStringLiteral("dock.levels")), m_docks.value(QStringLiteral("dock.compare")));
     tabifyDockWidget(m_docks.value(QStringLiteral("dock.training")), m_docks.value(QStringLiteral("dock.errors")));
     tabifyDockWidget(m_docks.value(QStringLiteral("dock.errors")), m_docks.value(QStringLiteral("dock.multipoint")));
+    tabifyDockWidget(m_docks.value(QStringLiteral("dock.multipoint")), m_docks.value(QStringLiteral("dock.pareto")));
     m_docks.value(QStringLiteral("dock.histogram"))->raise();
     m_docks.value(QStringLiteral("dock.training"))->raise();
 
@@ -227,6 +231,87 @@ void MainWindow::createViews()
         applyPendingEdits();
     });
     m_levels->setLevelProvider(&EngineBridge::levelSets);
+
+    connect(m_pareto, &ui::ParetoView::searchRequested, this, &MainWindow::startMixed);
+    connect(m_pareto, &ui::ParetoView::pointActivated, this, &MainWindow::applyMixedBits);
+    connect(m_pareto, &ui::ParetoView::budgetRequested, this, [this](double budget, ui::ParetoView::Axis axis) {
+        if (!m_engine->solveBudget(budget, axis == ui::ParetoView::Axis::Bytes ? types::CostMeasure::Bytes
+                                                                               : types::CostMeasure::Bops))
+            m_jobLabel->setText(tr("Wait for the running job to end, then ask again."));
+    });
+    connect(m_engine, &EngineBridge::mixedPointAdded, m_pareto, &ui::ParetoView::addPoint);
+    connect(m_engine, &EngineBridge::mixedReady, this, [this] {
+        if (const auto r = m_engine->mixedResult()) {
+            m_pareto->setResult(*r);
+            // A budget to start from: halfway between the smallest and the largest configuration.
+            if (m_pareto->budget() <= 0 && !r->points.empty())
+                m_pareto->setBudget(m_pareto->axis() == ui::ParetoView::Axis::Bytes
+                                        ? double(r->points.front().bytes + r->points.back().bytes) / 2
+                                        : (r->points.front().bops + r->points.back().bops) / 2);
+        }
+    });
+    connect(m_engine, &EngineBridge::budgetSolved, this, [this] { m_pareto->setBudgetPoint(m_engine->budgetPoint()); });
+    connect(m_table->model(), &ui::LayerTableModel::locksChanged, this, [this] {
+        // Locks change what the search may choose: search again (what it measured before is cached).
+        if (!m_engine->mixedResult())
+            return;
+        if (m_engine->busy())
+            m_researchPending = true;
+        else
+            startMixed(m_mixedCandidates);
+    });
+}
+
+void MainWindow::startMixed(const std::vector<int> &candidates)
+{
+    types::MixedOptions o;
+    o.candidates = candidates;
+    for (const QString &l : m_table->model()->lockedLayers())
+        o.locked.push_back(l.toStdString());
+    o.cost = m_pareto->axis() == ui::ParetoView::Axis::Bytes ? types::CostMeasure::Bytes : types::CostMeasure::Bops;
+    if (!m_engine->runMixed(o)) {
+        m_jobLabel->setText(m_engine->hasModel() ? tr("Wait for the running job to end, then search again.")
+                                                 : tr("Open a model first."));
+        return;
+    }
+    m_mixedCandidates = candidates;
+    m_pareto->clear();
+    raiseDock(QStringLiteral("dock.pareto"));
+}
+
+std::vector<types::LayerBits> MainWindow::currentBits() const
+{
+    std::vector<types::LayerBits> out;
+    const auto *m = m_table->model();
+    for (int r = 0; r < m->layerCount(); ++r) {
+        const auto &c = m->config(r);
+        out.push_back({m->layer(r).name, types::effectiveBits(c, types::Role::Weight),
+                       types::effectiveBits(c, types::Role::Activation)});
+    }
+    return out;
+}
+
+void MainWindow::applyMixedBits(const std::vector<types::LayerBits> &bits)
+{
+    const auto before = currentBits();
+    if (!m_engine->applyBits(bits)) {
+        m_jobLabel->setText(tr("Wait for the running job to end, then click the point again."));
+        return;
+    }
+    m_bitsUndo.push_back(before);
+    m_undoBits->setEnabled(true);
+}
+
+void MainWindow::undoBits()
+{
+    if (m_bitsUndo.empty())
+        return;
+    if (!m_engine->applyBits(m_bitsUndo.back())) {
+        m_jobLabel->setText(tr("Wait for the running job to end, then undo again."));
+        return;
+    }
+    m_bitsUndo.pop_back();
+    m_undoBits->setEnabled(!m_bitsUndo.empty());
 }
 
 void MainWindow::createJobBar()
@@ -397,6 +482,13 @@ void MainWindow::createMenus()
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setObjectName(QStringLiteral("action.quit"));
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    m_undoBits = edit->addAction(tr("&Undo applied bit-widths"), this, &MainWindow::undoBits);
+    m_undoBits->setObjectName(QStringLiteral("action.undoBits"));
+    m_undoBits->setShortcut(QKeySequence::Undo);
+    m_undoBits->setToolTip(tr("Puts back the bit-widths the layers had before a Mixed precision point was applied"));
+    m_undoBits->setEnabled(false);
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     for (const QString &name : dockNames())
@@ -707,6 +799,13 @@ void MainWindow::onModelOpened()
     }
     m_multipoint->setMap(nullptr);
     m_errors->setAccumulations(nullptr);
+    m_bitsUndo.clear();
+    m_undoBits->setEnabled(false);
+    m_researchPending = false;
+    if (const auto r = m_engine->mixedResult())
+        m_pareto->setResult(*r); // stored with the session
+    else
+        m_pareto->clear();
     m_table->model()->setLayers(m_engine->layers(), m_engine->layerConfigs());
     if (!m_layerOnOpen.isEmpty()) {
         const auto layers = m_engine->layers();
@@ -743,8 +842,10 @@ void MainWindow::runNextQueuedJob()
         m_engine->runEvaluate();
     else if (job.startsWith(u"compare"))
         m_engine->runCompare(recipeWith(jobSettings(), types::Method::MinMax, 2, types::Method::MinMax, 2));
+    else if (job == u"mixed")
+        startMixed(m_pareto->candidates().empty() ? m_mixedCandidates : m_pareto->candidates());
     else
-        m_jobLabel->setText(tr("Unknown job '%1' (ptq, qat, evaluate, errors, sensitivity, compare)").arg(job));
+        m_jobLabel->setText(tr("Unknown job '%1' (ptq, qat, evaluate, errors, sensitivity, compare, mixed)").arg(job));
 }
 
 void MainWindow::onJobStarted(const QString &job)
@@ -829,6 +930,12 @@ void MainWindow::onJobFinished(const QString &job, const QString &summary)
     }());
     selectLayer(m_selectedRow);
     setJobControlsEnabled(false);
+    m_pareto->setCurrent(currentBits(), double(m_table->model()->modelBytes()), m_table->model()->bops());
+    if (m_researchPending) {
+        m_researchPending = false;
+        QMetaObject::invokeMethod(
+            this, [this] { startMixed(m_mixedCandidates); }, Qt::QueuedConnection);
+    }
 }
 
 void MainWindow::onJobFailed(const QString &job, const QString &message)

@@ -3,6 +3,7 @@
 #include <QMap>
 
 #include "ql/types/jobs.h"
+#include "ql/types/mixed.h"
 #include "ql/types/quant.h"
 
 #include <functional>
@@ -25,6 +26,7 @@ class LayerTableView;
 class LevelsView;
 class MultipointMapView;
 class OffsetsView;
+class ParetoView;
 class RefreshThrottle;
 class TrainingCurvesView;
 } // namespace ql::ui
@@ -112,6 +114,13 @@ private:
     void editJobSettings();
     void runNextQueuedJob();
     void onModelInspected(const types::ModelFileInfo &info);
+    /// Mixed precision: a search with these candidates and the table's locks.
+    void startMixed(const std::vector<int> &candidates);
+    /// The table's configuration as bits per layer (what the Pareto view marks as current).
+    std::vector<types::LayerBits> currentBits() const;
+    /// Applies a configuration from the Pareto view, remembering the current one for undo.
+    void applyMixedBits(const std::vector<types::LayerBits> &bits);
+    void undoBits();
 
     EngineBridge *m_engine = nullptr;
     ui::RefreshThrottle *m_throttle = nullptr;
@@ -132,6 +141,12 @@ private:
     ui::TrainingCurvesView *m_training = nullptr;
     ui::CompareView *m_compare = nullptr;
     ui::MultipointMapView *m_multipoint = nullptr;
+    ui::ParetoView *m_pareto = nullptr;
+    /// Configurations replaced by applying a Pareto point, newest last (Edit > Undo).
+    std::vector<std::vector<types::LayerBits>> m_bitsUndo;
+    QAction *m_undoBits = nullptr;
+    std::vector<int> m_mixedCandidates{2, 3, 4, 8};
+    bool m_researchPending = false; ///< locks changed while a job ran: search again after it
     ui::ExportDialog *m_exportDialog = nullptr;
     bool m_exportRunning = false;
     bool m_previewPending = false;

@@ -117,31 +117,6 @@ KnapsackSolution solveKnapsack(const std::vector<std::vector<KnapsackOption>> &g
     return out;
 }
 
-std::vector<bool> paretoFront(const std::vector<std::pair<double, double>> &points)
-{
-    const size_t n = points.size();
-    std::vector<bool> front(n, false);
-    std::vector<size_t> order;
-    for (size_t i = 0; i < n; ++i)
-        if (std::isfinite(points[i].first) && std::isfinite(points[i].second))
-            order.push_back(i);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return points[a].first < points[b].first; });
-    // Sweep by cost: a point is on the front when it is the most accurate of its cost and more
-    // accurate than everything strictly cheaper.
-    double bestCheaper = -std::numeric_limits<double>::infinity();
-    for (size_t s = 0; s < order.size();) {
-        size_t e = s;
-        double top = points[order[s]].second;
-        while (e + 1 < order.size() && points[order[e + 1]].first == points[order[s]].first)
-            top = std::max(top, points[order[++e]].second);
-        for (size_t k = s; k <= e; ++k)
-            front[order[k]] = points[order[k]].second == top && top > bestCheaper;
-        bestCheaper = std::max(bestCheaper, top);
-        s = e + 1;
-    }
-    return front;
-}
-
 std::vector<double> hutchinsonTraces(const torch::Tensor &loss, const std::vector<torch::Tensor> &wrt, int samples)
 {
     std::vector<double> out(wrt.size(), 0.0);
@@ -1116,7 +1091,7 @@ types::MixedResult runMixedPrecision(Session &session, MixedCache &cache, const 
         std::vector<std::pair<double, double>> ca;
         for (const auto *p : all)
             ca.emplace_back(options.cost == types::CostMeasure::Bytes ? double(p->bytes) : p->bops, p->top1);
-        const auto front = paretoFront(ca);
+        const auto front = types::paretoFront(ca);
         for (size_t i = 0; i < all.size(); ++i)
             all[i]->onFront = front[i];
         if (options.maxDrop >= 0)

@@ -62,10 +62,6 @@ constexpr int64_t kKnapsackMaxUnits = int64_t(1) << 21;
 /// Thread-safe (pure).
 KnapsackSolution solveKnapsack(const std::vector<std::vector<KnapsackOption>> &groups, double budget);
 
-/// Non-dominated flags of (cost, accuracy) points: a point is on the front unless another is at
-/// most as costly and at least as accurate, and strictly better in one of the two. Thread-safe.
-std::vector<bool> paretoFront(const std::vector<std::pair<double, double>> &costAccuracy);
-
 /// Hutchinson's estimate of the trace of each diagonal block of the Hessian of `loss` with
 /// respect to `wrt` (one block per tensor): the mean over `samples` Rademacher vectors v of
 /// v' H_ii v, with H_ii v from a double backward through autograd (the first gradient is built

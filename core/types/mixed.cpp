@@ -211,4 +211,29 @@ double spearman(const std::vector<double> &a, const std::vector<double> &b)
     return sab / std::sqrt(saa * sbb);
 }
 
+std::vector<bool> paretoFront(const std::vector<std::pair<double, double>> &points)
+{
+    const size_t n = points.size();
+    std::vector<bool> front(n, false);
+    std::vector<size_t> order;
+    for (size_t i = 0; i < n; ++i)
+        if (std::isfinite(points[i].first) && std::isfinite(points[i].second))
+            order.push_back(i);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return points[a].first < points[b].first; });
+    // Sweep by cost: a point is on the front when it is the most accurate of its cost and more
+    // accurate than everything strictly cheaper.
+    double bestCheaper = -std::numeric_limits<double>::infinity();
+    for (size_t s = 0; s < order.size();) {
+        size_t e = s;
+        double top = points[order[s]].second;
+        while (e + 1 < order.size() && points[order[e + 1]].first == points[order[s]].first)
+            top = std::max(top, points[order[++e]].second);
+        for (size_t k = s; k <= e; ++k)
+            front[order[k]] = points[order[k]].second == top && top > bestCheaper;
+        bestCheaper = std::max(bestCheaper, top);
+        s = e + 1;
+    }
+    return front;
+}
+
 } // namespace ql::types

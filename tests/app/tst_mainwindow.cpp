@@ -11,13 +11,16 @@
 #include "widgets/inspectorview.h"
 #include "widgets/layertablemodel.h"
 #include "widgets/layertableview.h"
+#include "widgets/paretoview.h"
 
 #include <QApplication>
 #include <QDockWidget>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
@@ -339,6 +342,85 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(ranks.size(), model->layerCount()); // 1..n, each once
+    }
+
+    void mixedPrecisionPointsApplyUndoAndFollowLocks()
+    {
+        ql::app::MainWindow w;
+        auto *engine = w.engine();
+        QSignalSpy finished(engine, &ql::app::EngineBridge::jobFinished);
+        QSignalSpy added(engine, &ql::app::EngineBridge::mixedPointAdded);
+        QSignalSpy ready(engine, &ql::app::EngineBridge::mixedReady);
+        w.openModelFile(demoModel());
+        QVERIFY(finished.wait(120000));
+        QTRY_VERIFY_WITH_TIMEOUT(!engine->busy(), 10000);
+        auto *pareto = w.findChild<ql::ui::ParetoView *>();
+        QVERIFY(pareto);
+        auto *model = w.findChild<ql::ui::LayerTableView *>()->model();
+        const auto bitsOf = [model] {
+            std::vector<std::pair<int, int>> out;
+            for (int r = 0; r < model->layerCount(); ++r)
+                out.emplace_back(ql::types::effectiveBits(model->config(r), ql::types::Role::Weight),
+                                 ql::types::effectiveBits(model->config(r), ql::types::Role::Activation));
+            return out;
+        };
+        const auto before = bitsOf();
+
+        // Search from the view: every point reaches it while the job runs, then the whole result.
+        pareto->findChild<QLineEdit *>()->setText(QStringLiteral("4,8"));
+        for (auto *b : pareto->findChildren<QPushButton *>())
+            if (b->text() == QStringLiteral("Search"))
+                b->click();
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 180000);
+        QTRY_VERIFY_WITH_TIMEOUT(!engine->busy(), 10000);
+        const auto result = engine->mixedResult();
+        QVERIFY(result);
+        QCOMPARE(size_t(added.count()), result->points.size() + result->uniform.size());
+        QCOMPARE(size_t(pareto->pointCount()), result->points.size() + result->uniform.size());
+        QVERIFY(pareto->frontCount() >= 2);
+        QVERIFY(!pareto->uniformLabels().isEmpty());
+
+        // A click applies the largest measured configuration (8 bits everywhere; the demo opens at
+        // 4 bits) to the table; undo puts back the old one.
+        int largest = 0;
+        for (int i = 0; i < pareto->pointCount(); ++i)
+            if (pareto->point(i).bytes > pareto->point(largest).bytes)
+                largest = i;
+        const auto target = pareto->point(largest).bits;
+        const int jobs = finished.count();
+        pareto->activate(largest);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > jobs && !engine->busy(), 120000);
+        QCoreApplication::processEvents();
+        for (const auto &b : target) {
+            const int row = model->rowOfLayer(QString::fromStdString(b.layer));
+            QVERIFY(row >= 0);
+            QCOMPARE(ql::types::effectiveBits(model->config(row), ql::types::Role::Weight), b.weightBits);
+            QCOMPARE(ql::types::effectiveBits(model->config(row), ql::types::Role::Activation), b.actBits);
+        }
+        QVERIFY(bitsOf() != before);
+        QVERIFY(pareto->currentPoint() >= 0); // the applied point is ringed as the current one
+        QVERIFY(pareto->point(pareto->currentPoint()).bits == target);
+        auto *undo = w.findChild<QAction *>(QStringLiteral("action.undoBits"));
+        QVERIFY(undo && undo->isEnabled());
+        const int jobs2 = finished.count();
+        undo->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > jobs2 && !engine->busy(), 120000);
+        QCoreApplication::processEvents();
+        QVERIFY(bitsOf() == before);
+        QVERIFY(!undo->isEnabled());
+
+        // Locking a layer in the table searches again, from the cache, keeping its bits.
+        const int conv2 = model->rowOfLayer(QStringLiteral("conv2"));
+        QVERIFY(model->setData(model->index(conv2, ql::ui::LayerTableModel::Locked), Qt::Checked, Qt::CheckStateRole));
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 2, 180000);
+        QTRY_VERIFY_WITH_TIMEOUT(!engine->busy(), 10000);
+        const auto locked = engine->mixedResult();
+        QVERIFY(locked && locked != result);
+        QCOMPARE(locked->options.locked, std::vector<std::string>{"conv2"});
+        for (const auto &p : locked->points) {
+            QCOMPARE(p.bits[size_t(conv2)].weightBits, before[size_t(conv2)].first);
+            QCOMPARE(p.bits[size_t(conv2)].actBits, before[size_t(conv2)].second);
+        }
     }
 
     void savedSessionsGetTheirSuffixAndAreRecent()

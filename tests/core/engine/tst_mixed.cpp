@@ -204,7 +204,7 @@ private Q_SLOTS:
             const int n = 1 + int(rng() % 20);
             for (int i = 0; i < n; ++i) // small integer grids: many ties in cost and in accuracy
                 p.emplace_back(double(rng() % 8), double(rng() % 6) / 10);
-            QCOMPARE(core::engine::paretoFront(p), nonDominated(p));
+            QCOMPARE(types::paretoFront(p), nonDominated(p));
         }
     }
 

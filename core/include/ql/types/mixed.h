@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ql::types {
@@ -97,6 +98,11 @@ std::string bitsLabel(const std::vector<LayerBits> &bits);
 std::string mixedResultToJson(const MixedResult &result);
 /// Reads mixedResultToJson()'s output; throws ql::core::Error naming `source` and the bad field.
 MixedResult mixedResultFromJson(const std::string &json, const std::string &source = {});
+
+/// Non-dominated flags of (cost, accuracy) points: a point is on the front unless another is at
+/// most as costly and at least as accurate, and strictly better in one of the two. Points with a
+/// non-finite coordinate are never on it. Thread-safe.
+std::vector<bool> paretoFront(const std::vector<std::pair<double, double>> &costAccuracy);
 
 /// Spearman's rank correlation of two equally long series (average ranks for ties); NaN when
 /// there are fewer than two values or a series is constant. Thread-safe.
