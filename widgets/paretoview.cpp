@@ -2,6 +2,7 @@
 
 #include "widgets/plotstyle_p.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
@@ -39,8 +40,8 @@ QString bitsText(const types::LayerBits &b)
 ParetoView::ParetoView(QWidget *parent)
     : InspectorView(parent), m_plot(plot::makePlot(this)), m_axisBox(new QComboBox(this)),
       m_candidates(new QLineEdit(QStringLiteral("2,3,4,8"), this)), m_search(new QPushButton(tr("Search"), this)),
-      m_budgetBox(new QDoubleSpinBox(this)), m_solve(new QPushButton(tr("Best within budget"), this)),
-      m_status(new QLabel(this))
+      m_firstLast(new QCheckBox(tr("first/last layer too"), this)), m_budgetBox(new QDoubleSpinBox(this)),
+      m_solve(new QPushButton(tr("Best within budget"), this)), m_status(new QLabel(this))
 {
     qRegisterMetaType<std::vector<types::LayerBits>>();
     m_axisBox->addItem(tr("model size (KiB)"), int(Axis::Bytes));
@@ -52,6 +53,8 @@ ParetoView::ParetoView(QWidget *parent)
     m_search->setToolTip(tr("Measure every layer's sensitivity at every candidate and descend from the highest to "
                             "the lowest bits, measuring each configuration on the validation subset. Locked layers "
                             "keep their bits; what was measured before comes from the cache."));
+    m_firstLast->setToolTip(tr("Let the search choose the first and last layer's bits too (else they keep 8 bits, "
+                               "as in the papers); the uniform references then quantize every layer"));
     m_budgetBox->setDecimals(2);
     m_budgetBox->setRange(0, 1e12);
     m_budgetBox->setSuffix(tr(" KiB"));
@@ -63,6 +66,7 @@ ParetoView::ParetoView(QWidget *parent)
     bar->setContentsMargins(0, 0, 0, 0);
     bar->addWidget(new QLabel(tr("Candidates:"), this));
     bar->addWidget(m_candidates);
+    bar->addWidget(m_firstLast);
     bar->addWidget(m_search);
     bar->addSpacing(12);
     bar->addWidget(new QLabel(tr("Cost:"), this));
@@ -214,6 +218,8 @@ std::vector<int> ParetoView::candidates() const
     return out;
 }
 
+bool ParetoView::searchFirstLast() const { return m_firstLast->isChecked(); }
+
 double ParetoView::budget() const { return m_budgetCost; }
 
 void ParetoView::setBudget(double cost)
@@ -273,8 +279,8 @@ QString ParetoView::describe(int i) const
     const auto &e = m_points.at(size_t(i));
     const auto &p = e.point;
     QString head = e.kind == Kind::Uniform ? tr("Uniform %1").arg(QString::fromStdString(p.label))
-                   : m_front.at(size_t(i))  ? tr("On the front")
-                                            : tr("Measured configuration");
+                   : m_front.at(size_t(i)) ? tr("On the front")
+                                           : tr("Measured configuration");
     QString text = head + QStringLiteral("\n") +
                    tr("%1 KiB · %2 BOPs · top-1 %3")
                        .arg(double(p.bytes) / kKiB, 0, 'f', 1)

@@ -7,6 +7,7 @@
 
 #include <vector>
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -50,7 +51,10 @@ public:
 
     /// Bit-widths a search may give a layer (the candidates field); empty when unreadable.
     std::vector<int> candidates() const;
-    /// The budget field, in the current axis' unit (bytes or BOPs).
+    /// Whether a search may also choose the first and last layer's bits (else they keep the
+    /// session's rule, 8 bits by default).
+    bool searchFirstLast() const;
+    /// The budget, in the current axis' unit (bytes or BOPs).
     double budget() const;
     void setBudget(double costInAxisUnits);
 
@@ -110,6 +114,7 @@ private:
     QComboBox *m_axisBox;
     QLineEdit *m_candidates;
     QPushButton *m_search;
+    QCheckBox *m_firstLast;
     QDoubleSpinBox *m_budgetBox;
     QPushButton *m_solve;
     QLabel *m_status;

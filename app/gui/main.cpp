@@ -41,9 +41,15 @@ int main(int argc, char **argv)
     parser.addOption(run);
     QCommandLineOption raise(QStringLiteral("raise"),
                              QStringLiteral("Views to bring to the front (comma-separated: histogram, offsets, levels, "
-                                            "compare, errors, training, multipoint)."),
+                                            "compare, errors, training, multipoint, pareto)."),
                              QStringLiteral("VIEWS"));
     parser.addOption(raise);
+    QCommandLineOption exportPlots(
+        QStringLiteral("export-plots"),
+        QStringLiteral("Once the model is open and the --run jobs are done, write every view "
+                       "as PNG and CSV into FOLDER and quit."),
+        QStringLiteral("FOLDER"));
+    parser.addOption(exportPlots);
     QCommandLineOption trust(QStringLiteral("trust-torchscript"),
                              QStringLiteral("Open TorchScript files without asking (loading one runs code stored in "
                                             "it: only for files you trust)."));
@@ -74,6 +80,8 @@ int main(int argc, char **argv)
     for (const QString &view : parser.value(raise).split(QLatin1Char(','), Qt::SkipEmptyParts))
         window.raiseDock(QStringLiteral("dock.") + view.trimmed());
     window.setTrustTorchScript(parser.isSet(trust));
+    if (parser.isSet(exportPlots))
+        window.setExportPlotsWhenDone(parser.value(exportPlots));
     if (const QStringList files = parser.positionalArguments(); !files.isEmpty())
         window.openModelFile(files.front());
     return QApplication::exec();

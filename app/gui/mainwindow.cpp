@@ -21,6 +21,9 @@
 #include "widgets/refreshthrottle.h"
 #include "widgets/trainingcurvesview.h"
 
+#include <cstdio>
+#include <utility>
+
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
@@ -269,6 +272,7 @@ void MainWindow::startMixed(const std::vector<int> &candidates)
     for (const QString &l : m_table->model()->lockedLayers())
         o.locked.push_back(l.toStdString());
     o.cost = m_pareto->axis() == ui::ParetoView::Axis::Bytes ? types::CostMeasure::Bytes : types::CostMeasure::Bops;
+    o.unlockFirstLast = m_pareto->searchFirstLast();
     if (!m_engine->runMixed(o)) {
         m_jobLabel->setText(m_engine->hasModel() ? tr("Wait for the running job to end, then search again.")
                                                  : tr("Open a model first."));
@@ -827,8 +831,30 @@ void MainWindow::onModelOpened()
 
 void MainWindow::runNextQueuedJob()
 {
-    if (m_jobsOnOpen.isEmpty() || m_engine->busy() || !m_engine->hasModel())
+    if (m_engine->busy() || !m_engine->hasModel())
         return;
+    if (m_jobsOnOpen.isEmpty()) {
+        if (m_exportWhenDone.isEmpty())
+            return;
+        const QString folder = std::exchange(m_exportWhenDone, QString());
+        // Views as large as a figure needs, whatever room the window gave their docks: each in
+        // a window of its own (the layout is not kept: the application quits next).
+        for (QDockWidget *d : std::as_const(m_docks)) {
+            d->setFloating(true);
+            d->resize(1200, 760);
+            d->show();
+        }
+        QCoreApplication::processEvents();
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QString error;
+        const QStringList written = ui::PlotExport::exportAll(views(), folder, ui::PlotExport::Format::Png, &error);
+        for (const QString &f : written)
+            std::fprintf(stderr, "wrote %s\n", qPrintable(f));
+        if (!error.isEmpty())
+            std::fprintf(stderr, "%s\n", qPrintable(error));
+        QCoreApplication::exit(error.isEmpty() ? 0 : 1);
+        return;
+    }
     const QString job = m_jobsOnOpen.takeFirst();
     if (job == u"ptq")
         startPtq();
@@ -949,6 +975,12 @@ void MainWindow::onJobFailed(const QString &job, const QString &message)
         // The dialog says why; nothing was written.
         m_exportRunning = false;
         m_exportDialog->setFailure(message);
+        return;
+    }
+    if (!m_exportWhenDone.isEmpty()) {
+        // Running unattended (--export-plots): no one would close a message box.
+        std::fprintf(stderr, "%s failed: %s\n", qPrintable(job), qPrintable(message));
+        QCoreApplication::exit(1);
         return;
     }
     QMessageBox::critical(this, tr("%1 failed").arg(job), message);

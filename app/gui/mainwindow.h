@@ -68,6 +68,9 @@ public:
     /// Jobs to run one after the other once the model is open: ptq, qat, evaluate, errors,
     /// sensitivity, compare (with min-max W2A2).
     void setJobsOnOpen(const QStringList &jobs) { m_jobsOnOpen = jobs; }
+    /// Once the model is open and the jobs of setJobsOnOpen have run, writes every view as PNG
+    /// and CSV into `folder` and quits (exit status 1 when a job or a file failed).
+    void setExportPlotsWhenDone(const QString &folder) { m_exportWhenDone = folder; }
     /// Selects this layer once the model is open (the first layer by default).
     void setLayerOnOpen(const QString &layer) { m_layerOnOpen = layer; }
     /// Every view that can be exported.
@@ -146,6 +149,7 @@ private:
     std::vector<std::vector<types::LayerBits>> m_bitsUndo;
     QAction *m_undoBits = nullptr;
     std::vector<int> m_mixedCandidates{2, 3, 4, 8};
+    QString m_exportWhenDone;
     bool m_researchPending = false; ///< locks changed while a job ran: search again after it
     ui::ExportDialog *m_exportDialog = nullptr;
     bool m_exportRunning = false;

@@ -15,6 +15,7 @@
 
 #include <QApplication>
 #include <QDockWidget>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -420,6 +421,31 @@ private Q_SLOTS:
         for (const auto &p : locked->points) {
             QCOMPARE(p.bits[size_t(conv2)].weightBits, before[size_t(conv2)].first);
             QCOMPARE(p.bits[size_t(conv2)].actBits, before[size_t(conv2)].second);
+        }
+    }
+
+    void exportPlotsWhenDoneWritesEveryViewFullSize()
+    {
+        QTemporaryDir dir;
+        ql::app::MainWindow w;
+        w.resize(1600, 1000); // the bottom docks get about 200 pixels of height
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.setExportPlotsWhenDone(dir.path());
+        w.openModelFile(demoModel());
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(dir.filePath(QStringLiteral("index.md"))), 120000);
+        for (const auto *view : w.views()) {
+            const QString png = dir.filePath(view->fileStem() + QStringLiteral(".png"));
+            QVERIFY2(QFile::exists(png), qPrintable(png));
+            QVERIFY2(QFile::exists(dir.filePath(view->fileStem() + QStringLiteral(".csv"))), qPrintable(png));
+            // Each plot as large as a figure, not squeezed into its dock (the layer table is drawn
+            // whole, as tall as its rows).
+            const QImage image(png);
+            QVERIFY2(!image.isNull(), qPrintable(png));
+            if (view->plots().isEmpty())
+                continue;
+            QVERIFY2(image.width() >= 1000 && image.height() >= 600,
+                     qPrintable(QStringLiteral("%1: %2x%3").arg(png).arg(image.width()).arg(image.height())));
         }
     }
 

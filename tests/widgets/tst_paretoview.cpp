@@ -58,8 +58,8 @@ private Q_SLOTS:
         // (the descent's start and W8A8: equal points do not dominate each other). Off it: 4800@85
         // (W3A3 is cheaper and better) and 4200@40 (4000@70 is cheaper and better).
         QCOMPARE(view.frontCount(), 6);
-        QCOMPARE(view.uniformLabels(), (QStringList{QStringLiteral("W2A2"), QStringLiteral("W3A3"),
-                                                    QStringLiteral("W8A8")}));
+        QCOMPARE(view.uniformLabels(),
+                 (QStringList{QStringLiteral("W2A2"), QStringLiteral("W3A3"), QStringLiteral("W8A8")}));
         // The drawn front graph holds the front points sorted by cost.
         QCPGraph *front = nullptr;
         for (int g = 0; g < view.plot()->graphCount(); ++g)
