@@ -40,7 +40,7 @@ QString bitsText(const types::LayerBits &b)
 ParetoView::ParetoView(QWidget *parent)
     : InspectorView(parent), m_plot(plot::makePlot(this)), m_axisBox(new QComboBox(this)),
       m_candidates(new QLineEdit(QStringLiteral("2,3,4,8"), this)), m_search(new QPushButton(tr("Search"), this)),
-      m_firstLast(new QCheckBox(tr("first/last layer too"), this)), m_budgetBox(new QDoubleSpinBox(this)),
+      m_firstLast(new QCheckBox(tr("first/last layer too"), this)), m_measure(new QComboBox(this)), m_budgetBox(new QDoubleSpinBox(this)),
       m_solve(new QPushButton(tr("Best within budget"), this)), m_status(new QLabel(this))
 {
     qRegisterMetaType<std::vector<types::LayerBits>>();
@@ -55,6 +55,11 @@ ParetoView::ParetoView(QWidget *parent)
                             "keep their bits; what was measured before comes from the cache."));
     m_firstLast->setToolTip(tr("Let the search choose the first and last layer's bits too (else they keep 8 bits, "
                                "as in the papers); the uniform references then quantize every layer"));
+    m_measure->addItem(tr("measured loss"), int(types::SensitivityMeasure::Empirical));
+    m_measure->addItem(tr("Hessian trace"), int(types::SensitivityMeasure::Hessian));
+    m_measure->setToolTip(tr("How the search predicts what lowering a layer costs: the loss increase measured with "
+                             "only that tensor quantized, or HAWQ-v2's Hessian trace (Hutchinson, 16 samples) times "
+                             "the quantization error. Every configuration is measured either way."));
     m_budgetBox->setDecimals(2);
     m_budgetBox->setRange(0, 1e12);
     m_budgetBox->setSuffix(tr(" KiB"));
@@ -66,6 +71,7 @@ ParetoView::ParetoView(QWidget *parent)
     bar->setContentsMargins(0, 0, 0, 0);
     bar->addWidget(new QLabel(tr("Candidates:"), this));
     bar->addWidget(m_candidates);
+    bar->addWidget(m_measure);
     bar->addWidget(m_firstLast);
     bar->addWidget(m_search);
     bar->addSpacing(12);
@@ -219,6 +225,11 @@ std::vector<int> ParetoView::candidates() const
 }
 
 bool ParetoView::searchFirstLast() const { return m_firstLast->isChecked(); }
+
+types::SensitivityMeasure ParetoView::measure() const
+{
+    return types::SensitivityMeasure(m_measure->currentData().toInt());
+}
 
 double ParetoView::budget() const { return m_budgetCost; }
 

@@ -54,6 +54,9 @@ public:
     /// Whether a search may also choose the first and last layer's bits (else they keep the
     /// session's rule, 8 bits by default).
     bool searchFirstLast() const;
+    /// How a search predicts each layer's loss: measured alone (empirical) or HAWQ-v2's Hessian
+    /// trace x quantization error.
+    types::SensitivityMeasure measure() const;
     /// The budget, in the current axis' unit (bytes or BOPs).
     double budget() const;
     void setBudget(double costInAxisUnits);
@@ -115,6 +118,7 @@ private:
     QLineEdit *m_candidates;
     QPushButton *m_search;
     QCheckBox *m_firstLast;
+    QComboBox *m_measure;
     QDoubleSpinBox *m_budgetBox;
     QPushButton *m_solve;
     QLabel *m_status;

@@ -273,6 +273,7 @@ void MainWindow::startMixed(const std::vector<int> &candidates)
         o.locked.push_back(l.toStdString());
     o.cost = m_pareto->axis() == ui::ParetoView::Axis::Bytes ? types::CostMeasure::Bytes : types::CostMeasure::Bops;
     o.unlockFirstLast = m_pareto->searchFirstLast();
+    o.measure = m_pareto->measure();
     if (!m_engine->runMixed(o)) {
         m_jobLabel->setText(m_engine->hasModel() ? tr("Wait for the running job to end, then search again.")
                                                  : tr("Open a model first."));

@@ -183,6 +183,8 @@ private Q_SLOTS:
     {
         ui::ParetoView view;
         QCOMPARE(view.candidates(), (std::vector<int>{2, 3, 4, 8}));
+        QCOMPARE(view.measure(), types::SensitivityMeasure::Empirical);
+        QVERIFY(!view.searchFirstLast());
         QSignalSpy search(&view, &ui::ParetoView::searchRequested);
         auto *edit = view.findChild<QLineEdit *>();
         QVERIFY(edit);
