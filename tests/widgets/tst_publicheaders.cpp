@@ -16,6 +16,7 @@
 #include "widgets/levelsview.h"
 #include "widgets/multipointmapview.h"
 #include "widgets/offsetsview.h"
+#include "widgets/paretoview.h"
 #include "widgets/plotexport.h"
 #include "widgets/refreshthrottle.h"
 #include "widgets/trainingcurvesview.h"
@@ -43,6 +44,7 @@ private Q_SLOTS:
         views.emplace_back(new ql::ui::TrainingCurvesView);
         views.emplace_back(new ql::ui::CompareView);
         views.emplace_back(new ql::ui::MultipointMapView);
+        views.emplace_back(new ql::ui::ParetoView);
         QSet<QString> stems;
         for (const auto &v : views) {
             QVERIFY(!v->viewTitle().isEmpty());
@@ -53,7 +55,7 @@ private Q_SLOTS:
             QVERIFY(v->toCsv().endsWith(QLatin1Char('\n')));
             QVERIFY(v->toCsv().count(QLatin1Char('\n')) >= 1);
         }
-        QCOMPARE(stems.size(), 8);
+        QCOMPARE(stems.size(), 9);
     }
 };
 
