@@ -40,8 +40,9 @@ QString bitsText(const types::LayerBits &b)
 ParetoView::ParetoView(QWidget *parent)
     : InspectorView(parent), m_plot(plot::makePlot(this)), m_axisBox(new QComboBox(this)),
       m_candidates(new QLineEdit(QStringLiteral("2,3,4,8"), this)), m_search(new QPushButton(tr("Search"), this)),
-      m_firstLast(new QCheckBox(tr("first/last layer too"), this)), m_measure(new QComboBox(this)), m_budgetBox(new QDoubleSpinBox(this)),
-      m_solve(new QPushButton(tr("Best within budget"), this)), m_status(new QLabel(this))
+      m_firstLast(new QCheckBox(tr("first/last layer too"), this)), m_measure(new QComboBox(this)),
+      m_budgetBox(new QDoubleSpinBox(this)), m_solve(new QPushButton(tr("Best within budget"), this)),
+      m_status(new QLabel(this))
 {
     qRegisterMetaType<std::vector<types::LayerBits>>();
     m_axisBox->addItem(tr("model size (KiB)"), int(Axis::Bytes));

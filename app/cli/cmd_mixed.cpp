@@ -266,6 +266,8 @@ int runMixed(const Args &args)
     }
     if (choice)
         wb.applyBits(choice->bits);
+    else if (!result.points.empty())
+        wb.applyBits(result.points.front().bits); // the starting configuration, calibrated as measured
     if (choice && !args.get("config-out").empty()) {
         core::writeFileAtomically(args.get("config-out"), configFile(*choice).dump(2) + "\n");
         std::cerr << "configuration written to " << args.get("config-out") << "\n";

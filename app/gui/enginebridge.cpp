@@ -242,6 +242,10 @@ bool EngineBridge::openSession(const QString &path, bool trustTorchScript)
                 m_sensitivity.clear();
                 m_comparison.reset();
             }
+            // A session saved before its quantizers were calibrated: calibrate them now, as the
+            // first job on a newly opened model would.
+            if (!wb.calibrated())
+                wb.calibrate(512, cb);
             collect(wb);
             post([this] { Q_EMIT modelOpened(); });
             // Every view from the saved quantizers: statistics now, accuracy on a subset.

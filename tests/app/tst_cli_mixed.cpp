@@ -126,6 +126,21 @@ private Q_SLOTS:
                      .toInt(),
                  4);
     }
+
+    void sessionWithoutAChoiceIsCalibratedAndEvaluates()
+    {
+        // No budget: the session keeps the search's starting configuration, with the quantizers
+        // the search calibrated, so that it evaluates as saved.
+        QTemporaryDir dir;
+        const QString session = dir.path() + QStringLiteral("/start.qls");
+        const auto r = run(base() + QStringList{QStringLiteral("--candidates"), QStringLiteral("4,8"),
+                                                QStringLiteral("--out"), session});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const auto e = run({QStringLiteral("eval"), QStringLiteral("--session"), session, QStringLiteral("--limit"),
+                            QStringLiteral("64"), QStringLiteral("--threads"), QStringLiteral("1")});
+        QVERIFY2(e.exitCode == 0, qPrintable(e.out + e.err));
+        QVERIFY2(e.out.contains(QStringLiteral("top-1")), qPrintable(e.out));
+    }
 };
 
 QL_TEST(TestCliMixed)

@@ -2,6 +2,7 @@
 #include "app/gui/enginebridge.h"
 #include "app/gui/mainwindow.h"
 #include "app/gui/settings.h"
+#include "core/engine/workbench.h"
 #include "tests/support/hostile.h"
 #include "tests/support/testmain.h"
 #ifdef QL_HAVE_ONNX
@@ -447,6 +448,39 @@ private Q_SLOTS:
             QVERIFY2(image.width() >= 1000 && image.height() >= 600,
                      qPrintable(QStringLiteral("%1: %2x%3").arg(png).arg(image.width()).arg(image.height())));
         }
+    }
+
+    void uncalibratedSessionsOpen()
+    {
+        // A session saved right after its model was opened has no calibrated quantizers: the
+        // window calibrates them instead of failing to evaluate.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("fresh.qls"));
+        {
+            ql::core::engine::Workbench wb;
+            wb.setDevice("cpu");
+            wb.openModel(demoModel().toStdString(), {}, {});
+            QVERIFY(!wb.calibrated());
+            wb.save(path.toStdString());
+        }
+        ql::app::MainWindow w;
+        QSignalSpy finished(w.engine(), &ql::app::EngineBridge::jobFinished);
+        QSignalSpy failed(w.engine(), &ql::app::EngineBridge::jobFailed);
+        bool boxShown = false;
+        QTimer closer; // a failure would open a message box: note it and close it
+        connect(&closer, &QTimer::timeout, [&] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                boxShown = true;
+                box->close();
+            }
+        });
+        closer.start(50);
+        w.openModelFile(path);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() >= 1 && !w.engine()->busy(), 120000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(1).toString()));
+        QVERIFY(!boxShown);
+        QVERIFY2(finished.first().at(1).toString().contains(QStringLiteral("quantized")),
+                 qPrintable(finished.first().at(1).toString()));
     }
 
     void savedSessionsGetTheirSuffixAndAreRecent()

@@ -533,6 +533,7 @@ private Q_SLOTS:
         Workbench reopened;
         reopened.setDevice("cpu");
         reopened.openSession(path);
+        QVERIFY(reopened.calibrated()); // the saved quantizers, not ones to calibrate again
         const auto restored = reopened.mixedResult();
         QVERIFY(restored != nullptr);
         const auto last = m_wb->mixedResult();
