@@ -5,6 +5,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -49,7 +50,6 @@ ParetoView::ParetoView(QWidget *parent)
     m_axisBox->addItem(tr("bit operations (GBOPs)"), int(Axis::Bops));
     m_axisBox->setToolTip(tr("Cost axis: weight storage as the packed export writes it, or bit operations (MACs x "
                              "weight bits x activation bits)"));
-    m_candidates->setMaximumWidth(90);
     m_candidates->setToolTip(tr("Bit-widths a layer may take, separated by commas"));
     m_search->setToolTip(tr("Measure every layer's sensitivity at every candidate and descend from the highest to "
                             "the lowest bits, measuring each configuration on the validation subset. Locked layers "
@@ -67,33 +67,33 @@ ParetoView::ParetoView(QWidget *parent)
     m_budgetBox->setToolTip(tr("Cost budget for the exact solver (best predicted accuracy within it)"));
     m_solve->setToolTip(tr("Solve the multiple-choice knapsack exactly from the measured sensitivities and mark its "
                            "choice"));
+    // The controls stand in a column beside the plot: the dock is wide and low, and the plot
+    // needs the height.
     auto *controlBar = new QWidget(this);
-    auto *bar = new QHBoxLayout(controlBar);
-    bar->setContentsMargins(0, 0, 0, 0);
-    bar->addWidget(new QLabel(tr("Candidates:"), this));
-    bar->addWidget(m_candidates);
-    bar->addWidget(m_measure);
-    bar->addWidget(m_firstLast);
-    bar->addWidget(m_search);
-    bar->addSpacing(12);
-    bar->addWidget(new QLabel(tr("Cost:"), this));
-    bar->addWidget(m_axisBox);
-    bar->addSpacing(12);
-    bar->addWidget(new QLabel(tr("Budget:"), this));
-    bar->addWidget(m_budgetBox);
-    bar->addWidget(m_solve);
-    bar->addStretch(1);
+    auto *form = new QFormLayout(controlBar);
+    form->setContentsMargins(0, 0, 6, 0);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->addRow(tr("Candidates:"), m_candidates);
+    form->addRow(tr("Predict by:"), m_measure);
+    form->addRow(m_firstLast);
+    form->addRow(m_search);
+    form->addRow(tr("Cost:"), m_axisBox);
+    form->addRow(tr("Budget:"), m_budgetBox);
+    form->addRow(m_solve);
+    controlBar->setMaximumWidth(260);
 
     plot::addTitle(m_plot, tr("Accuracy against cost of every measured configuration"));
     m_plot->yAxis->setLabel(tr("validation top-1 (%)"));
     plot::legendBelow(m_plot, 5);
     m_status->setWordWrap(true);
-    auto *layout = new QVBoxLayout(this);
+    auto *right = new QVBoxLayout;
+    right->addWidget(m_plot, 1);
+    right->addWidget(m_status);
+    auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(controlBar);
+    layout->addWidget(controlBar, 0, Qt::AlignTop);
     setControls(controlBar);
-    layout->addWidget(m_plot, 1);
-    layout->addWidget(m_status);
+    layout->addLayout(right, 1);
 
     connect(m_axisBox, &QComboBox::currentIndexChanged, this,
             [this](int i) { setAxis(Axis(m_axisBox->itemData(i).toInt())); });
