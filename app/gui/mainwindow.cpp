@@ -40,6 +40,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QScreen>
+#include <QShowEvent>
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTableView>
@@ -129,6 +130,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_engine(new Engi
     QSize size(1400, 900);
     if (const QScreen *screen = QGuiApplication::primaryScreen())
         size = size.boundedTo(screen->availableGeometry().size() * 0.95);
+    m_initialSize = size;
     resize(size);
     // Room for the plots: the table and the right-hand views wide, the bottom views tall
     // enough to read; the welcome panel takes what is left until a model is open.
@@ -853,7 +855,7 @@ void MainWindow::runNextQueuedJob()
             std::fprintf(stderr, "wrote %s\n", qPrintable(f));
         if (!error.isEmpty())
             std::fprintf(stderr, "%s\n", qPrintable(error));
-        QCoreApplication::exit(error.isEmpty() ? 0 : 1);
+        finishUnattended(error.isEmpty() ? 0 : 1);
         return;
     }
     const QString job = m_jobsOnOpen.takeFirst();
@@ -981,7 +983,8 @@ void MainWindow::onJobFailed(const QString &job, const QString &message)
     if (!m_exportWhenDone.isEmpty()) {
         // Running unattended (--export-plots): no one would close a message box.
         std::fprintf(stderr, "%s failed: %s\n", qPrintable(job), qPrintable(message));
-        QCoreApplication::exit(1);
+        m_exportWhenDone.clear();
+        finishUnattended(1);
         return;
     }
     QMessageBox::critical(this, tr("%1 failed").arg(job), message);
@@ -1046,6 +1049,26 @@ void MainWindow::pullTelemetry()
     }
     for (const auto &m : drained.messages)
         m_jobLabel->setText(QString::fromStdString(m));
+}
+
+void MainWindow::finishUnattended(int status)
+{
+    if (m_exportDone)
+        m_exportDone(status);
+    else
+        QCoreApplication::exit(status);
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (std::exchange(m_shown, true))
+        return;
+    // The minimum size known before the first layout can exceed the settled one, and a small
+    // screen then gets a window wider than both: size it again now that the layout is known.
+    const QSize want = m_initialSize.expandedTo(minimumSizeHint());
+    if (width() > want.width() || height() > want.height())
+        resize(want.boundedTo(size()));
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -69,8 +69,13 @@ public:
     /// sensitivity, compare (with min-max W2A2).
     void setJobsOnOpen(const QStringList &jobs) { m_jobsOnOpen = jobs; }
     /// Once the model is open and the jobs of setJobsOnOpen have run, writes every view as PNG
-    /// and CSV into `folder` and quits (exit status 1 when a job or a file failed).
-    void setExportPlotsWhenDone(const QString &folder) { m_exportWhenDone = folder; }
+    /// and CSV into `folder` and quits with status 0, or 1 when a job or a file failed; `done`,
+    /// when given, gets the status instead of the application quitting.
+    void setExportPlotsWhenDone(const QString &folder, std::function<void(int status)> done = {})
+    {
+        m_exportWhenDone = folder;
+        m_exportDone = std::move(done);
+    }
     /// Selects this layer once the model is open (the first layer by default).
     void setLayerOnOpen(const QString &layer) { m_layerOnOpen = layer; }
     /// Every view that can be exported.
@@ -84,6 +89,7 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void createViews();
@@ -124,6 +130,8 @@ private:
     /// Applies a configuration from the Pareto view, remembering the current one for undo.
     void applyMixedBits(const std::vector<types::LayerBits> &bits);
     void undoBits();
+    /// The end of an unattended run (setExportPlotsWhenDone).
+    void finishUnattended(int status);
 
     EngineBridge *m_engine = nullptr;
     ui::RefreshThrottle *m_throttle = nullptr;
@@ -150,6 +158,9 @@ private:
     QAction *m_undoBits = nullptr;
     std::vector<int> m_mixedCandidates{2, 3, 4, 8};
     QString m_exportWhenDone;
+    std::function<void(int)> m_exportDone;
+    QSize m_initialSize; ///< what the constructor asked for (the screen's room), before any layout
+    bool m_shown = false;
     bool m_researchPending = false; ///< locks changed while a job ran: search again after it
     ui::ExportDialog *m_exportDialog = nullptr;
     bool m_exportRunning = false;

@@ -162,7 +162,7 @@ private Q_SLOTS:
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         const auto views = w.views();
-        QCOMPARE(views.size(), 8);
+        QCOMPARE(views.size(), 9);
         int menus = 0;
         for (auto *view : views) {
             QCOMPARE(view->contextMenuPolicy(), Qt::CustomContextMenu);
@@ -177,7 +177,7 @@ private Q_SLOTS:
             });
             Q_EMIT view->customContextMenuRequested(QPoint(10, 10));
         }
-        QCOMPARE(menus, 8);
+        QCOMPARE(menus, 9);
     }
 
     void windowFitsTheScreen()
@@ -432,9 +432,12 @@ private Q_SLOTS:
         w.resize(1600, 1000); // the bottom docks get about 200 pixels of height
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.setExportPlotsWhenDone(dir.path());
+        int status = -1;
+        w.setExportPlotsWhenDone(dir.path(), [&status](int s) { status = s; });
         w.openModelFile(demoModel());
-        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(dir.filePath(QStringLiteral("index.md"))), 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(status >= 0, 120000);
+        QCOMPARE(status, 0);
+        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("index.md"))));
         for (const auto *view : w.views()) {
             const QString png = dir.filePath(view->fileStem() + QStringLiteral(".png"));
             QVERIFY2(QFile::exists(png), qPrintable(png));
