@@ -153,8 +153,7 @@ std::string pointCost(const types::MixedPoint &p, types::CostMeasure m)
     return buf;
 }
 
-void printPoints(const char *title, const std::vector<types::MixedPoint> &points, double fp32,
-                 const types::MixedOptions &o)
+void printPoints(const char *title, const std::vector<types::MixedPoint> &points, double fp32)
 {
     std::printf("\n%s\n%3s %-30s %12s %12s %10s %8s %8s %6s\n", title, "#", "bits (W/A per layer)", "bytes", "GBOPs",
                 "pred. loss", "top-1 %", "drop", "front");
@@ -165,7 +164,6 @@ void printPoints(const char *title, const std::vector<types::MixedPoint> &points
                     static_cast<long long>(p.bytes), p.bops / 1e9, p.predictedLoss, 100 * p.top1, 100 * (fp32 - p.top1),
                     p.onFront ? "*" : "");
     }
-    (void)o;
 }
 
 void printChoice(const char *what, const types::MixedPoint &p, double fp32, types::CostMeasure m)
@@ -230,8 +228,8 @@ int runMixed(const Args &args)
                 100 * fp, static_cast<long long>(options.validationImages),
                 result.points.size() + result.uniform.size(), result.seconds,
                 static_cast<long long>(result.evaluations));
-    printPoints("Greedy descent (* = on the Pareto front):", result.points, fp, options);
-    printPoints("Uniform:", result.uniform, fp, options);
+    printPoints("Greedy descent (* = on the Pareto front):", result.points, fp);
+    printPoints("Uniform:", result.uniform, fp);
 
     nlohmann::json j{{"job", "mixed"},
                      {"device", wb.deviceName()},
@@ -241,7 +239,7 @@ int runMixed(const Args &args)
         ho.measure = types::SensitivityMeasure::Hessian;
         const auto hessian = wb.mixedPrecision(ho, cb);
         bar.finish();
-        printPoints("Greedy descent with the Hessian measure:", hessian.points, fp, ho);
+        printPoints("Greedy descent with the Hessian measure:", hessian.points, fp);
         j["hessian"] = nlohmann::json::parse(types::mixedResultToJson(hessian));
         j["measures"] = compareMeasures(hessian);
         // The session keeps the result the options asked for.
